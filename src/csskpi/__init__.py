@@ -1,0 +1,102 @@
+"""csskpi: judge an outsourcing contract's monthly KPI performance as a council's commercial team must.
+
+The public API: load a contract (:func:`load_contract`), read measurements and decisions, :func:`evaluate`
+them, :func:`summarise` and :func:`reconcile` with the published figures.
+"""
+
+from __future__ import annotations
+
+from .contract import Contract, Parameters
+from .contract_file import dump_contract, parse_contract, read_contract
+from .decisions import Decisions, Escalation, EscalationKind, Mitigation, Suspension
+from .decisions_file import parse_decisions, read_decisions
+from .errors import ContractError, CsskpiError, InputError, PluginError, Problem, UnknownKPIError, UnknownNameError
+from .hookspecs import hookimpl
+from .kpi import KPI, RetiredReference, ServiceArea, Unit
+from .measurement import Counts, Measurement, Source, round_half_up
+from .measurements_file import MeasurementsFile, parse_measurements, read_measurements, write_measurements
+from .measures import Column, ColumnKind, DatasetSpec, Measure, MeasureInput
+from .period import ContractCalendar, Extension, Period
+from .plugins import get_plugin_manager
+from .reconcile import Difference, NotCompared, PublishedRow, Reconciliation, read_published, reconcile
+from .registry import DEFAULT_CONTRACT, ContractSource, Example, contracts, example, examples, load_contract
+from .result import MissingMeasurement, Result, Status
+from .rules import Evaluation, classify, evaluate, judge
+from .summary import ALL_AREAS, SummaryRow, summarise
+from .targets import Comparison, Direction, PointsSchedule, PointsStep, TargetSchedule, TargetStep
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ALL_AREAS",
+    "Column",
+    "ColumnKind",
+    "Comparison",
+    "Contract",
+    "ContractCalendar",
+    "ContractError",
+    "ContractSource",
+    "Counts",
+    "CsskpiError",
+    "DEFAULT_CONTRACT",
+    "DatasetSpec",
+    "Decisions",
+    "Difference",
+    "Direction",
+    "Escalation",
+    "EscalationKind",
+    "Evaluation",
+    "Example",
+    "Extension",
+    "InputError",
+    "KPI",
+    "Measure",
+    "MeasureInput",
+    "Measurement",
+    "MeasurementsFile",
+    "MissingMeasurement",
+    "Mitigation",
+    "NotCompared",
+    "Parameters",
+    "Period",
+    "PluginError",
+    "PointsSchedule",
+    "PointsStep",
+    "Problem",
+    "PublishedRow",
+    "Reconciliation",
+    "Result",
+    "RetiredReference",
+    "ServiceArea",
+    "Source",
+    "Status",
+    "SummaryRow",
+    "Suspension",
+    "TargetSchedule",
+    "TargetStep",
+    "Unit",
+    "UnknownKPIError",
+    "UnknownNameError",
+    "__version__",
+    "classify",
+    "contracts",
+    "dump_contract",
+    "evaluate",
+    "example",
+    "examples",
+    "get_plugin_manager",
+    "hookimpl",
+    "judge",
+    "load_contract",
+    "parse_contract",
+    "parse_decisions",
+    "parse_measurements",
+    "read_contract",
+    "read_decisions",
+    "read_measurements",
+    "read_published",
+    "reconcile",
+    "round_half_up",
+    "summarise",
+    "write_measurements",
+]

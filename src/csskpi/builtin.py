@@ -1,0 +1,40 @@
+"""csskpi's own plugin: the bundled Lincolnshire contract and the December 2017 example."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+from .hookspecs import hookimpl
+from .registry import ContractSource, Example
+
+
+def _here(*parts: str) -> Path:
+    return Path(str(files("csskpi").joinpath(*parts)))
+
+
+@hookimpl
+def csskpi_contracts() -> list[ContractSource]:
+    return [
+        ContractSource(
+            "lincolnshire-css",
+            _here("contracts", "lincolnshire-css.toml"),
+            "Lincolnshire County Council - Serco Corporate Support Services contract (from 1 April 2015)",
+        )
+    ]
+
+
+@hookimpl
+def csskpi_examples() -> list[Example]:
+    folder = _here("examples", "dec-2017")
+    return [
+        Example(
+            name="dec-2017",
+            contract="lincolnshire-css",
+            measurements=folder / "measurements.csv",
+            decisions=folder / "decisions.toml",
+            published=folder / "published.csv",
+            source="dec2017-report",
+            description="Appendix A of the 21 December 2017 OSMB report (May-Oct 2017), with its Tables 1-7",
+        )
+    ]

@@ -1,0 +1,73 @@
+"""The hooks a csskpi plugin can implement.
+
+Register-style hooks (``csskpi_contracts``, ``csskpi_examples``, ``csskpi_datasets``, ``csskpi_measures``)
+return lists of frozen objects; the core merges the lists of every plugin and rejects a name declared twice,
+naming both plugins. ``csskpi_compute_measure`` is the one "who handles this" hook (``firstresult``).
+Every hook is documented for plugin authors in ``docs/plugin_hooks.md``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from .measures import DatasetSpec, Measure, MeasureInput
+    from .measurement import Counts
+    from .registry import ContractSource, Example
+
+hookspec = pluggy.HookspecMarker("csskpi")
+hookimpl = pluggy.HookimplMarker("csskpi")
+
+__all__ = ["hookspec", "hookimpl"]
+
+
+@hookspec
+def csskpi_contracts() -> list[ContractSource]:
+    """Declare the contract definitions this plugin ships, selectable by name (``--contract NAME``).
+
+    Called once when the contract registry is built. Return a list of :class:`csskpi.ContractSource`
+    (a name, a description and the path of the contract's TOML file). A name declared by two plugins is an error.
+    """
+
+
+@hookspec
+def csskpi_examples() -> list[Example]:
+    """Declare bundled example data sets (``--example NAME``): measurements, decisions and published figures.
+
+    Called once when the example registry is built. Return a list of :class:`csskpi.Example`.
+    A name declared by two plugins is an error.
+    """
+
+
+@hookspec
+def csskpi_datasets() -> list[DatasetSpec]:
+    """Declare the raw datasets this plugin's measures read: name, columns and their types, constraints.
+
+    Called once when the measure registry is built. Return a list of :class:`csskpi.DatasetSpec`. The core loads
+    and checks each dataset against its spec before any measure sees it. A dataset declared by two plugins
+    is an error.
+    """
+
+
+@hookspec
+def csskpi_measures() -> list[Measure]:
+    """Declare the measures this plugin computes: which KPI measure name, from which datasets and columns.
+
+    Called once when the measure registry is built. Return a list of :class:`csskpi.Measure`. A measure name
+    claimed by two plugins is an error naming both.
+    """
+
+
+@hookspec(firstresult=True)
+def csskpi_compute_measure(measure: str, inputs: MeasureInput) -> Counts | None:
+    """Compute ``measure`` for one month and return its **counts** (``None`` only if this plugin does not
+    provide the measure, so that the next plugin is asked).
+
+    Called by the core once per measure and month, after every dataset the measure declared is loaded, checked
+    and present. ``inputs`` holds the month, the datasets (polars DataFrames), the measure's contract
+    parameters and the business calendar. Return :class:`csskpi.Counts`: ``passing`` of ``population`` for a
+    percentage, or ``Counts(n)`` for a count. The core turns counts into the value; an empty population is
+    data not available.
+    """
