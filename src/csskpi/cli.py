@@ -80,27 +80,28 @@ def _parser() -> argparse.ArgumentParser:
         prog="csskpi", description="Judge an outsourcing contract's monthly KPI performance."
     )
     parser.add_argument("--version", action="version", version=f"csskpi {__version__}")
-    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour tables by status")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour tables by status (default: auto)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("kpis", help="the KPI catalogue with the targets and points in force at a month")
+    p = sub.add_parser("kpis", parents=[common], help="the KPI catalogue with the targets and points in force at a month")
     p.add_argument("--contract", metavar="C")
     p.add_argument("--at", type=_period, metavar="YYYY-MM", help="month (default: this month, within the contract)")
     _format(p, ("table", "json", "csv"))
 
-    p = sub.add_parser("evaluate", help="judge each KPI-month: status, target applied and why")
+    p = sub.add_parser("evaluate", parents=[common], help="judge each KPI-month: status, target applied and why")
     _add_inputs(p)
     _format(p, ("table", "json", "csv"))
 
-    p = sub.add_parser("summary", help="monthly counts by status, overall and per service area (Tables 1-7)")
+    p = sub.add_parser("summary", parents=[common], help="monthly counts by status, overall and per service area (Tables 1-7)")
     _add_inputs(p, published=True)
     _format(p, ("table", "json", "csv"))
 
-    p = sub.add_parser("reconcile", help="compare recomputed summaries with published figures and explain differences")
+    p = sub.add_parser("reconcile", parents=[common], help="compare recomputed summaries with published figures and explain differences")
     _add_inputs(p, published=True)
     _format(p, ("table", "json"))
 
-    p = sub.add_parser("explain", help="the whole reasoning for one KPI in one month")
+    p = sub.add_parser("explain", parents=[common], help="the whole reasoning for one KPI in one month")
     p.add_argument("kpi", metavar="KPI")
     p.add_argument("period", metavar="PERIOD", type=_period)
     _add_inputs(p)

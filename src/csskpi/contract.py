@@ -92,6 +92,8 @@ class Contract:
 
     def kpis_in_force(self, period: Period, area: str | None = None) -> tuple[KPI, ...]:
         """The KPIs in force in ``period`` (optionally of one area), in catalogue order."""
+        if not self.calendar.contains(period):
+            return ()
         return tuple(k for k in self.kpis if k.in_force(period) and (area is None or k.area == area))
 
     def references(self) -> tuple[str, ...]:

@@ -118,7 +118,7 @@ def parse_decisions(text: str, *, file: str | None = None, contract: Contract | 
                     if areas == "ALL":
                         if all_areas is None:
                             raise ValueError("'areas' = \"ALL\" needs the contract to know its areas")
-                        areas = all_areas
+                        areas = list(all_areas)
                     if isinstance(areas, str) or not isinstance(areas, list):
                         raise ValueError(f"'areas' must be a list of area codes or \"ALL\", not {areas!r}")
                     item = Suspension(

@@ -114,10 +114,11 @@ def parse_measurements(stream: TextIO | str, *, file: str | None = None, contrac
             escalations.append(Escalation(kpi, period, EscalationKind(annotation), source=source))
     if not header_seen:
         problems.append(Problem(f"no header: the file must start with {','.join(HEADER)}", file=file))
-    if contract is not None and not problems:
+    if contract is not None:
+        # Rows that parsed are checked against the contract too, so that one run reports everything.
         problems.extend(check_measurements(contract, measurements))
     if problems:
-        raise InputError(problems)
+        raise InputError(sorted(problems, key=lambda p: p.line or 0))
     return MeasurementsFile(tuple(measurements), Decisions(tuple(mitigations), (), tuple(escalations)), file)
 
 

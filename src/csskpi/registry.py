@@ -56,8 +56,8 @@ def collect(pm: pluggy.PluginManager, hook: str, key: Callable[[T], str], kind: 
     owner: dict[str, str] = {}
     problems: list[Problem] = []
     caller = getattr(pm.hook, hook)
-    # Oldest registration first, so that messages name plugins in the order they were loaded.
-    for impl in reversed(caller.get_hookimpls()):
+    # get_hookimpls() lists plugins in registration order: messages name the first-loaded plugin first.
+    for impl in caller.get_hookimpls():
         items = impl.function()
         if items is None:
             continue

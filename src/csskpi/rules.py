@@ -43,7 +43,7 @@ def judge(contract: Contract, measurement: Measurement, decisions: Decisions = D
     """Judge one measurement. The KPI must be in force in the measurement's month."""
     kpi = contract.kpi(measurement.kpi)
     period = measurement.period
-    step = kpi.step_at(period)
+    step = kpi.step_at(period) if contract.calendar.contains(period) else None
     if step is None:
         raise InputError(_not_in_force(contract, measurement))
     params = contract.parameters
@@ -139,7 +139,7 @@ def check_measurements(contract: Contract, measurements: Iterable[Measurement]) 
             why = "is a KPI reference not in use" if retired else "is not a KPI of the contract"
             problems.append(Problem(f"{m.kpi} {why}", file=src.file, line=src.line, field="kpi_id", kpi=m.kpi))
             continue
-        if contract.kpi(m.kpi).step_at(m.period) is None:
+        if not contract.calendar.contains(m.period) or contract.kpi(m.kpi).step_at(m.period) is None:
             problems.append(_not_in_force(contract, m))
             continue
         key = (m.kpi, m.period)
