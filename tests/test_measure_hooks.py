@@ -42,7 +42,8 @@ def _pm(*plugins: object) -> object:
 
 def test_csskpi_datasets_and_measures_are_collected() -> None:
     pm = _pm(CallsPlugin())
-    assert collect(pm, "csskpi_datasets", lambda d: d.name, "dataset") == {"calls": CALLS}  # type: ignore[arg-type]
+    datasets = collect(pm, "csskpi_datasets", lambda d: d.name, "dataset")  # type: ignore[arg-type]
+    assert datasets["calls"] == CALLS and "surveys" in datasets  # surveys: shared, declared by the core
     measures = collect(pm, "csskpi_measures", lambda m: m.name, "measure")  # type: ignore[arg-type]
     assert measures["X_KPI_01"].datasets == ("calls",)
 

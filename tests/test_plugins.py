@@ -106,3 +106,10 @@ def test_every_hook_has_a_test(hook: str) -> None:
     used = any(hook in p.read_text(encoding="utf-8") for p in tests.rglob("test_*.py") if p.resolve() != me)
     named_here = re.search(rf"def test_{hook}", me.read_text(encoding="utf-8"))
     assert used or named_here, f"no test exercises {hook}"
+
+
+def test_docs_example_is_the_tested_plugin() -> None:
+    example = Path(__file__).resolve().parent / "plugin_example"
+    text = DOCS.read_text(encoding="utf-8")
+    for path in (example / "pyproject.toml", example / "src" / "csskpi_foi" / "__init__.py"):
+        assert path.read_text(encoding="utf-8") in text, f"docs/plugin_hooks.md does not show {path.name} as it is"

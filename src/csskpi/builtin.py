@@ -1,11 +1,13 @@
-"""csskpi's own plugin: the bundled Lincolnshire contract and the December 2017 example."""
+"""csskpi's own plugin: the bundled Lincolnshire contract, the December 2017 example, the shared datasets."""
 
 from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
 
+from .datasets_common import COMMON_DATASETS
 from .hookspecs import hookimpl
+from .measures import DatasetSpec
 from .registry import ContractSource, Example
 
 
@@ -38,3 +40,9 @@ def csskpi_examples() -> list[Example]:
             description="Appendix A of the 21 December 2017 OSMB report (May-Oct 2017), with its Tables 1-7",
         )
     ]
+
+
+@hookimpl
+def csskpi_datasets() -> list[DatasetSpec]:
+    # Shared by several service areas' measures, so declared by the core rather than by any one plugin.
+    return list(COMMON_DATASETS.values())

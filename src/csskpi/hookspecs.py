@@ -1,7 +1,7 @@
 """The hooks a csskpi plugin can implement.
 
-Register-style hooks (``csskpi_contracts``, ``csskpi_examples``, ``csskpi_datasets``, ``csskpi_measures``)
-return lists of frozen objects; the core merges the lists of every plugin and rejects a name declared twice,
+Register-style hooks (``csskpi_contracts``, ``csskpi_examples``, ``csskpi_datasets``, ``csskpi_measures``,
+``csskpi_appendices``) return lists of frozen objects; the core merges the lists of every plugin and rejects a name declared twice,
 naming both plugins. ``csskpi_compute_measure`` is the one "who handles this" hook (``firstresult``).
 Every hook is documented for plugin authors in ``docs/plugin_hooks.md``.
 """
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from .measures import DatasetSpec, Measure, MeasureInput
     from .measurement import Counts
+    from .measures import Appendix, DatasetSpec, Measure, MeasureInput, SynthFrame, SynthRequest
     from .registry import ContractSource, Example
 
 hookspec = pluggy.HookspecMarker("csskpi")
@@ -70,4 +70,25 @@ def csskpi_compute_measure(measure: str, inputs: MeasureInput) -> Counts | None:
     parameters and the business calendar. Return :class:`csskpi.Counts`: ``passing`` of ``population`` for a
     percentage, or ``Counts(n)`` for a count. The core turns counts into the value; an empty population is
     data not available.
+    """
+
+
+@hookspec
+def csskpi_appendices() -> list[Appendix]:
+    """Declare extra tables this plugin builds from raw data beside the KPIs (the PM plugin's payroll contacts,
+    Appendix C of the council's report).
+
+    Called once when the measure registry is built. Return a list of :class:`csskpi.Appendix`: a name, a title,
+    the datasets it reads and a ``build`` function. A name declared by two plugins is an error.
+    """
+
+
+@hookspec
+def csskpi_synthesize(request: SynthRequest) -> list[SynthFrame]:
+    """Generate realistic synthetic raw data for the datasets this plugin's measures read.
+
+    Called once per ``csskpi synth`` run (and by the demo). ``request`` gives the months, the scale (1.0 is a
+    county council's month), the seed (the output must depend on nothing else) and the measures to degrade so
+    that they fail. Return one :class:`csskpi.SynthFrame` per dataset (or per part of a shared dataset, such as
+    one plugin's survey kinds): the core concatenates the frames of one dataset and writes them.
     """

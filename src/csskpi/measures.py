@@ -7,8 +7,9 @@ datasets and columns it needs and the function that turns one month of them into
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -20,9 +21,20 @@ from .period import Period
 if TYPE_CHECKING:
     import polars as pl
 
-    from .calendars import BusinessCalendar
+    from .calendars import BusinessCalendar, WorkingHours
 
-__all__ = ["ColumnKind", "Column", "DatasetSpec", "Measure", "MeasureInput"]
+__all__ = [
+    "ColumnKind",
+    "Column",
+    "DatasetSpec",
+    "Measure",
+    "MeasureInput",
+    "Appendix",
+    "AppendixInput",
+    "AppendixTable",
+    "SynthRequest",
+    "SynthFrame",
+]
 
 
 class ColumnKind(enum.Enum):
@@ -57,7 +69,9 @@ class DatasetSpec:
     """A raw dataset's interface. A loader may accept more columns than ``columns``, never fewer.
 
     ``id_column`` must be unique; each ``(earlier, later)`` pair in ``ordered`` is a pair of columns where
-    ``later`` may not be before ``earlier`` (a call resolved before it was opened is an error).
+    ``later`` may not be before ``earlier`` (a call resolved before it was opened is an error). ``findings``,
+    if given, receives the checked frame (with its row numbers in ``__row__``) and returns the data-quality
+    findings: records valid but odd, listed in the output, never dropped.
     """
 
     name: str
@@ -65,6 +79,7 @@ class DatasetSpec:
     id_column: str | None = None
     ordered: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=tuple)
     description: str = ""
+    findings: Callable[[pl.DataFrame], list[Any]] | None = attrs.field(default=None, eq=False)
 
     def __attrs_post_init__(self) -> None:
         names = [c.name for c in self.columns]
@@ -81,18 +96,29 @@ class DatasetSpec:
         raise KeyError(name)
 
 
+def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value))
+
+
+def _columns(value: Mapping[str, Iterable[str]]) -> Mapping[str, tuple[str, ...]]:
+    return MappingProxyType({k: tuple(v) for k, v in value.items()})
+
+
 @attrs.frozen
 class MeasureInput:
     """What a measure is given for one month: the month, its datasets, its contract parameters, the calendar.
 
     ``data`` maps each dataset the measure declared to the whole loaded dataset (every month); the measure
-    selects its month by the rule of ``MEASURES.md``.
+    selects its month by the rule of ``MEASURES.md``. ``parameters`` are the measure's own contract parameters
+    (``[parameters.measures.<name>]``); ``clocks`` the contract's business-hours clocks by name
+    (``core_support_hours``, ``service_desk_hours``).
     """
 
     period: Period
-    data: Mapping[str, pl.DataFrame] = attrs.field(converter=lambda d: MappingProxyType(dict(d)))
-    parameters: Mapping[str, Any] = attrs.field(factory=dict, converter=lambda d: MappingProxyType(dict(d)))
+    data: Mapping[str, pl.DataFrame] = attrs.field(converter=_frozen)
+    parameters: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen)
     calendar: BusinessCalendar | None = None
+    clocks: Mapping[str, WorkingHours] = attrs.field(factory=dict, converter=_frozen)
 
 
 @attrs.frozen
@@ -104,7 +130,7 @@ class Measure:
     """
 
     name: str
-    columns: Mapping[str, tuple[str, ...]] = attrs.field(converter=lambda d: MappingProxyType({k: tuple(v) for k, v in d.items()}))
+    columns: Mapping[str, tuple[str, ...]] = attrs.field(converter=_columns)
     compute: Callable[[MeasureInput], Counts] = attrs.field(eq=False)
     description: str = ""
     unit: str = "records"
@@ -112,3 +138,68 @@ class Measure:
     @property
     def datasets(self) -> tuple[str, ...]:
         return tuple(self.columns)
+
+
+@attrs.frozen
+class AppendixInput:
+    """What an appendix is given: the months it covers, the date it is "as at", its datasets, the calendar."""
+
+    start: Period
+    end: Period
+    as_at: dt.date
+    data: Mapping[str, pl.DataFrame] = attrs.field(converter=_frozen)
+    calendar: BusinessCalendar | None = None
+
+
+@attrs.frozen
+class AppendixTable:
+    """A table for people: column headings and rows of plain values (str, int, Decimal or None)."""
+
+    title: str
+    columns: tuple[str, ...] = attrs.field(converter=tuple)
+    rows: tuple[tuple[Any, ...], ...] = attrs.field(converter=lambda rows: tuple(tuple(r) for r in rows))
+    notes: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+
+
+@attrs.frozen
+class Appendix:
+    """An extra table a plugin builds from raw data (e.g. payroll contacts received, resolved, outstanding)."""
+
+    name: str
+    title: str
+    columns: Mapping[str, tuple[str, ...]] = attrs.field(converter=_columns)
+    build: Callable[[AppendixInput], AppendixTable] = attrs.field(eq=False)
+
+    @property
+    def datasets(self) -> tuple[str, ...]:
+        return tuple(self.columns)
+
+
+@attrs.frozen
+class SynthRequest:
+    """What synthetic data to generate: months ``start`` to ``end``, ``scale`` (1.0: a county council's month),
+    ``seed``, and the measures to ``degrade`` (generated so that they fall below MSL)."""
+
+    start: Period
+    end: Period
+    scale: float = 1.0
+    seed: int = 0
+    degrade: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"'end' ({self.end}) must not be before 'start' ({self.start})")
+        if not 0 < self.scale <= 100:
+            raise ValueError(f"'scale' must be above 0 and at most 100, not {self.scale}")
+
+    @property
+    def periods(self) -> tuple[Period, ...]:
+        return tuple(Period.range(self.start, self.end))
+
+
+@attrs.frozen
+class SynthFrame:
+    """Synthetic rows of one dataset. Several frames of one dataset (one per plugin) are concatenated."""
+
+    dataset: str
+    frame: pl.DataFrame = attrs.field(eq=False)
