@@ -17,8 +17,9 @@ Row numbers: a CSV row is named by its line in the file (the header is line 1, t
 row by its row in the sheet; a Parquet file's or a frame's row by its 0-based index, labelled "row". Blank lines of
 a CSV file and blank rows of a sheet hold no record and are skipped (the numbering still counts them).
 
-Records that are valid but odd (a call both answered and abandoned) are a measure plugin's business: it passes a
-:data:`FindingsHook` and the loader attaches the :class:`Finding` objects it returns.
+Records that are valid but odd (a call both answered and abandoned) are a measure plugin's business: its
+:data:`FindingsHook` (``DatasetSpec.findings``, or passed in) sees the clean frame with :data:`ROW_COLUMN`, and the
+loader attaches the :class:`Finding` objects it returns.
 """
 
 from __future__ import annotations
