@@ -38,8 +38,8 @@ from csskpi import (
 from csskpi import testing as cst
 from csskpi.targets import schedule_problems
 
-FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-QUICK = settings(max_examples=200, deadline=None)
+FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+QUICK = settings(max_examples=150, deadline=None)
 
 BUNDLED = csskpi.load_contract("lincolnshire-css")
 BUNDLED_STEPS = [step for kpi in BUNDLED.kpis for step in kpi.schedule.steps]
@@ -156,7 +156,7 @@ def test_schedule_steps_cover_each_month_once(data: st.DataObject) -> None:
     end = start + (months - 1) if months else None
     schedule = data.draw(cst.target_schedules(start, end, max_steps=5), label="schedule")
     assert schedule_problems(schedule.steps) == []
-    assert schedule.step_at(start - 1) is None
+    assert schedule.step_at(start.previous()) is None
     last = end if end is not None else start + 72
     if end is not None:
         assert schedule.step_at(end + 1) is None
@@ -224,8 +224,8 @@ def test_escalations_make_results_provisional_until_settled_and_never_change_sta
 @given(scenarios())
 def test_the_order_of_decisions_never_changes_a_status(scenario: tuple[Contract, list[Measurement], Decisions]) -> None:
     contract, rows, decisions = scenario
-    shuffled = Decisions(*(tuple(reversed(group)) for group in (decisions.mitigations, decisions.suspensions, decisions.escalations)))
-    for a, b in zip(evaluate(contract, rows, decisions), evaluate(contract, rows, shuffled), strict=True):
+    reversed_ = Decisions(*(tuple(reversed(group)) for group in (decisions.mitigations, decisions.suspensions, decisions.escalations)))
+    for a, b in zip(evaluate(contract, rows, decisions), evaluate(contract, rows, reversed_), strict=True):
         assert (a.status, a.earned, a.provisional, a.value) == (b.status, b.earned, b.provisional, b.value)
 
 
@@ -299,24 +299,30 @@ representable = st.builds(
 any_fraction = st.builds(Fraction, st.integers(0, 10**7), st.integers(1, 10**4))
 
 
+signed = st.builds(lambda f, negative: -f if negative else f, st.one_of(representable, any_fraction), st.booleans())
+
+
 @QUICK
-@given(st.one_of(representable, any_fraction), st.integers(0, 4))
+@given(signed, st.integers(0, 4))
+@example(Fraction(1, 8), 2)
+@example(Fraction(-1, 8), 2)  # a tie below zero goes away from zero, as Decimal's ROUND_HALF_UP: -0.13
 def test_round_half_up_of_a_fraction_is_decimal_half_up(value: Fraction, places: int) -> None:
     expected = exact_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     assert round_half_up(value, places) == expected
     assert round_half_up(value, places).as_tuple().exponent == -places
+    if value.denominator == 2 ** _twos(value.denominator) * 5 ** _fives(value.denominator):  # exactly a Decimal
+        assert round_half_up(value, places) == round_half_up(exact_decimal(value), places)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: round_half_up rounds a negative Fraction's tie towards +infinity (Fraction(-1, 8) -> -0.12) but "
-    "a negative Decimal's tie away from zero (Decimal('-0.125') -> -0.13)",
-)
-@QUICK
-@given(representable.map(lambda f: -f), st.integers(0, 4))
-@example(Fraction(-1, 8), 2)
-def test_round_half_up_of_a_negative_fraction_is_decimal_half_up(value: Fraction, places: int) -> None:
-    assert round_half_up(value, places) == round_half_up(exact_decimal(value), places)
+def _twos(n: int) -> int:
+    return (n & -n).bit_length() - 1
+
+
+def _fives(n: int) -> int:
+    count = 0
+    while n % 5 == 0:
+        n, count = n // 5, count + 1
+    return count
 
 
 @st.composite
@@ -339,8 +345,8 @@ def test_counts_give_a_percentage_from_0_to_100(a: Counts, b: Counts, places: in
         assert value is not None and 0 <= value <= 100 and value == round_half_up(exact, places)
     # Pooled counts give a percentage between the two.
     pooled, ea, eb = (a + b).exact(), a.exact(), b.exact()
-    if None not in (pooled, ea, eb):
-        assert min(ea, eb) <= pooled <= max(ea, eb)  # type: ignore[type-var]
+    if pooled is not None and ea is not None and eb is not None:
+        assert min(ea, eb) <= pooled <= max(ea, eb)
 
 
 # --- schedules reject overlaps and gaps -------------------------------------------------------------------------

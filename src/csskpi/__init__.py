@@ -15,7 +15,18 @@ from .hookspecs import hookimpl
 from .kpi import KPI, RetiredReference, ServiceArea, Unit
 from .measurement import Counts, Measurement, Source, round_half_up
 from .measurements_file import MeasurementsFile, parse_measurements, read_measurements, write_measurements
-from .measures import Column, ColumnKind, DatasetSpec, Measure, MeasureInput
+from .measures import (
+    Appendix,
+    AppendixInput,
+    AppendixTable,
+    Column,
+    ColumnKind,
+    DatasetSpec,
+    Measure,
+    MeasureInput,
+    SynthFrame,
+    SynthRequest,
+)
 from .period import ContractCalendar, Extension, Period
 from .plugins import get_plugin_manager
 from .reconcile import Difference, NotCompared, PublishedRow, Reconciliation, read_published, reconcile
@@ -29,6 +40,11 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ALL_AREAS",
+    "Appendix",
+    "AppendixInput",
+    "AppendixTable",
+    "SynthFrame",
+    "SynthRequest",
     "Column",
     "ColumnKind",
     "Comparison",

@@ -22,7 +22,9 @@ def month_index(expr: pl.Expr) -> pl.Expr:
 
 def in_month(expr: pl.Expr, period: Period) -> pl.Expr:
     """Whether a Date or Datetime falls in ``period`` (null is never in a month)."""
-    return (month_index(expr) == period.index).fill_null(False)
+    # A half-open range against date literals works for Date and Datetime alike (polars compares a Datetime with
+    # a date at midnight) and is many times faster than computing month numbers or casting every value.
+    return ((expr >= period.first_day) & (expr < period.next().first_day)).fill_null(False)
 
 
 def ratio(frame: pl.DataFrame, passing: pl.Expr, *, unit: str = "records") -> Counts:
@@ -53,14 +55,17 @@ def deadline_counts(
     hide a failure, and nothing counts twice.
     """
     met = (completed <= deadline) if met is None else met
-    open_at_deadline_month_end = completed.is_null() | (month_index(completed) > month_index(deadline))
-    backlog = open_at_deadline_month_end & (month_index(deadline) == period.index)
-    ordinary = ~open_at_deadline_month_end & (month_index(month_by) == period.index)
-    counted = frame.select(
-        population=(backlog.fill_null(False) | ordinary.fill_null(False)).cast(pl.Int64).sum(),
-        passing=(ordinary.fill_null(False) & met.fill_null(False)).cast(pl.Int64).sum(),
+    # One select, then Series arithmetic: polars plans a single compound expression far more slowly.
+    cols = frame.select(
+        month_by=month_by.cast(pl.Date), deadline=deadline.cast(pl.Date), completed=completed.cast(pl.Date), met=met
     )
-    return Counts(int(counted["passing"][0]), int(counted["population"][0]))
+    first, last = period.first_day, period.last_day
+    still_open = (cols["completed"].is_null() | (cols["completed"] > cols["deadline"].dt.month_end())).fill_null(True)
+    backlog = still_open & cols["deadline"].is_between(first, last).fill_null(False)
+    ordinary = ~still_open & cols["month_by"].is_between(first, last).fill_null(False)
+    population = int((backlog | ordinary).sum())
+    passing = int((ordinary & cols["met"].fill_null(False)).sum())
+    return Counts(passing, population)
 
 
 def survey_counts(surveys: pl.DataFrame, kind: str, period: Period) -> Counts:

@@ -17,20 +17,19 @@ __all__ = ["Source", "Counts", "Measurement", "round_half_up"]
 
 
 def round_half_up(value: Decimal | Fraction | int, places: int = 2, rounding: str = ROUND_HALF_UP) -> Decimal:
-    """Round exactly to ``places`` decimals (half-up by default), from a Decimal or an exact Fraction."""
+    """Round exactly to ``places`` decimals (half-up, ties away from zero, by default) from a Decimal or an
+    exact Fraction — the same result as ``Decimal.quantize`` on the exact value."""
     quantum = Decimal(1).scaleb(-places)
     if isinstance(value, Fraction):
-        # Scale to an integer numerator/denominator and divide with enough precision to round exactly.
-        scaled = value * (10**places)
+        scaled = abs(value) * (10**places)
         whole, remainder = divmod(scaled.numerator, scaled.denominator)
-        twice = 2 * remainder
         if rounding == ROUND_HALF_UP:
-            if twice >= scaled.denominator:
-                whole += 1
-        else:
-            exact = Decimal(scaled.numerator) / Decimal(scaled.denominator)
-            return (exact.quantize(Decimal(1), rounding=rounding)).scaleb(-places).quantize(quantum)
-        return (Decimal(whole).scaleb(-places)).quantize(quantum)
+            # Ties go away from zero, as Decimal's ROUND_HALF_UP does; the sign is put back afterwards.
+            whole += 2 * remainder >= scaled.denominator
+            result = Decimal(whole).scaleb(-places).quantize(quantum)
+            return -result if value < 0 else result
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+        return exact.quantize(quantum, rounding=rounding)
     return Decimal(value).quantize(quantum, rounding=rounding)
 
 

@@ -37,6 +37,18 @@ __all__ = [
 ]
 
 
+def _columns_tuple(value: Iterable[Column]) -> tuple[Column, ...]:
+    return tuple(value)
+
+
+def _str_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _pairs(value: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return tuple((a, b) for a, b in value)
+
+
 class ColumnKind(enum.Enum):
     """How a raw column is parsed and checked."""
 
@@ -56,7 +68,7 @@ class Column:
     name: str
     kind: ColumnKind
     nullable: bool = False
-    values: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    values: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
     description: str = ""
 
     def __attrs_post_init__(self) -> None:
@@ -75,9 +87,9 @@ class DatasetSpec:
     """
 
     name: str
-    columns: tuple[Column, ...] = attrs.field(converter=tuple)
+    columns: tuple[Column, ...] = attrs.field(converter=_columns_tuple)
     id_column: str | None = None
-    ordered: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=tuple)
+    ordered: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
     description: str = ""
     findings: Callable[[pl.DataFrame], list[Any]] | None = attrs.field(default=None, eq=False)
 
@@ -94,6 +106,10 @@ class DatasetSpec:
             if c.name == name:
                 return c
         raise KeyError(name)
+
+
+def _rows(value: Iterable[Iterable[Any]]) -> tuple[tuple[Any, ...], ...]:
+    return tuple(tuple(row) for row in value)
 
 
 def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -156,9 +172,9 @@ class AppendixTable:
     """A table for people: column headings and rows of plain values (str, int, Decimal or None)."""
 
     title: str
-    columns: tuple[str, ...] = attrs.field(converter=tuple)
-    rows: tuple[tuple[Any, ...], ...] = attrs.field(converter=lambda rows: tuple(tuple(r) for r in rows))
-    notes: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    columns: tuple[str, ...] = attrs.field(converter=_str_tuple)
+    rows: tuple[tuple[Any, ...], ...] = attrs.field(converter=_rows)
+    notes: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
 
 
 @attrs.frozen

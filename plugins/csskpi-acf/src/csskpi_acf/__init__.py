@@ -1,0 +1,17 @@
+"""csskpi plugin for the Adult Care Finance (ACF) KPIs of the Lincolnshire CSS contract.
+
+It declares the raw datasets the ACF KPIs are measured from (``acf_contacts``, ``financial_assessments``,
+``direct_payments``, ``acf_income``, ``legal_charges``, ``court_protection``, ``acf_service_users``; the
+``acf_user`` survey is in the core's shared ``surveys``), computes ACF_KPI_01 and 03-10 from them as exact counts,
+and generates realistic synthetic data. csskpi finds it through the ``csskpi`` entry point ``acf``.
+"""
+
+from __future__ import annotations
+
+from .datasets import DATASETS
+from .measures import MEASURES
+from .synth import synthesize
+
+__all__ = ["DATASETS", "MEASURES", "synthesize", "__version__"]
+
+__version__ = "0.1.0"

@@ -1,0 +1,28 @@
+"""The ACF measures, one module per KPI; ``MEASURES`` lists them explicitly (no filesystem scanning)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Final
+
+from csskpi import Counts, Measure, MeasureInput
+
+from . import acf_kpi_01, acf_kpi_03, acf_kpi_04, acf_kpi_05, acf_kpi_06, acf_kpi_07, acf_kpi_08, acf_kpi_09, acf_kpi_10
+
+__all__ = ["MEASURES", "BY_NAME"]
+
+MEASURES: Final[tuple[Measure, ...]] = (
+    acf_kpi_01.MEASURE,
+    acf_kpi_03.MEASURE,
+    acf_kpi_04.MEASURE,
+    acf_kpi_05.MEASURE,
+    acf_kpi_06.MEASURE,
+    acf_kpi_07.MEASURE,
+    acf_kpi_08.MEASURE,
+    acf_kpi_09.MEASURE,
+    acf_kpi_10.MEASURE,
+)
+
+#: Each measure's compute function by measure name.
+BY_NAME: Final[Mapping[str, Callable[[MeasureInput], Counts]]] = MappingProxyType({m.name: m.compute for m in MEASURES})

@@ -1,0 +1,40 @@
+"""ACF_KPI_08 — "% of court protection and appointeeship cases that have been actioned correctly and commenced
+within 5 Business Days of referral".
+
+MEASURES.md: ``court_protection`` (case_id, referred_on, commenced_on, actioned_correctly), month by
+``commenced_on``: % with ``actioned_correctly`` and ``commenced_on <= referred_on + 5 business days`` (the referral
+day is day 0). A case not commenced by the end of the month in which its deadline fell counts once, as a failure,
+in that month (backlog rule). An empty ``actioned_correctly`` is not "actioned correctly".
+
+Parameters (``[parameters.measures.ACF_KPI_08]``): ``business_days`` (default 5).
+"""
+
+from __future__ import annotations
+
+from csskpi import Counts, Measure, MeasureInput
+
+from ..kit import business_day_deadline_counts, int_parameter
+
+NAME = "ACF_KPI_08"
+BUSINESS_DAYS = 5
+
+
+def compute(inputs: MeasureInput) -> Counts:
+    days = int_parameter(inputs, NAME, "business_days", BUSINESS_DAYS)
+    return business_day_deadline_counts(
+        inputs.data["court_protection"],
+        inputs,
+        start="referred_on",
+        done="commenced_on",
+        business_days=days,
+        also="actioned_correctly",
+    )
+
+
+MEASURE = Measure(
+    name=NAME,
+    columns={"court_protection": ("referred_on", "commenced_on", "actioned_correctly")},
+    compute=compute,
+    description="% of court protection and appointeeship cases actioned correctly and commenced within 5 business days",
+    unit="records",
+)

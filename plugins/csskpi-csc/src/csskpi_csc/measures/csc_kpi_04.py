@@ -1,0 +1,31 @@
+"""CSC_KPI_04: % of total calls that are abandoned calls (lower is better).
+
+Formula (MEASURES.md): of the ``calls`` offered in the month (month by ``offered_at``) to every queue but those
+of the parameter ``excluded_queues`` (*assumed*: ``lrsp``, measured by CSC_KPI_10), the % abandoned:
+``abandoned_at`` set and ``answered_at`` empty. A call both answered and abandoned is not abandoned (and is
+listed as a finding). Queues are matched exactly. The counts' ``passing`` is the abandoned calls.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+from csskpi import Counts, Measure, MeasureInput
+
+from ..datasets import LRSP_QUEUE
+from ..kit import abandoned_counts, names_parameter
+
+NAME = "CSC_KPI_04"
+
+
+def compute(inputs: MeasureInput) -> Counts:
+    excluded = names_parameter(inputs, NAME, "excluded_queues", (LRSP_QUEUE,))
+    return abandoned_counts(inputs.data["calls"], inputs.period, ~pl.col("queue").is_in(list(excluded)))
+
+
+MEASURE = Measure(
+    name=NAME,
+    columns={"calls": ("queue", "offered_at", "answered_at", "abandoned_at")},
+    compute=compute,
+    description="% of the month's offered calls (by offered_at), all queues but excluded_queues, that were abandoned",
+    unit="records",
+)

@@ -1,0 +1,16 @@
+"""csskpi-finance: the Finance (Exchequer) KPIs of the CSS contract, measured from raw data.
+
+The plugin (entry point ``finance`` in the ``csskpi`` group, module :mod:`csskpi_finance.plugin`) declares the
+datasets ``invoices``, ``payment_runs`` and ``debtors`` (:mod:`csskpi_finance.datasets`), measures F_KPI_01, 02
+and 03 (:mod:`csskpi_finance.measures`, one module per KPI) and generates synthetic data for them
+(:mod:`csskpi_finance.synth`).
+"""
+
+from __future__ import annotations
+
+from .datasets import DATASETS, DEBTORS, INVOICES, PAYMENT_RUNS
+from .measures import MEASURES
+
+__version__ = "0.1.0"
+
+__all__ = ["DATASETS", "DEBTORS", "INVOICES", "MEASURES", "PAYMENT_RUNS", "__version__"]

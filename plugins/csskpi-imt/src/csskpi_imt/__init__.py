@@ -1,0 +1,17 @@
+"""csskpi plugin for Information Management and Technology (IMT): the IMT KPIs measured from raw data.
+
+Measures IMT_KPI_01-07 and 09-14 (IMT_KPI_08 is not in use) from the datasets ``outages``, ``incidents``,
+``service_requests``, ``cmdb_changes``, ``milestones``, ``app_response``, ``patching`` and the core's ``surveys``
+(kind ``it_incident``), and generates realistic synthetic data for them. csskpi finds it through the
+``csskpi`` entry point ``imt`` (:mod:`csskpi_imt.plugin`).
+"""
+
+from __future__ import annotations
+
+from .datasets import DATASETS
+from .measures import MEASURES
+from .synth import synthesize
+
+__all__ = ["DATASETS", "MEASURES", "synthesize", "__version__"]
+
+__version__ = "0.1.0"

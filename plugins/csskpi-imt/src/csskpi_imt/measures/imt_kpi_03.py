@@ -1,0 +1,27 @@
+"""IMT_KPI_03 — Priority 2 Incidents not Resolved within Resolution Time.
+
+Formula (MEASURES.md): the count of P2 incidents (VIP or not) not resolved by their deadline,
+``resolution_hours`` (8) of Core Support Hours after ``opened_at``; an incident counts in the month its deadline
+falls in, if it was resolved after the deadline or is still open.
+Parameters: ``priority`` (P2), ``vip`` (absent: either), ``resolution_hours`` (8), ``clock`` (``core_support_hours``).
+"""
+
+from __future__ import annotations
+
+from csskpi.measurement import Counts
+from csskpi.measures import Measure, MeasureInput
+
+from ..common import unresolved_by_deadline
+
+
+def compute(inputs: MeasureInput) -> Counts:
+    return unresolved_by_deadline(inputs, priority="P2", vip=None, resolution_hours=8)
+
+
+MEASURE = Measure(
+    name="IMT_KPI_03",
+    columns={"incidents": ("priority", "vip", "opened_at", "resolved_at")},
+    compute=compute,
+    description="Count of P2 incidents not resolved within 8 Core Support Hours, in the deadline's month",
+    unit="incidents",
+)

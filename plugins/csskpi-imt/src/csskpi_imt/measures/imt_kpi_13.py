@@ -1,0 +1,28 @@
+"""IMT_KPI_13 — % of user activities within monitored applications that meet the required response timescales.
+
+Formula (MEASURES.md): of the month's ``app_response`` samples (``measured_at``), the % with
+``response_ms <= required_ms``.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+from csskpi.measure_kit import ratio
+from csskpi.measurement import Counts
+from csskpi.measures import Measure, MeasureInput
+
+from ..common import between, month_bounds
+
+
+def compute(inputs: MeasureInput) -> Counts:
+    month = inputs.data["app_response"].filter(between("measured_at", *month_bounds(inputs.period)))
+    return ratio(month, pl.col("response_ms") <= pl.col("required_ms"), unit="samples")
+
+
+MEASURE = Measure(
+    name="IMT_KPI_13",
+    columns={"app_response": ("measured_at", "response_ms", "required_ms")},
+    compute=compute,
+    description="% of monitored user activities responding within their required time",
+    unit="samples",
+)

@@ -1,0 +1,36 @@
+"""PM_KPI_05: People Management First Contact Resolution Rate of Tier 1 Contacts in each month.
+
+MEASURES.md: pm_contacts (contact_id, received_at, tier, category, first_contact_resolved, resolved_at), month by
+received_at: "% of tier-1 contacts resolved at first contact".
+
+The population is the contacts of tier ``tier`` (parameter, default 1) received in the month, corporate and school
+alike; a contact passes when ``first_contact_resolved`` is true. The flag is what is measured: a tier-1 contact
+flagged as resolved at first contact but with no ``resolved_at`` still passes, and is listed as a finding.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+from csskpi.measure_kit import in_month, ratio
+from csskpi.measurement import Counts
+from csskpi.measures import Measure, MeasureInput
+
+from ..common import parameter
+
+__all__ = ["MEASURE", "compute"]
+
+
+def compute(inputs: MeasureInput) -> Counts:
+    tier = str(parameter(inputs, "tier", 1))
+    contacts = inputs.data["pm_contacts"].filter(
+        (pl.col("tier") == tier) & in_month(pl.col("received_at"), inputs.period)
+    )
+    return ratio(contacts, pl.col("first_contact_resolved"))
+
+
+MEASURE = Measure(
+    name="PM_KPI_05",
+    columns={"pm_contacts": ("received_at", "tier", "first_contact_resolved")},
+    compute=compute,
+    description="% of tier-1 People Management contacts received in the month that were resolved at first contact",
+)
