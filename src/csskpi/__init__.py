@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .contract import Contract, Parameters
 from .contract_file import dump_contract, parse_contract, read_contract
+from .credits import AreaCredit, Charges, ChargeStep, CreditInput, CreditRegime, CreditRun, compute_credits, read_charges
 from .decisions import Decisions, Escalation, EscalationKind, Mitigation, Suspension
 from .decisions_file import parse_decisions, read_decisions
 from .errors import ContractError, CsskpiError, InputError, PluginError, Problem, UnknownKPIError, UnknownNameError
@@ -27,19 +28,42 @@ from .measures import (
     SynthFrame,
     SynthRequest,
 )
+from .measuring import MeasureRegistry, MeasureRun, load_data, measure
 from .period import ContractCalendar, Extension, Period
+from .points import BluePolicy, KPIPoints, PointsRules, abatement_points
 from .plugins import get_plugin_manager
 from .reconcile import Difference, NotCompared, PublishedRow, Reconciliation, read_published, reconcile
 from .registry import DEFAULT_CONTRACT, ContractSource, Example, contracts, example, examples, load_contract
 from .result import MissingMeasurement, Result, Status
 from .rules import Evaluation, classify, evaluate, judge
 from .summary import ALL_AREAS, SummaryRow, summarise
+from .synth import synthesize, write_data
+from .watch import WatchWarning
 from .targets import Comparison, Direction, PointsSchedule, PointsStep, TargetSchedule, TargetStep
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ALL_AREAS",
+    "AreaCredit",
+    "BluePolicy",
+    "ChargeStep",
+    "Charges",
+    "CreditInput",
+    "CreditRegime",
+    "CreditRun",
+    "KPIPoints",
+    "MeasureRegistry",
+    "MeasureRun",
+    "PointsRules",
+    "WatchWarning",
+    "abatement_points",
+    "compute_credits",
+    "load_data",
+    "measure",
+    "read_charges",
+    "synthesize",
+    "write_data",
     "Appendix",
     "AppendixInput",
     "AppendixTable",

@@ -1,10 +1,13 @@
-"""csskpi's own plugin: the bundled Lincolnshire contract, the December 2017 example, the shared datasets."""
+"""csskpi's own plugin: the bundled Lincolnshire contract, the December 2017 example, the shared datasets and
+the credit regimes csskpi ships."""
 
 from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
 
+from .credit_regimes import BUILTIN_REGIMES
+from .credits import CreditRegime
 from .datasets_common import COMMON_DATASETS
 from .hookspecs import hookimpl
 from .measures import DatasetSpec
@@ -46,3 +49,8 @@ def csskpi_examples() -> list[Example]:
 def csskpi_datasets() -> list[DatasetSpec]:
     # Shared by several service areas' measures, so declared by the core rather than by any one plugin.
     return list(COMMON_DATASETS.values())
+
+
+@hookimpl
+def csskpi_credit_regimes() -> list[CreditRegime]:
+    return list(BUILTIN_REGIMES)

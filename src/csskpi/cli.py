@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from . import __version__
+from .cli_credits import cmd_credits
 from .cli_data import add_data_commands, cmd_appendix, cmd_measure, cmd_plugins, cmd_synth
 from .cli_results import cmd_evaluate, cmd_explain, cmd_kpis, cmd_reconcile, cmd_summary
 from .errors import CsskpiError
@@ -77,6 +78,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("period", metavar="PERIOD", type=_period)
     _add_inputs(p)
 
+    p = sub.add_parser("credits", parents=[common], help="abatement points, service credits under the cap, watch rules")
+    _add_inputs(p)
+    p.add_argument("--charges", metavar="FILE", help="monthly charges CSV (area,from,monthly_charge)")
+    _format(p, ("table", "json", "csv"))
+
     add_data_commands(sub, common, _period)
     return parser
 
@@ -87,6 +93,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], None]] = {
     "summary": cmd_summary,
     "reconcile": cmd_reconcile,
     "explain": cmd_explain,
+    "credits": cmd_credits,
     "measure": cmd_measure,
     "plugins": cmd_plugins,
     "synth": cmd_synth,

@@ -130,7 +130,7 @@ def _compare(args: argparse.Namespace, run: MeasureRun, out: TextIO) -> None:
     reported_file = read_measurements(args.compare, contract)
     reported = {(m.kpi, m.period): m for m in reported_file.measurements}
     recomputed = {(m.kpi, m.period): m for m in run.measurements}
-    records = []
+    records: list[dict[str, Any]] = []
     for key in sorted(set(reported) | set(recomputed), key=lambda k: (k[1], contract.references().index(k[0]))):
         rep, rec = reported.get(key), recomputed.get(key)
         rep_status = judge(contract, rep).earned if rep else None
@@ -205,7 +205,7 @@ def cmd_appendix(args: argparse.Namespace, out: TextIO) -> None:
     needed = attrs.evolve(registry, datasets={d: registry.datasets[d] for d in appendix.datasets})
     data = load_data(args.data, needed)
     tbl = build_appendix(registry, args.name, data, args.start, args.end, args.as_at or dt.date.today())
-    records = [dict(zip(tbl.columns, (None if v is None else str(v) for v in row))) for row in tbl.rows]
+    records = [dict(zip(tbl.columns, (None if v is None else str(v) for v in row), strict=False)) for row in tbl.rows]
     if args.format == "json":
         out.write(to_json({"appendix": args.name, "title": tbl.title, "columns": list(tbl.columns), "rows": records,
                            "notes": list(tbl.notes)}))

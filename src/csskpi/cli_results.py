@@ -33,7 +33,7 @@ from .render import (
 from .rules import Evaluation, evaluate
 from .summary import summarise
 
-__all__ = ["cmd_kpis", "cmd_evaluate", "cmd_summary", "cmd_reconcile", "cmd_explain", "use_colour"]
+__all__ = ["cmd_kpis", "cmd_evaluate", "cmd_summary", "cmd_reconcile", "cmd_explain", "use_colour", "load_inputs"]
 
 
 @attrs.frozen
@@ -52,7 +52,7 @@ def use_colour(args: argparse.Namespace, stream: TextIO) -> bool:
     return stream.isatty()
 
 
-def _load(args: argparse.Namespace) -> _Inputs:
+def load_inputs(args: argparse.Namespace) -> _Inputs:
     published = getattr(args, "published", None)
     source = getattr(args, "source", None)
     decisions_files = list(args.decisions)
@@ -125,7 +125,7 @@ def cmd_kpis(args: argparse.Namespace, out: TextIO) -> None:
 
 
 def cmd_evaluate(args: argparse.Namespace, out: TextIO) -> None:
-    inputs = _load(args)
+    inputs = load_inputs(args)
     ev = inputs.evaluation
     if args.format == "json":
         out.write(to_json({"contract": inputs.contract.name, "results": [result_record(r) for r in ev.results],
@@ -149,7 +149,7 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO) -> None:
 
 
 def cmd_summary(args: argparse.Namespace, out: TextIO) -> None:
-    inputs = _load(args)
+    inputs = load_inputs(args)
     rows = summarise(inputs.evaluation)
     rec = None
     if inputs.published:
@@ -180,7 +180,7 @@ def _write_reconciliation(rec: Any, source: str | None, out: TextIO) -> None:
 
 
 def cmd_reconcile(args: argparse.Namespace, out: TextIO) -> None:
-    inputs = _load(args)
+    inputs = load_inputs(args)
     if not inputs.published:
         raise InputError(Problem("give the published figures with --published FILE", field="--published"))
     rec = reconcile(inputs.evaluation, read_published(inputs.published), source=inputs.source)
@@ -191,7 +191,7 @@ def cmd_reconcile(args: argparse.Namespace, out: TextIO) -> None:
 
 
 def cmd_explain(args: argparse.Namespace, out: TextIO) -> None:
-    inputs = _load(args)
+    inputs = load_inputs(args)
     contract = inputs.contract
     kpi = contract.kpi(args.kpi)
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP
 from types import MappingProxyType
 from typing import Any
@@ -22,6 +22,10 @@ def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(value or {}))
 
 
+def _str_frozenset(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
+
+
 @attrs.frozen
 class Parameters:
     """The contract's parameters. Those marked *assumed* in ``assumed`` are decisions where the record is silent.
@@ -35,7 +39,7 @@ class Parameters:
     rounding: str = attrs.field(default="half-up", validator=attrs.validators.in_(ROUNDING_MODES))
     measures: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping)
     other: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping)
-    assumed: frozenset[str] = attrs.field(factory=frozenset, converter=frozenset)
+    assumed: frozenset[str] = attrs.field(factory=frozenset, converter=_str_frozenset)
 
     @property
     def rounding_mode(self) -> str:

@@ -1,7 +1,8 @@
 """Reading and writing contract definition files (TOML; format in ``docs/contract_format.md``).
 
 Loading validates the whole file and reports every problem found in one :class:`ContractError`, each naming
-the file, the line where it can be told, the KPI and the field.
+the file, the line where it can be told, the KPI and the field. Writing (:func:`dump_contract`) is done by
+:mod:`csskpi.contract_dump` and re-exported here.
 """
 
 from __future__ import annotations
@@ -11,20 +12,19 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-import tomli_w
-
 from .contract import Contract, Parameters
+from .contract_dump import FORMAT_VERSION, dump_contract
+from .contract_dump import contract_to_data as contract_to_data
 from .errors import ContractError, Problem
 from .kpi import KPI, RetiredReference, ServiceArea, Unit
 from .period import ContractCalendar, Extension, Period
 from .targets import Comparison, Direction, PointsSchedule, PointsStep, TargetSchedule, TargetStep, schedule_problems
 
 __all__ = ["read_contract", "parse_contract", "dump_contract", "FORMAT_VERSION"]
-
-FORMAT_VERSION = 1
 
 _TOP_KEYS = {"format", "contract", "parameters", "areas", "kpis", "retired"}
 _CONTRACT_KEYS = {"name", "title", "council", "supplier", "start", "end", "notes", "extensions", "assumed"}
@@ -135,12 +135,7 @@ def _build(data: Mapping[str, Any], c: _Collector) -> Contract | None:
     end = c.attempt(lambda: _date(head.get("end"), "end"), field="contract.end")
     extensions = []
     for i, ext in enumerate(head.get("extensions", [])):
-        extension = c.attempt(
-            lambda ext=ext: Extension(
-                str(ext["name"]), _date(ext["start"], "start"), _date(ext["end"], "end"), bool(ext.get("assumed", False))
-            ),
-            field=f"contract.extensions[{i}]",
-        )
+        extension = c.attempt(partial(_extension, ext), field=f"contract.extensions[{i}]")
         if extension:
             extensions.append(extension)
     calendar = None
@@ -166,7 +161,7 @@ def _build(data: Mapping[str, Any], c: _Collector) -> Contract | None:
     for i, table in enumerate(data.get("retired", [])):
         ref = table.get("reference")
         c.unknown_keys(table, {"reference", "area", "note"}, f"retired[{i}]", kpi=ref)
-        r = c.attempt(lambda t=table: RetiredReference(t["reference"], t["area"], t.get("note", "")), field=f"retired[{i}]", kpi=ref)
+        r = c.attempt(partial(_retired, table), field=f"retired[{i}]", kpi=ref)
         if r is not None:
             if r.area not in area_codes:
                 c.add(f"unknown service area {r.area!r} (the contract has {', '.join(sorted(area_codes))})", field="area", kpi=r.reference)
@@ -215,7 +210,7 @@ def _areas(tables: list[Mapping[str, Any]], c: _Collector) -> list[ServiceArea]:
     areas: list[ServiceArea] = []
     for i, table in enumerate(tables):
         c.unknown_keys(table, {"code", "name"}, f"areas[{i}]")
-        area = c.attempt(lambda t=table: ServiceArea(t["code"], t.get("name", t["code"])), field=f"areas[{i}]")
+        area = c.attempt(partial(_area, table), field=f"areas[{i}]")
         if area is None:
             continue
         if any(a.code == area.code for a in areas):
@@ -264,19 +259,7 @@ def _kpi(
                 c.add(f"missing in {field}", field=f"{field}.{key}", kpi=ref)
         if any(key not in raw for key in ("from", "tsl", "msl")):
             continue
-        step = c.attempt(
-            lambda raw=raw: TargetStep(
-                start=_period(raw["from"]),
-                end=_period(raw["to"]) if raw.get("to") else None,
-                tsl=_exact(raw["tsl"], "tsl"),
-                msl=_exact(raw["msl"], "msl"),
-                tsl_comparison=raw.get("tsl_comparison", default.value),
-                msl_comparison=raw.get("msl_comparison", default.value),
-                note=raw.get("note", ""),
-            ),
-            field=field,
-            kpi=ref,
-        )
+        step = c.attempt(partial(_target_step, raw, default), field=field, kpi=ref)
         if step is not None:
             if direction is not None and step.direction is not direction:
                 c.add(f"comparisons say {step.direction.value} is better but 'direction' is {direction.value}", field=field, kpi=ref)
@@ -314,6 +297,45 @@ def _kpi(
     )
 
 
+# --- one entry of a list each, built inside _Collector.attempt (so a bad value is a problem) -----------------
+
+
+def _extension(table: Mapping[str, Any]) -> Extension:
+    return Extension(
+        str(table["name"]),
+        _date(table["start"], "start"),
+        _date(table["end"], "end"),
+        bool(table.get("assumed", False)),
+    )
+
+
+def _area(table: Mapping[str, Any]) -> ServiceArea:
+    return ServiceArea(table["code"], table.get("name", table["code"]))
+
+
+def _retired(table: Mapping[str, Any]) -> RetiredReference:
+    return RetiredReference(table["reference"], table["area"], table.get("note", ""))
+
+
+def _target_step(raw: Mapping[str, Any], default: Comparison) -> TargetStep:
+    """A ``[[kpis.targets]]`` step; its comparisons default to the KPI's direction's (``default``)."""
+    return TargetStep(
+        start=_period(raw["from"]),
+        end=_period(raw["to"]) if raw.get("to") else None,
+        tsl=_exact(raw["tsl"], "tsl"),
+        msl=_exact(raw["msl"], "msl"),
+        tsl_comparison=raw.get("tsl_comparison", default.value),
+        msl_comparison=raw.get("msl_comparison", default.value),
+        note=raw.get("note", ""),
+    )
+
+
+def _points_step(item: Mapping[str, Any]) -> PointsStep:
+    return PointsStep(
+        _period(item["from"]), item["points"], bool(item.get("assumed", False)), str(item.get("note", ""))
+    )
+
+
 def _exact(value: Any, name: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, Decimal, str)):
         raise ValueError(f"'{name}' must be a number, not {value!r}")
@@ -341,11 +363,7 @@ def _points(raw: Any, c: _Collector, ref: str, start: Period | None) -> PointsSc
             c.add("must be a table {from, points}", field=f"points[{j}]", kpi=ref)
             continue
         c.unknown_keys(item, _POINTS_KEYS, f"points[{j}]", kpi=ref)
-        step = c.attempt(
-            lambda item=item: PointsStep(_period(item["from"]), item["points"], bool(item.get("assumed", False)), str(item.get("note", ""))),
-            field=f"points[{j}]",
-            kpi=ref,
-        )
+        step = c.attempt(partial(_points_step, item), field=f"points[{j}]", kpi=ref)
         if step is not None:
             steps.append(step)
     if len(steps) != len(raw):
@@ -354,85 +372,3 @@ def _points(raw: Any, c: _Collector, ref: str, start: Period | None) -> PointsSc
     if schedule is not None and start is not None and steps[0].start > start:
         c.add(f"points start {steps[0].start} but the KPI is in force from {start}", field="points", kpi=ref)
     return schedule
-
-
-# --- writing -------------------------------------------------------------------------------------------------
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, frozenset, set)):
-        items = [_plain(v) for v in value]
-        return sorted(items) if isinstance(value, (frozenset, set)) else items
-    return value
-
-
-def contract_to_data(contract: Contract) -> dict[str, Any]:
-    """The contract as the plain data of its file (the inverse of parsing)."""
-    cal = contract.calendar
-    head: dict[str, Any] = {"name": contract.name, "title": contract.title, "start": cal.start, "end": cal.end}
-    for key in ("council", "supplier", "notes"):
-        if getattr(contract, key):
-            head[key] = getattr(contract, key)
-    if cal.extensions:
-        head["extensions"] = [
-            {"name": e.name, "start": e.start, "end": e.end, "assumed": e.assumed} for e in cal.extensions
-        ]
-    p = contract.parameters
-    params: dict[str, Any] = {"decimals": p.decimals, "rounding": p.rounding}
-    if p.assumed:
-        params["assumed"] = sorted(p.assumed)
-    if p.measures:
-        params["measures"] = _plain(p.measures)
-    params.update(_plain(p.other))
-    kpis = []
-    for k in contract.kpis:
-        entry: dict[str, Any] = {
-            "reference": k.reference,
-            "area": k.area,
-            "description": k.description,
-            "unit": k.unit.value,
-            "direction": k.direction.value,
-            "start": str(k.start),
-        }
-        if k.end is not None:
-            entry["end"] = str(k.end)
-        if k.measure != k.reference:
-            entry["measure"] = k.measure
-        if k.notes:
-            entry["notes"] = k.notes
-        entry["points"] = [
-            {"from": str(s.start), "points": s.points, "assumed": s.assumed, **({"note": s.note} if s.note else {})}
-            for s in k.points.steps
-        ]
-        entry["targets"] = [
-            {
-                "from": str(s.start),
-                **({"to": str(s.end)} if s.end is not None else {}),
-                "tsl": s.tsl,
-                "msl": s.msl,
-                "tsl_comparison": s.tsl_comparison.value,
-                "msl_comparison": s.msl_comparison.value,
-                **({"note": s.note} if s.note else {}),
-            }
-            for s in k.schedule.steps
-        ]
-        kpis.append(entry)
-    data: dict[str, Any] = {
-        "format": FORMAT_VERSION,
-        "contract": head,
-        "parameters": params,
-        "areas": [{"code": a.code, "name": a.name} for a in contract.areas],
-        "kpis": kpis,
-    }
-    if contract.retired:
-        data["retired"] = [
-            {"reference": r.reference, "area": r.area, **({"note": r.note} if r.note else {})} for r in contract.retired
-        ]
-    return data
-
-
-def dump_contract(contract: Contract) -> str:
-    """The contract as TOML text that :func:`parse_contract` reads back to an equal contract."""
-    return tomli_w.dumps(contract_to_data(contract))

@@ -23,6 +23,22 @@ def _period(value: object) -> Period:
     return value if isinstance(value, Period) else Period.parse(value)  # type: ignore[arg-type]
 
 
+def _str_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _mitigations(value: Iterable[Mitigation]) -> tuple[Mitigation, ...]:
+    return tuple(value)
+
+
+def _suspensions(value: Iterable[Suspension]) -> tuple[Suspension, ...]:
+    return tuple(value)
+
+
+def _escalations(value: Iterable[Escalation]) -> tuple[Escalation, ...]:
+    return tuple(value)
+
+
 def _check_range(instance: Mitigation | Suspension) -> None:
     if instance.end < instance.start:
         raise ValueError(f"'to' ({instance.end}) must not be before 'from' ({instance.start})")
@@ -53,7 +69,7 @@ class Mitigation:
 class Suspension:
     """A blanket relief: AMBER and RED months of the named areas become BLUE; GREEN stays GREEN."""
 
-    areas: tuple[str, ...] = attrs.field(converter=tuple)
+    areas: tuple[str, ...] = attrs.field(converter=_str_tuple)
     start: Period = attrs.field(converter=_period)
     end: Period = attrs.field(converter=_period)
     reason: str = ""
@@ -96,9 +112,9 @@ class Escalation:
 class Decisions:
     """Every decision that bears on a set of results."""
 
-    mitigations: tuple[Mitigation, ...] = attrs.field(default=(), converter=tuple)
-    suspensions: tuple[Suspension, ...] = attrs.field(default=(), converter=tuple)
-    escalations: tuple[Escalation, ...] = attrs.field(default=(), converter=tuple)
+    mitigations: tuple[Mitigation, ...] = attrs.field(default=(), converter=_mitigations)
+    suspensions: tuple[Suspension, ...] = attrs.field(default=(), converter=_suspensions)
+    escalations: tuple[Escalation, ...] = attrs.field(default=(), converter=_escalations)
 
     def __add__(self, other: Decisions) -> Decisions:
         if not isinstance(other, Decisions):

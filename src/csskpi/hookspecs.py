@@ -1,7 +1,7 @@
 """The hooks a csskpi plugin can implement.
 
 Register-style hooks (``csskpi_contracts``, ``csskpi_examples``, ``csskpi_datasets``, ``csskpi_measures``,
-``csskpi_appendices``) return lists of frozen objects; the core merges the lists of every plugin and rejects a name declared twice,
+``csskpi_appendices``, ``csskpi_credit_regimes``) return lists of frozen objects; the core merges the lists of every plugin and rejects a name declared twice,
 naming both plugins. ``csskpi_compute_measure`` is the one "who handles this" hook (``firstresult``).
 Every hook is documented for plugin authors in ``docs/plugin_hooks.md``.
 """
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from .credits import CreditRegime
     from .measurement import Counts
     from .measures import Appendix, DatasetSpec, Measure, MeasureInput, SynthFrame, SynthRequest
     from .registry import ContractSource, Example
@@ -24,7 +25,7 @@ __all__ = ["hookspec", "hookimpl"]
 
 
 @hookspec
-def csskpi_contracts() -> list[ContractSource]:
+def csskpi_contracts() -> list[ContractSource]:  # type: ignore[empty-body]
     """Declare the contract definitions this plugin ships, selectable by name (``--contract NAME``).
 
     Called once when the contract registry is built. Return a list of :class:`csskpi.ContractSource`
@@ -33,7 +34,7 @@ def csskpi_contracts() -> list[ContractSource]:
 
 
 @hookspec
-def csskpi_examples() -> list[Example]:
+def csskpi_examples() -> list[Example]:  # type: ignore[empty-body]
     """Declare bundled example data sets (``--example NAME``): measurements, decisions and published figures.
 
     Called once when the example registry is built. Return a list of :class:`csskpi.Example`.
@@ -42,7 +43,7 @@ def csskpi_examples() -> list[Example]:
 
 
 @hookspec
-def csskpi_datasets() -> list[DatasetSpec]:
+def csskpi_datasets() -> list[DatasetSpec]:  # type: ignore[empty-body]
     """Declare the raw datasets this plugin's measures read: name, columns and their types, constraints.
 
     Called once when the measure registry is built. Return a list of :class:`csskpi.DatasetSpec`. The core loads
@@ -52,7 +53,7 @@ def csskpi_datasets() -> list[DatasetSpec]:
 
 
 @hookspec
-def csskpi_measures() -> list[Measure]:
+def csskpi_measures() -> list[Measure]:  # type: ignore[empty-body]
     """Declare the measures this plugin computes: which KPI measure name, from which datasets and columns.
 
     Called once when the measure registry is built. Return a list of :class:`csskpi.Measure`. A measure name
@@ -74,7 +75,7 @@ def csskpi_compute_measure(measure: str, inputs: MeasureInput) -> Counts | None:
 
 
 @hookspec
-def csskpi_appendices() -> list[Appendix]:
+def csskpi_appendices() -> list[Appendix]:  # type: ignore[empty-body]
     """Declare extra tables this plugin builds from raw data beside the KPIs (the PM plugin's payroll contacts,
     Appendix C of the council's report).
 
@@ -84,11 +85,22 @@ def csskpi_appendices() -> list[Appendix]:
 
 
 @hookspec
-def csskpi_synthesize(request: SynthRequest) -> list[SynthFrame]:
+def csskpi_synthesize(request: SynthRequest) -> list[SynthFrame]:  # type: ignore[empty-body]
     """Generate realistic synthetic raw data for the datasets this plugin's measures read.
 
     Called once per ``csskpi synth`` run (and by the demo). ``request`` gives the months, the scale (1.0 is a
     county council's month), the seed (the output must depend on nothing else) and the measures to degrade so
     that they fail. Return one :class:`csskpi.SynthFrame` per dataset (or per part of a shared dataset, such as
     one plugin's survey kinds): the core concatenates the frames of one dataset and writes them.
+    """
+
+
+@hookspec
+def csskpi_credit_regimes() -> list[CreditRegime]:  # type: ignore[empty-body]
+    """Declare ways of turning abatement points into service credits, selectable in the contract
+    (``[parameters.credits] regime = "<name>"``).
+
+    Called each time credits are computed. Return a list of :class:`csskpi.CreditRegime`: a name, a description
+    and ``compute(inputs: CreditInput) -> Decimal`` giving an area's credit for a month before the cap and before
+    rounding (the core applies both). A name declared by two plugins is an error.
     """

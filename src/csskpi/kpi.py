@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Callable
 
 import attrs
 
@@ -16,7 +17,7 @@ _CODE_RE = re.compile(r"^[A-Z][A-Z0-9]*$")
 _REFERENCE_RE = re.compile(r"^[A-Z][A-Za-z0-9]*(_[A-Za-z0-9]+)*$")
 
 
-def _matches(pattern: re.Pattern[str], what: str) -> object:
+def _matches(pattern: re.Pattern[str], what: str) -> Callable[[object, attrs.Attribute[str], str], None]:
     def check(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
         if not isinstance(value, str) or not pattern.match(value):
             raise ValueError(f"'{attribute.name}' must be {what}, not {value!r}")
@@ -28,7 +29,7 @@ def _matches(pattern: re.Pattern[str], what: str) -> object:
 class ServiceArea:
     """A service area of the contract, e.g. ``ServiceArea("CSC", "Customer Service Centre")``."""
 
-    code: str = attrs.field(validator=_matches(_CODE_RE, "an upper-case code such as 'CSC'"))  # type: ignore[arg-type]
+    code: str = attrs.field(validator=_matches(_CODE_RE, "an upper-case code such as 'CSC'"))
     name: str = attrs.field(validator=attrs.validators.min_len(1))
 
 
@@ -48,7 +49,7 @@ class KPI:
     (by default its own reference).
     """
 
-    reference: str = attrs.field(validator=_matches(_REFERENCE_RE, "a reference such as 'CSC_KPI_04'"))  # type: ignore[arg-type]
+    reference: str = attrs.field(validator=_matches(_REFERENCE_RE, "a reference such as 'CSC_KPI_04'"))
     area: str
     description: str
     unit: Unit
@@ -91,6 +92,6 @@ class KPI:
 class RetiredReference:
     """A catalogue reference that is not in use ("KPI REFERENCE NOT IN USE"): it keeps its number."""
 
-    reference: str = attrs.field(validator=_matches(_REFERENCE_RE, "a reference such as 'PM_KPI_04'"))  # type: ignore[arg-type]
+    reference: str = attrs.field(validator=_matches(_REFERENCE_RE, "a reference such as 'PM_KPI_04'"))
     area: str
     note: str = ""

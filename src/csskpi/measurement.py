@@ -97,6 +97,10 @@ def _decimal_or_none(value: object) -> Decimal | None:
     return Decimal(str(value))
 
 
+def _period(value: Period | str) -> Period:
+    return value if isinstance(value, Period) else Period.parse(value)
+
+
 @attrs.frozen
 class Measurement:
     """A KPI's figure for a month.
@@ -107,7 +111,7 @@ class Measurement:
     """
 
     kpi: str
-    period: Period = attrs.field(converter=lambda p: p if isinstance(p, Period) else Period.parse(p))
+    period: Period = attrs.field(converter=_period)
     value: Decimal | None = attrs.field(default=None, converter=_decimal_or_none)
     source: Source = attrs.field(factory=Source)
     numerator: int | None = None

@@ -45,6 +45,10 @@ def _str_tuple(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _str_frozenset(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
+
+
 def _pairs(value: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     return tuple((a, b) for a, b in value)
 
@@ -200,7 +204,7 @@ class SynthRequest:
     end: Period
     scale: float = 1.0
     seed: int = 0
-    degrade: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    degrade: frozenset[str] = attrs.field(default=frozenset(), converter=_str_frozenset)
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:

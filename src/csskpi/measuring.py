@@ -52,9 +52,9 @@ class MeasureRegistry:
     @classmethod
     def from_plugins(cls, pm: pluggy.PluginManager | None = None) -> MeasureRegistry:
         pm = pm if pm is not None else get_plugin_manager()
-        datasets = collect(pm, "csskpi_datasets", lambda d: d.name, "dataset")
-        measures = collect(pm, "csskpi_measures", lambda m: m.name, "measure")
-        appendices = collect(pm, "csskpi_appendices", lambda a: a.name, "appendix")
+        datasets: dict[str, DatasetSpec] = collect(pm, "csskpi_datasets", lambda d: d.name, "dataset")
+        measures: dict[str, Measure] = collect(pm, "csskpi_measures", lambda m: m.name, "measure")
+        appendices: dict[str, Appendix] = collect(pm, "csskpi_appendices", lambda a: a.name, "appendix")
         problems = [
             Problem(f"measure {m.name!r} reads dataset {d!r}, which no plugin declares")
             for m in measures.values()

@@ -75,7 +75,7 @@ class Period:
             return NotImplemented
         return Period.from_index(self.index + months)
 
-    def __sub__(self, other: Period | int) -> Period | int:  # type: ignore[override]
+    def __sub__(self, other: Period | int) -> Period | int:
         if isinstance(other, Period):
             return self.index - other.index
         if isinstance(other, int):

@@ -39,7 +39,7 @@ class PublishedRow:
     line: int | None = None
 
     def as_dict(self) -> dict[str, int | None]:
-        return dict(zip(FIELDS, self.counts))
+        return dict(zip(FIELDS, self.counts, strict=False))
 
 
 @attrs.frozen
@@ -102,7 +102,7 @@ def read_published(path: str | Path) -> tuple[PublishedRow, ...]:
             problems.append(Problem(str(exc), file=name, line=number, field="period"))
             continue
         counts: list[int | None] = []
-        for field, cell in zip(FIELDS, numbers):
+        for field, cell in zip(FIELDS, numbers, strict=False):
             if cell == "":
                 counts.append(None)
             elif cell.isdigit():
@@ -165,7 +165,7 @@ def _explain_area(
                 f"the published table counts {n} of the {len(holders)} KPIs recomputed {status.name} ({names}) as {counted_as}"
             )
             candidates.extend(r.reference for r in holders)
-    for status, n in under:
+    for status, _ in under:
         if over and status is not Status.BLUE:
             continue  # already told by the KPIs named above
         holders = [r for r in results if r.status is status]

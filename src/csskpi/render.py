@@ -13,13 +13,20 @@ from decimal import Decimal
 from typing import Any
 
 from .contract import Contract
+from .credits import AreaCredit
 from .kpi import KPI
 from .period import Period
+from .points import KPIPoints
 from .reconcile import Reconciliation
 from .result import MissingMeasurement, Result, Status
 from .summary import SummaryRow
+from .watch import WatchWarning
 
 __all__ = [
+    "points_text",
+    "kpi_points_record",
+    "area_credit_record",
+    "warning_record",
     "result_record",
     "missing_record",
     "kpi_record",
@@ -40,6 +47,12 @@ def _num(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:f}"
 
 
+def points_text(value: Decimal) -> str:
+    """Points to 2 decimals (18.75, 15.00), or exactly when a contract's weights need more."""
+    cents = value.quantize(Decimal("0.01"))
+    return f"{cents:f}" if cents == value else f"{value.normalize():f}"
+
+
 def result_record(r: Result) -> dict[str, Any]:
     step = r.step
     return {
@@ -58,6 +71,40 @@ def result_record(r: Result) -> dict[str, Any]:
         "explanation": r.explanation,
         "source": str(r.measurement.source) if r.measurement else None,
     }
+
+
+def kpi_points_record(k: KPIPoints) -> dict[str, Any]:
+    return {
+        "period": str(k.period),
+        "kpi": k.kpi,
+        "area": k.area,
+        "status": k.status.value,
+        "data_not_available": k.data_not_available,
+        "base_points": k.base,
+        "weight": _num(k.weight),
+        "run": k.run,
+        "multiplier": _num(k.multiplier),
+        "points": points_text(k.points),
+        "reason": k.reason,
+    }
+
+
+def area_credit_record(a: AreaCredit) -> dict[str, Any]:
+    return {
+        "period": str(a.period),
+        "area": a.area,
+        "points": points_text(a.points),
+        "allocated": a.allocated,
+        "charge": _num(a.charge),
+        "cap": _num(a.cap),
+        "credit": _num(a.credit),
+        "capped": a.capped,
+        "regime": a.regime,
+    }
+
+
+def warning_record(w: WatchWarning) -> dict[str, Any]:
+    return {"rule": w.rule, "subject": w.subject, "months": [str(p) for p in w.months], "message": w.message}
 
 
 def missing_record(m: MissingMeasurement) -> dict[str, Any]:

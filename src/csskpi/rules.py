@@ -14,7 +14,7 @@ from typing import Literal
 import attrs
 
 from .contract import Contract
-from .decisions import Decisions
+from .decisions import Decisions, Escalation, Mitigation
 from .errors import InputError, Problem
 from .measurement import Measurement, Source, round_half_up
 from .period import Period
@@ -24,6 +24,7 @@ from .targets import TargetStep
 __all__ = ["classify", "judge", "evaluate", "check_measurements", "check_decisions", "Evaluation", "MissingPolicy"]
 
 MissingPolicy = Literal["warn", "dna"]
+_NO_DECISIONS = Decisions()  # the default: no mitigation, suspension or escalation (frozen, so shared safely)
 
 
 def classify(value: Decimal, step: TargetStep) -> Status:
@@ -39,7 +40,7 @@ def _fmt(value: Decimal) -> str:
     return f"{value:f}"
 
 
-def judge(contract: Contract, measurement: Measurement, decisions: Decisions = Decisions()) -> Result:
+def judge(contract: Contract, measurement: Measurement, decisions: Decisions = _NO_DECISIONS) -> Result:
     """Judge one measurement. The KPI must be in force in the measurement's month."""
     kpi = contract.kpi(measurement.kpi)
     period = measurement.period
@@ -155,7 +156,8 @@ def check_measurements(contract: Contract, measurements: Iterable[Measurement]) 
 def check_decisions(contract: Contract, decisions: Decisions) -> list[Problem]:
     """Every decision that names a KPI or area the contract does not have."""
     problems: list[Problem] = []
-    for item in (*decisions.mitigations, *decisions.escalations):
+    named: tuple[Mitigation | Escalation, ...] = (*decisions.mitigations, *decisions.escalations)
+    for item in named:
         if not contract.has_kpi(item.kpi):
             src = item.source
             problems.append(Problem(f"{item.kpi} is not a KPI of the contract", file=src.file, line=src.line, field="kpi", kpi=item.kpi))
@@ -202,7 +204,7 @@ class Evaluation:
 def evaluate(
     contract: Contract,
     measurements: Iterable[Measurement],
-    decisions: Decisions = Decisions(),
+    decisions: Decisions = _NO_DECISIONS,
     *,
     missing: MissingPolicy = "warn",
 ) -> Evaluation:

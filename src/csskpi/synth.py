@@ -6,7 +6,9 @@ scale, seed, degraded measures), so a data folder can be regenerated exactly.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
 import polars as pl
 
@@ -24,7 +26,8 @@ def synthesize(request: SynthRequest, registry: MeasureRegistry) -> dict[str, pl
     parts: dict[str, list[pl.DataFrame]] = {}
     problems: list[Problem] = []
     for impl in registry.pm.hook.csskpi_synthesize.get_hookimpls():
-        frames = impl.function(request=request)
+        # pluggy types a hook implementation's result as object: the spec says a list of SynthFrame, checked below.
+        frames = cast("Iterable[object] | None", impl.function(request=request))
         for item in frames or []:
             if not isinstance(item, SynthFrame):
                 problems.append(Problem(f"plugin {impl.plugin_name!r}: csskpi_synthesize() must return SynthFrame objects"))

@@ -8,7 +8,9 @@ comparison, because the contract is strict about "> 35%" against "≥ 35%".
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from decimal import Decimal
+from itertools import pairwise
 
 import attrs
 
@@ -77,6 +79,10 @@ def _finite(instance: object, attribute: attrs.Attribute[Decimal], value: Decima
         raise ValueError(f"'{attribute.name}' must be a finite number, not {value}")
 
 
+def _comparison(value: Comparison | str) -> Comparison:
+    return value if isinstance(value, Comparison) else Comparison.parse(value)
+
+
 def _period_or_none(value: object) -> Period | None:
     if value is None or isinstance(value, Period):
         return value
@@ -100,8 +106,8 @@ class TargetStep:
     end: Period | None = attrs.field(converter=_period_or_none)
     tsl: Decimal = attrs.field(converter=_decimal, validator=_finite)
     msl: Decimal = attrs.field(converter=_decimal, validator=_finite)
-    tsl_comparison: Comparison = attrs.field(default=Comparison.GE, converter=lambda c: c if isinstance(c, Comparison) else Comparison.parse(c))
-    msl_comparison: Comparison = attrs.field(default=Comparison.GE, converter=lambda c: c if isinstance(c, Comparison) else Comparison.parse(c))
+    tsl_comparison: Comparison = attrs.field(default=Comparison.GE, converter=_comparison)
+    msl_comparison: Comparison = attrs.field(default=Comparison.GE, converter=_comparison)
     note: str = ""
 
     def __attrs_post_init__(self) -> None:
@@ -133,11 +139,15 @@ class TargetStep:
         )
 
 
+def _target_steps(value: Iterable[TargetStep]) -> tuple[TargetStep, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class TargetSchedule:
     """A KPI's target steps, in date order, that neither overlap nor leave a gap."""
 
-    steps: tuple[TargetStep, ...] = attrs.field(converter=tuple)
+    steps: tuple[TargetStep, ...] = attrs.field(converter=_target_steps)
 
     def __attrs_post_init__(self) -> None:
         problems = schedule_problems(self.steps)
@@ -168,7 +178,7 @@ def schedule_problems(steps: tuple[TargetStep, ...] | list[TargetStep]) -> list[
     problems: list[str] = []
     if not steps:
         return ["a target schedule needs at least one step"]
-    for before, after in zip(steps, steps[1:]):
+    for before, after in pairwise(steps):
         if before.end is None:
             problems.append(f"step from {before.start} has no end but is followed by a step from {after.start}")
             continue
@@ -196,11 +206,15 @@ class PointsStep:
             raise ValueError(f"'points' must not be negative, not {self.points}")
 
 
+def _points_steps(value: Iterable[PointsStep]) -> tuple[PointsStep, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class PointsSchedule:
     """Effective-dated abatement points: each step holds until the next one starts."""
 
-    steps: tuple[PointsStep, ...] = attrs.field(converter=tuple)
+    steps: tuple[PointsStep, ...] = attrs.field(converter=_points_steps)
 
     def __attrs_post_init__(self) -> None:
         starts = [s.start for s in self.steps]

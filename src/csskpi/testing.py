@@ -70,6 +70,9 @@ AREA_NAMES: dict[str, str] = {
 
 _STRICT = {Direction.HIGHER: Comparison.GT, Direction.LOWER: Comparison.LT}
 _FIRST = Period(2015, 4)
+_LAST = Period(2020, 3)
+_EARLIEST = Period(2000, 1)
+_LATEST = Period(2039, 12)
 # Strategies built once: drawing from a strategy made afresh on every call is slow (hypothesis validates it).
 _TEXTS = st.text(max_size=12)
 _BOOLEANS = st.booleans()
@@ -99,7 +102,7 @@ def _between(draw: st.DrawFn, low: Period, high: Period) -> Period:
     return Period.from_index(draw(st.integers(low.index, high.index)))
 
 
-def periods(min_period: Period = Period(2000, 1), max_period: Period = Period(2039, 12)) -> st.SearchStrategy[Period]:
+def periods(min_period: Period = _EARLIEST, max_period: Period = _LATEST) -> st.SearchStrategy[Period]:
     """A month from ``min_period`` to ``max_period`` (both included); shrinks towards ``min_period``."""
     if max_period < min_period:
         raise ValueError(f"max_period ({max_period}) is before min_period ({min_period})")
@@ -161,7 +164,7 @@ def _schedule(
     for i, offset in enumerate(bounds):
         step_end = start + (bounds[i + 1] - 1) if i + 1 < len(bounds) else end
         steps.append(_step(draw, direction, start + offset, step_end, unit))
-    return TargetSchedule(tuple(steps))  # type: ignore[arg-type]  # mypy's attrs plugin and converter=tuple
+    return TargetSchedule(tuple(steps))
 
 
 @st.composite
@@ -194,7 +197,7 @@ def _points(draw: st.DrawFn, start: Period, last: Period) -> PointsSchedule:
         PointsStep(start + o, draw(st.integers(0, 50)), draw(_BOOLEANS), draw(_POINTS_NOTES))
         for o in [0, *sorted(o for o in offsets if o < months)]
     ]
-    return PointsSchedule(tuple(steps))  # type: ignore[arg-type]  # mypy's attrs plugin and converter=tuple
+    return PointsSchedule(tuple(steps))
 
 
 def _kpi(draw: st.DrawFn, code: str, ref: str, first: Period, last: Period, max_steps: int) -> KPI:
@@ -226,7 +229,7 @@ def kpis(
     reference: str | None = None,
     *,
     first_period: Period = _FIRST,
-    last_period: Period = Period(2020, 3),
+    last_period: Period = _LAST,
     max_steps: int = 3,
 ) -> KPI:
     """A KPI in force inside ``first_period``..``last_period`` (it may start later and end earlier).
@@ -248,7 +251,7 @@ def _parameters(draw: st.DrawFn, references: Sequence[str]) -> Parameters:
         rounding="half-up",
         measures=measures,
         other={k: draw(_OTHER_PARAMETERS[k]) for k in other_keys},
-        assumed=["decimals", "rounding"][: draw(st.integers(0, 2))],  # type: ignore[arg-type]  # converter
+        assumed=["decimals", "rounding"][: draw(st.integers(0, 2))],
     )
 
 
@@ -373,7 +376,7 @@ def decisions(draw: st.DrawFn, contract: Contract, periods: Iterable[Period] | N
         first = draw(st.integers(0, len(codes) - 1))
         suspensions.append(
             Suspension(
-                areas=codes[first : first + 1 + draw(st.integers(0, len(codes) - 1 - first))],  # type: ignore[arg-type]
+                areas=codes[first : first + 1 + draw(st.integers(0, len(codes) - 1 - first))],
                 start=month - draw(st.integers(0, 2)),
                 end=month + draw(st.integers(0, 2)),
                 reason=_pick(draw, ["", "Procurement Policy Note 02/20"]),
@@ -391,4 +394,4 @@ def decisions(draw: st.DrawFn, contract: Contract, periods: Iterable[Period] | N
                 settled_on=draw(_OPTIONAL_DATES),
             )
         )
-    return Decisions(tuple(mitigations), tuple(suspensions), tuple(escalations))  # type: ignore[arg-type]
+    return Decisions(tuple(mitigations), tuple(suspensions), tuple(escalations))
