@@ -68,7 +68,8 @@ def test_kpis_json_at_a_month(capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(out)
     assert code == 0 and data["at"] == "2018-10"
     by_ref = {k["kpi"]: k for k in data["kpis"]}
-    assert len(by_ref) == 48 and sum(k["in_use"] for k in data["kpis"]) == 41
+    assert len(by_ref) == 48 and sum(k["in_use"] for k in data["kpis"]) == 41  # KPIs added later are not listed yet
+    assert "IMT_KPI_14" not in by_ref
     csc = by_ref["CSC_KPI_01"]
     assert (csc["tsl"], csc["msl"], csc["tsl_comparison"], csc["msl_comparison"]) == ("35", "30", ">", ">=")
     assert by_ref["CSC_KPI_02"]["in_use"] is False

@@ -33,8 +33,9 @@ def _catalogue(record_dir: Path) -> list[dict[str, str]]:
 
 def test_catalogue_matches_the_record(contract: csskpi.Contract, record_dir: Path) -> None:
     rows = _catalogue(record_dir)
-    assert set(contract.references()) == {r["kpi_id"] for r in rows}
     at = Period(2017, 9)
+    in_use_2017 = {k.reference for k in contract.kpis_in_force(at)}
+    assert in_use_2017 | {r.reference for r in contract.retired} == {r["kpi_id"] for r in rows}
     for row in rows:
         ref = row["kpi_id"]
         if row["in_use"] == "no":
@@ -54,7 +55,7 @@ def test_41_in_use_7_retired_1000_assumed_points(contract: csskpi.Contract) -> N
     assert len(contract.kpis_in_force(december)) == 41
     assert len(contract.retired) == 7
     assert contract.points_in_force(december) == 1000
-    for kpi in contract.kpis:
+    for kpi in contract.kpis_in_force(december):
         step = kpi.points.at(december)
         assert step is not None and 10 <= step.points <= 50 and step.assumed, kpi.reference
 
@@ -161,7 +162,7 @@ CSC01_STEPS = [
     ("2018-04", "2018-09", "35", "25", False),
     ("2018-10", "2019-03", "35", "30", True),
     ("2019-04", "2019-09", "40", "37", False),
-    ("2019-10", "2020-03", "45", "42", False),
+    ("2019-10", "2020-02", "45", "42", False),  # held to September 2020; March-September 2020 were suspended (CSC)
 ]
 
 
@@ -210,15 +211,25 @@ def test_missing_kpis_are_listed_and_judged_only_when_asked(contract: csskpi.Con
     assert len(judged) == len(listed) + 6
 
 
-def test_suspension_turns_failures_blue_and_leaves_green(contract: csskpi.Contract) -> None:
-    suspension = csskpi.Suspension(("CSC",), Period(2020, 3), Period(2020, 9), reason="PPN 02/20")
-    decisions = csskpi.Decisions(suspensions=(suspension,))
-    failing = csskpi.judge(contract, Measurement("CSC_KPI_04", Period(2020, 6), Decimal("11.15")), decisions)
-    assert failing.status is Status.BLUE and failing.earned is Status.RED and "PPN 02/20" in failing.explanation
-    passing = csskpi.judge(contract, Measurement("CSC_KPI_04", Period(2020, 6), Decimal("6.00")), decisions)
-    assert passing.status is Status.GREEN
-    other_area = csskpi.judge(contract, Measurement("IMT_KPI_09", Period(2020, 6), Decimal("82.78")), decisions)
-    assert other_area.status is Status.RED
+def test_ppn_02_20_suspension_turns_failures_blue_and_leaves_green(contract: csskpi.Contract) -> None:
+    # The contract's own change: all areas March-June 2020, the CSC to September 2020.
+    def status(kpi: str, period: str, value: str) -> tuple[Status, Status]:
+        r = _judge(contract, kpi, period, value)
+        return r.status, r.earned
+
+    assert status("CSC_KPI_04", "2020-08", "11.15") == (Status.BLUE, Status.RED)
+    assert "PPN 02/20" in _judge(contract, "CSC_KPI_04", "2020-08", "11.15").explanation
+    assert status("CSC_KPI_04", "2020-08", "6.00") == (Status.GREEN, Status.GREEN)
+    assert status("CSC_KPI_04", "2020-10", "11.15") == (Status.RED, Status.RED)
+    assert status("IMT_KPI_09", "2020-05", "82.78") == (Status.BLUE, Status.RED)
+    assert status("IMT_KPI_09", "2020-07", "82.78") == (Status.RED, Status.RED)
+    assert status("IMT_KPI_09", "2020-02", "82.78") == (Status.RED, Status.RED)
+
+
+def test_suspension_as_a_decision(contract: csskpi.Contract) -> None:
+    suspension = csskpi.Suspension(("PM",), Period(2018, 3), Period(2018, 4), reason="local relief")
+    r = csskpi.judge(contract, Measurement("PM_KPI_05", Period(2018, 4), Decimal("70")), csskpi.Decisions(suspensions=(suspension,)))
+    assert (r.status, r.earned) == (Status.BLUE, Status.RED) and "local relief" in r.explanation
 
 
 def test_settled_escalation_is_no_longer_provisional(contract: csskpi.Contract) -> None:

@@ -13,7 +13,7 @@ from typing import TextIO
 from . import __version__
 from .cli_credits import cmd_credits
 from .cli_data import add_data_commands, cmd_appendix, cmd_measure, cmd_plugins, cmd_synth
-from .cli_results import cmd_evaluate, cmd_explain, cmd_kpis, cmd_reconcile, cmd_summary
+from .cli_results import cmd_changes, cmd_evaluate, cmd_explain, cmd_kpis, cmd_reconcile, cmd_summary
 from .errors import CsskpiError
 from .period import Period
 from .registry import DEFAULT_CONTRACT
@@ -54,7 +54,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"csskpi {__version__}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour tables by status (default: auto)")
+    common.add_argument(
+        "--changes", metavar="FILE", action="append", default=[],
+        help="a council's change notice (TOML of [[changes]]) layered over the contract (repeatable)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("changes", parents=[common], help="the contract's change history: each change, its date and reason")
+    p.add_argument("--contract", metavar="C")
+    p.add_argument("--format", choices=("table", "json"), default="table")
 
     p = sub.add_parser("kpis", parents=[common], help="the KPI catalogue with the targets and points in force at a month")
     p.add_argument("--contract", metavar="C")
@@ -89,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], None]] = {
     "kpis": cmd_kpis,
+    "changes": cmd_changes,
     "evaluate": cmd_evaluate,
     "summary": cmd_summary,
     "reconcile": cmd_reconcile,

@@ -91,7 +91,7 @@ def _measurement_record(m: Measurement) -> dict[str, Any]:
 
 
 def cmd_measure(args: argparse.Namespace, out: TextIO) -> None:
-    contract = load_contract(args.contract or DEFAULT_CONTRACT)
+    contract = load_contract(args.contract or DEFAULT_CONTRACT, changes=args.changes)
     registry = MeasureRegistry.from_plugins()
     months = _months(args.period, args.to)
     started = time.perf_counter()
@@ -126,7 +126,7 @@ def cmd_measure(args: argparse.Namespace, out: TextIO) -> None:
 
 def _compare(args: argparse.Namespace, run: MeasureRun, out: TextIO) -> None:
     """The council's verification step: the supplier's figure against the recomputed one, KPI by KPI."""
-    contract = load_contract(args.contract or DEFAULT_CONTRACT)
+    contract = load_contract(args.contract or DEFAULT_CONTRACT, changes=args.changes)
     reported_file = read_measurements(args.compare, contract)
     reported = {(m.kpi, m.period): m for m in reported_file.measurements}
     recomputed = {(m.kpi, m.period): m for m in run.measurements}

@@ -33,7 +33,7 @@ from .render import (
 from .rules import Evaluation, evaluate
 from .summary import summarise
 
-__all__ = ["cmd_kpis", "cmd_evaluate", "cmd_summary", "cmd_reconcile", "cmd_explain", "use_colour", "load_inputs"]
+__all__ = ["cmd_changes", "cmd_kpis", "cmd_evaluate", "cmd_summary", "cmd_reconcile", "cmd_explain", "use_colour", "load_inputs"]
 
 
 @attrs.frozen
@@ -58,7 +58,7 @@ def load_inputs(args: argparse.Namespace) -> _Inputs:
     decisions_files = list(args.decisions)
     if args.example:
         ex = example(args.example)
-        contract = load_contract(args.contract or ex.contract)
+        contract = load_contract(args.contract or ex.contract, changes=args.changes)
         measurements_path = str(ex.measurements)
         if ex.decisions:
             decisions_files.insert(0, str(ex.decisions))
@@ -66,7 +66,7 @@ def load_inputs(args: argparse.Namespace) -> _Inputs:
             published = str(ex.published)
             source = source or ex.source
     else:
-        contract = load_contract(args.contract or DEFAULT_CONTRACT)
+        contract = load_contract(args.contract or DEFAULT_CONTRACT, changes=args.changes)
         measurements_path = args.measurements
     problems: list[Problem] = []
     mfile = None
@@ -95,7 +95,7 @@ def load_inputs(args: argparse.Namespace) -> _Inputs:
 
 
 def cmd_kpis(args: argparse.Namespace, out: TextIO) -> None:
-    contract = load_contract(args.contract or DEFAULT_CONTRACT)
+    contract = load_contract(args.contract or DEFAULT_CONTRACT, changes=args.changes)
     at = args.at
     if at is None:
         today = Period.of(dt.date.today())
@@ -117,7 +117,8 @@ def cmd_kpis(args: argparse.Namespace, out: TextIO) -> None:
                 pts = f"{r['points']}{'*' if r['points_assumed'] else ''}"
                 rows.append([r["kpi"], r["area"], tsl, msl, pts, r["description"][:70]])
             else:
-                rows.append([r["kpi"], r["area"], "", "", "", "KPI REFERENCE NOT IN USE"])
+                retired = f" (retired from {Period.parse(r['end']) + 1})" if r["end"] else ""
+                rows.append([r["kpi"], r["area"], "", "", "", f"KPI REFERENCE NOT IN USE{retired}"])
         out.write(table(["KPI", "Area", "TSL", "MSL", "Points", "Description"], rows, right=(4,)))
         in_use = sum(1 for r in records if r["in_use"])
         total = sum(r["points"] or 0 for r in records)
@@ -216,3 +217,26 @@ def cmd_explain(args: argparse.Namespace, out: TextIO) -> None:
                 out.write(f"  {label}: {text}\n")
 
 
+
+
+def cmd_changes(args: argparse.Namespace, out: TextIO) -> None:
+    contract = load_contract(args.contract or DEFAULT_CONTRACT, changes=args.changes)
+    records = [
+        {"id": c.id, "from": str(c.period), "reason": c.reason, "source": c.source, "assumed": c.assumed,
+         "actions": c.actions(), "file": c.file,
+         "kpis_in_force": len(contract.kpis_in_force(c.period)), "points_in_force": contract.points_in_force(c.period)}
+        for c in sorted(contract.changes, key=lambda c: c.period)
+    ]
+    if args.format == "json":
+        out.write(to_json({"contract": contract.name, "changes": records}))
+        return
+    cal = contract.calendar
+    out.write(f"{contract.council} - {contract.title}: {len(records)} changes ({cal.start} to {cal.end})\n")
+    for r in records:
+        assumed = " [assumed]" if r["assumed"] else ""
+        out.write(f"\n{r['from']}  {r['id']}{assumed}: {r['kpis_in_force']} KPIs, {r['points_in_force']} points in force after it\n")
+        out.write(f"  {r['reason']}\n")
+        for action in r["actions"]:
+            out.write(f"  - {action}\n")
+        if r["source"]:
+            out.write(f"  Source: {r['source']}\n")

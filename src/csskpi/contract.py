@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from .errors import Problem, UnknownKPIError
+from .decisions import Suspension
 from .kpi import KPI, RetiredReference, ServiceArea
 from .period import ContractCalendar, Period
+
+if TYPE_CHECKING:
+    from .changes import Change
 
 __all__ = ["Parameters", "Contract"]
 
@@ -48,7 +52,12 @@ class Parameters:
 
 @attrs.frozen
 class Contract:
-    """A contract definition, as loaded from its TOML file (see ``docs/contract_format.md``)."""
+    """A contract definition, as loaded from its TOML file (see ``docs/contract_format.md``).
+
+    ``kpis`` is the catalogue over the contract's whole life, every change applied (each KPI with its dates,
+    targets and points as they stood month by month); ``base_kpis`` the catalogue as first agreed, before
+    ``changes``; ``suspensions`` the blanket reliefs the changes declare.
+    """
 
     name: str
     title: str
@@ -61,12 +70,19 @@ class Contract:
     supplier: str = ""
     notes: str = ""
     source: str | None = attrs.field(default=None, eq=False)
+    changes: tuple[Change, ...] = ()
+    base_kpis: tuple[KPI, ...] = attrs.field(default=attrs.Factory(lambda self: self.kpis, takes_self=True))
+    suspensions: tuple[Suspension, ...] = ()
     _by_ref: Mapping[str, KPI] = attrs.field(init=False, eq=False, repr=False)
     _areas: Mapping[str, ServiceArea] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_by_ref", MappingProxyType({k.reference: k for k in self.kpis}))
         object.__setattr__(self, "_areas", MappingProxyType({a.code: a for a in self.areas}))
+
+    def with_kpis(self, kpis: tuple[KPI, ...]) -> Contract:
+        """The same contract with its catalogue (after changes) replaced, ``base_kpis`` kept."""
+        return attrs.evolve(self, kpis=kpis, base_kpis=self.base_kpis)
 
     # --- look-ups -------------------------------------------------------------------------------------------
     def kpi(self, reference: str) -> KPI:
@@ -99,6 +115,10 @@ class Contract:
         if not self.calendar.contains(period):
             return ()
         return tuple(k for k in self.kpis if k.in_force(period) and (area is None or k.area == area))
+
+    def retired_at(self, period: Period) -> tuple[KPI, ...]:
+        """The KPIs whose references were in use once but are no longer in force in ``period``."""
+        return tuple(k for k in self.kpis if k.end is not None and k.end < period)
 
     def references(self) -> tuple[str, ...]:
         """Every reference of the catalogue, in use or not, in catalogue order."""

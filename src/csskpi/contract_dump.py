@@ -11,7 +11,9 @@ from typing import Any
 
 import tomli_w
 
+from .changes import change_to_data
 from .contract import Contract
+from .kpi import KPI
 
 __all__ = ["dump_contract", "contract_to_data", "FORMAT_VERSION"]
 
@@ -45,39 +47,7 @@ def contract_to_data(contract: Contract) -> dict[str, Any]:
     if p.measures:
         params["measures"] = _plain(p.measures)
     params.update(_plain(p.other))
-    kpis = []
-    for k in contract.kpis:
-        entry: dict[str, Any] = {
-            "reference": k.reference,
-            "area": k.area,
-            "description": k.description,
-            "unit": k.unit.value,
-            "direction": k.direction.value,
-            "start": str(k.start),
-        }
-        if k.end is not None:
-            entry["end"] = str(k.end)
-        if k.measure != k.reference:
-            entry["measure"] = k.measure
-        if k.notes:
-            entry["notes"] = k.notes
-        entry["points"] = [
-            {"from": str(s.start), "points": s.points, "assumed": s.assumed, **({"note": s.note} if s.note else {})}
-            for s in k.points.steps
-        ]
-        entry["targets"] = [
-            {
-                "from": str(s.start),
-                **({"to": str(s.end)} if s.end is not None else {}),
-                "tsl": s.tsl,
-                "msl": s.msl,
-                "tsl_comparison": s.tsl_comparison.value,
-                "msl_comparison": s.msl_comparison.value,
-                **({"note": s.note} if s.note else {}),
-            }
-            for s in k.schedule.steps
-        ]
-        kpis.append(entry)
+    kpis = [kpi_to_data(k) for k in contract.base_kpis]
     data: dict[str, Any] = {
         "format": FORMAT_VERSION,
         "contract": head,
@@ -85,11 +55,48 @@ def contract_to_data(contract: Contract) -> dict[str, Any]:
         "areas": [{"code": a.code, "name": a.name} for a in contract.areas],
         "kpis": kpis,
     }
+    if contract.changes:
+        data["changes"] = [change_to_data(ch, kpi_to_data) for ch in contract.changes]
     if contract.retired:
         data["retired"] = [
             {"reference": r.reference, "area": r.area, **({"note": r.note} if r.note else {})} for r in contract.retired
         ]
     return data
+
+
+def kpi_to_data(k: KPI) -> dict[str, Any]:
+    """A KPI as the plain data of its ``[[kpis]]`` table."""
+    entry: dict[str, Any] = {
+        "reference": k.reference,
+        "area": k.area,
+        "description": k.description,
+        "unit": k.unit.value,
+        "direction": k.direction.value,
+        "start": str(k.start),
+    }
+    if k.end is not None:
+        entry["end"] = str(k.end)
+    if k.measure != k.reference:
+        entry["measure"] = k.measure
+    if k.notes:
+        entry["notes"] = k.notes
+    entry["points"] = [
+        {"from": str(s.start), "points": s.points, "assumed": s.assumed, **({"note": s.note} if s.note else {})}
+        for s in k.points.steps
+    ]
+    entry["targets"] = [
+        {
+            "from": str(s.start),
+            **({"to": str(s.end)} if s.end is not None else {}),
+            "tsl": s.tsl,
+            "msl": s.msl,
+            "tsl_comparison": s.tsl_comparison.value,
+            "msl_comparison": s.msl_comparison.value,
+            **({"note": s.note} if s.note else {}),
+        }
+        for s in k.schedule.steps
+    ]
+    return entry
 
 
 def dump_contract(contract: Contract) -> str:

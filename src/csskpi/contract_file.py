@@ -14,9 +14,13 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
+
+import attrs
 from typing import Any, TypeVar
 
+from .changes import Change, apply_changes, parse_changes, read_change_notice
 from .contract import Contract, Parameters
+from .decisions import Suspension
 from .contract_dump import FORMAT_VERSION, dump_contract
 from .contract_dump import contract_to_data as contract_to_data
 from .errors import ContractError, Problem
@@ -24,9 +28,9 @@ from .kpi import KPI, RetiredReference, ServiceArea, Unit
 from .period import ContractCalendar, Extension, Period
 from .targets import Comparison, Direction, PointsSchedule, PointsStep, TargetSchedule, TargetStep, schedule_problems
 
-__all__ = ["read_contract", "parse_contract", "dump_contract", "FORMAT_VERSION"]
+__all__ = ["read_contract", "parse_contract", "dump_contract", "with_change_notices", "FORMAT_VERSION"]
 
-_TOP_KEYS = {"format", "contract", "parameters", "areas", "kpis", "retired"}
+_TOP_KEYS = {"format", "contract", "parameters", "areas", "kpis", "retired", "changes"}
 _CONTRACT_KEYS = {"name", "title", "council", "supplier", "start", "end", "notes", "extensions", "assumed"}
 _KPI_KEYS = {"reference", "area", "description", "unit", "direction", "start", "end", "measure", "notes", "targets", "points"}
 _STEP_KEYS = {"from", "to", "tsl", "msl", "tsl_comparison", "msl_comparison", "note"}
@@ -151,7 +155,7 @@ def _build(data: Mapping[str, Any], c: _Collector) -> Contract | None:
     kpis: list[KPI] = []
     seen: dict[str, str] = {}
     for i, table in enumerate(data.get("kpis", [])):
-        kpi = _kpi(table, i, c, area_codes, calendar)
+        kpi = _kpi(table, f"kpis[{i}]", c, area_codes, calendar)
         if kpi is not None:
             if kpi.reference in seen:
                 c.add(f"reference defined twice ({seen[kpi.reference]} and kpis[{i}])", field="reference", kpi=kpi.reference)
@@ -171,6 +175,18 @@ def _build(data: Mapping[str, Any], c: _Collector) -> Contract | None:
             retired.append(r)
     if not kpis:
         c.add("the catalogue has no KPI", field="kpis")
+    changes: tuple[Change, ...] = ()
+    effective: tuple[KPI, ...] = tuple(kpis)
+    suspensions: tuple[Suspension, ...] = ()
+    if calendar is not None:
+        changes, found = parse_changes(
+            data.get("changes", []), file=c.file, areas=[a.code for a in areas],
+            build_kpi=lambda table, where: _kpi(table, where, c, area_codes, calendar),
+        )
+        c.problems.extend(found)
+        if not c.problems:
+            effective, suspensions, found = apply_changes(kpis, changes, calendar)
+            c.problems.extend(found)
     if c.problems or calendar is None or not name:
         return None
     return Contract(
@@ -185,7 +201,10 @@ def _build(data: Mapping[str, Any], c: _Collector) -> Contract | None:
         supplier=str(head.get("supplier", "")),
         notes=str(head.get("notes", "")),
         source=c.file,
-    )
+        changes=changes,
+        base_kpis=tuple(kpis),
+        suspensions=suspensions,
+    ).with_kpis(effective)
 
 
 def _parameters(table: Mapping[str, Any], c: _Collector) -> Parameters | None:
@@ -222,10 +241,9 @@ def _areas(tables: list[Mapping[str, Any]], c: _Collector) -> list[ServiceArea]:
 
 
 def _kpi(
-    table: Mapping[str, Any], index: int, c: _Collector, area_codes: set[str], calendar: ContractCalendar | None
+    table: Mapping[str, Any], where: str, c: _Collector, area_codes: set[str], calendar: ContractCalendar | None
 ) -> KPI | None:
     ref = table.get("reference")
-    where = f"kpis[{index}]"
     if not isinstance(ref, str):
         c.add(f"missing or not a string in {where}", field="reference")
         return None
@@ -372,3 +390,22 @@ def _points(raw: Any, c: _Collector, ref: str, start: Period | None) -> PointsSc
     if schedule is not None and start is not None and steps[0].start > start:
         c.add(f"points start {steps[0].start} but the KPI is in force from {start}", field="points", kpi=ref)
     return schedule
+
+
+def with_change_notices(contract: Contract, paths: list[str] | tuple[str, ...]) -> Contract:
+    """The contract with the changes of council change notices (TOML files of ``[[changes]]``) layered over it."""
+    if not paths:
+        return contract
+    c = _Collector(None, "")
+    codes = set(contract.area_codes)
+    extra: list[Change] = []
+    for path in paths:
+        c.file = str(path)
+        extra.extend(read_change_notice(path, contract.area_codes, lambda t, w: _kpi(t, w, c, codes, contract.calendar)))
+    if c.problems:
+        raise ContractError(c.problems)
+    changes = contract.changes + tuple(extra)
+    effective, suspensions, problems = apply_changes(contract.base_kpis, changes, contract.calendar)
+    if problems:
+        raise ContractError(problems)
+    return attrs.evolve(contract, changes=changes, suspensions=suspensions).with_kpis(effective)

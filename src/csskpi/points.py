@@ -136,6 +136,9 @@ def abatement_points(results: Iterable[Result], rules: PointsRules = PointsRules
                 continue
             if r.status is Status.GREEN:
                 run, reason = 0, "GREEN: no points; ends any run of failures"
+            elif r.earned is Status.GREEN:
+                # The figure met TSL: whatever the policy, mitigation must never cost the supplier more than GREEN.
+                run, reason = 0, "BLUE (the figure met TSL): no points; ends any run of failures"
             elif rules.blue is BluePolicy.END:
                 run, reason = 0, "BLUE: no points; mitigation ends the run of failures"
             elif rules.blue is BluePolicy.PAUSE:

@@ -6,7 +6,7 @@ rejects a name declared twice, naming both plugins.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -14,7 +14,7 @@ import attrs
 import pluggy
 
 from .contract import Contract
-from .contract_file import read_contract
+from .contract_file import read_contract, with_change_notices
 from .errors import PluginError, Problem, UnknownNameError
 from .plugins import get_plugin_manager
 
@@ -97,8 +97,18 @@ def example(name: str, pm: pluggy.PluginManager | None = None) -> Example:
     return known[name]
 
 
-def load_contract(name_or_path: str | Path = DEFAULT_CONTRACT, pm: pluggy.PluginManager | None = None) -> Contract:
-    """Load a contract by registered name (``lincolnshire-css``) or by the path of its TOML file."""
+def load_contract(
+    name_or_path: str | Path = DEFAULT_CONTRACT,
+    pm: pluggy.PluginManager | None = None,
+    *,
+    changes: Sequence[str | Path] = (),
+) -> Contract:
+    """Load a contract by registered name (``lincolnshire-css``) or by the path of its TOML file, with any
+    council change notices (``changes``: TOML files of ``[[changes]]``) layered over it."""
+    return with_change_notices(_load_contract(name_or_path, pm), tuple(str(p) for p in changes))
+
+
+def _load_contract(name_or_path: str | Path, pm: pluggy.PluginManager | None) -> Contract:
     text = str(name_or_path)
     path = Path(text)
     if isinstance(name_or_path, Path) or text.endswith(".toml") or path.is_file():

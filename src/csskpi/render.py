@@ -135,8 +135,10 @@ def kpi_record(kpi: KPI, at: Period) -> dict[str, Any]:
 
 
 def catalogue_records(contract: Contract, at: Period) -> list[dict[str, Any]]:
-    """Every reference of the catalogue in area order, the retired ones with ``in_use: false``."""
-    records = {k.reference: kpi_record(k, at) for k in contract.kpis}
+    """The catalogue as it stood at ``at``, in area order: the KPIs in force, and with ``in_use: false`` the
+    references not in use (never used, or retired by a change before ``at``). KPIs added after ``at`` are not
+    yet references of the catalogue."""
+    records = {k.reference: kpi_record(k, at) for k in contract.kpis if k.start <= at}
     for r in contract.retired:
         records[r.reference] = {
             "kpi": r.reference, "area": r.area, "description": r.note, "in_use": False, "unit": None,

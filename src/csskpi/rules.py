@@ -70,7 +70,10 @@ def judge(contract: Contract, measurement: Measurement, decisions: Decisions = _
         reasons.append(f"{shown} against {step.describe()}: {verdict}, so {earned.name}")
 
     mitigations = decisions.mitigations_for(kpi.reference, period)
-    suspensions = decisions.suspensions_for(kpi.area, period)
+    # Suspensions come from the council's decisions and from the contract's own changes (e.g. PPN 02/20).
+    suspensions = decisions.suspensions_for(kpi.area, period) + tuple(
+        s for s in contract.suspensions if s.covers(kpi.area, period)
+    )
     escalations = decisions.escalations_for(kpi.reference, period)
     status = earned
     if mitigations:

@@ -37,6 +37,8 @@ def _statuses(frames: dict[str, pl.DataFrame], contract, periods) -> dict[tuple[
     out = {}
     for period in periods:
         for measure in MEASURES:
+            if kpis[measure.name].step_at(period) is None:
+                continue  # not in force that month (ACF_KPI_11 from October 2020)
             inputs = MeasureInput(period, {d: loaded[d] for d in measure.datasets},
                                   contract.parameters.measures.get(measure.name, {}))
             value = Measurement.from_counts(measure.name, period, measure.compute(inputs)).value

@@ -8,7 +8,18 @@ from typing import Final
 
 from csskpi import Counts, Measure, MeasureInput
 
-from . import acf_kpi_01, acf_kpi_03, acf_kpi_04, acf_kpi_05, acf_kpi_06, acf_kpi_07, acf_kpi_08, acf_kpi_09, acf_kpi_10
+from . import (
+    acf_kpi_01,
+    acf_kpi_03,
+    acf_kpi_04,
+    acf_kpi_05,
+    acf_kpi_06,
+    acf_kpi_07,
+    acf_kpi_08,
+    acf_kpi_09,
+    acf_kpi_10,
+    acf_kpi_11,
+)
 
 __all__ = ["MEASURES", "BY_NAME"]
 
@@ -22,6 +33,7 @@ MEASURES: Final[tuple[Measure, ...]] = (
     acf_kpi_08.MEASURE,
     acf_kpi_09.MEASURE,
     acf_kpi_10.MEASURE,
+    acf_kpi_11.MEASURE,
 )
 
 #: Each measure's compute function by measure name.
