@@ -16,7 +16,7 @@ from csskpi import Decisions, Measurement, Mitigation, Period, Status, Suspensio
 from csskpi.cli import main
 from csskpi.credits import Charges, ChargeStep, compute_credits, read_charges
 from csskpi.points import BluePolicy, PointsRules, abatement_points
-from csskpi.testing import contracts, measurements
+from csskpi.testing import contracts, histories, measurements
 
 CONTRACT = """
 format = 1
@@ -286,3 +286,17 @@ def test_a_months_points_depend_only_on_the_history_up_to_it(scenario: tuple[css
     full, _ = _by_key(compute_credits(csskpi.evaluate(contract, rows), watch=False))
     early, _ = _by_key(compute_credits(csskpi.evaluate(contract, [m for m in rows if m.period <= cut]), watch=False))
     assert early == {key: v for key, v in full.items() if key[1] <= cut}
+
+
+@PROPS
+@given(st.data())
+def test_the_ladder_over_a_history(data: st.DataObject) -> None:
+    contract = _with_charges(data.draw(contracts(max_kpis=2, max_months=24)), "end")
+    rows = data.draw(histories(contract))
+    run = abatement_points(csskpi.evaluate(contract, rows).results)
+    for k in run:
+        # A failing month's multiplier is the ladder's at its place in the run; its points never exceed 2x its base.
+        assert (k.run == 0) == (not k.status.failing)
+        assert k.points <= 2 * k.base and (k.run < 3 or k.multiplier == 2)
+    runs = [k.run for k in run]
+    assert all(b in (0, a + 1) for a, b in zip(runs, runs[1:], strict=False))  # consecutive months: +1 or reset

@@ -60,3 +60,24 @@ def test_installed_plugin_kpi_is_measured(site: Path, tmp_path: Path) -> None:
     assert values["2021-01"] == ("66.67", 2, 3)
     judged = _csskpi(site, "kpis", "--contract", "shire-foi", "--at", "2021-01", "--format", "json")
     assert json.loads(judged.stdout)["kpis"][0]["kpi"] == "FOI_KPI_01"
+
+
+CONFORMANCE = """
+import datetime as dt, polars as pl, csskpi
+from csskpi.conformance import assert_conforms
+from csskpi.measuring import MeasureRegistry, load_data
+registry = MeasureRegistry.from_plugins()
+received = [dt.date(2020, 10, 1) + dt.timedelta(days=3 * i) for i in range(40)]
+answered = [r + dt.timedelta(days=(i * 11) % 45) if i % 7 else None for i, r in enumerate(received)]
+frame = pl.DataFrame({"request_id": [f"F{i}" for i in range(40)], "received_on": received, "answered_on": answered})
+frames = load_data(None, registry, frames={"foi_requests": frame}).frames()
+periods = [csskpi.Period(2020, 11), csskpi.Period(2020, 12), csskpi.Period(2021, 1)]
+assert_conforms(registry, ["FOI_KPI_01"], frames, periods, contract=csskpi.load_contract("shire-foi"))
+print("conforms")
+"""
+
+
+def test_installed_plugin_passes_the_conformance_suite(site: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.run([sys.executable, "-c", CONFORMANCE], capture_output=True, text=True, env=env, check=False)
+    assert proc.returncode == 0 and proc.stdout.strip() == "conforms", proc.stderr

@@ -11,6 +11,7 @@ filtering), so that examples are cheap and shrink to small, readable counter-exa
 - :func:`contracts` — a small valid :class:`~csskpi.Contract` (areas, KPIs, retired references, parameters).
 - :func:`measurements` — a list of :class:`~csskpi.Measurement` for KPI-months in force, no KPI-month twice,
   values often on or next to the levels, sometimes ``None`` (data not available).
+- :func:`histories` — one KPI's measurements over a run of consecutive months (for ladders and watch rules).
 - :func:`decisions` — :class:`~csskpi.Decisions` (mitigations, suspensions, escalations) naming the
   contract's KPIs and areas, near given months.
 
@@ -50,6 +51,7 @@ __all__ = [
     "contracts",
     "decimals_2dp",
     "decisions",
+    "histories",
     "kpis",
     "measurements",
     "periods",
@@ -339,6 +341,23 @@ def measurements(
             step = kpi.step_at(period)
             if step is None or draw(st.integers(0, 7)) == 7:  # now and then, no row for a KPI in force
                 continue
+            rows.append(Measurement(kpi.reference, period, _value(draw, step, kpi.unit)))
+    return rows
+
+
+@st.composite
+def histories(draw: st.DrawFn, contract: Contract, *, max_months: int = 12) -> list[Measurement]:
+    """One KPI's measurements over a run of consecutive months it is in force — the history that the
+    consecutive-failure ladder and the watch rules read. Figures sit on or next to the levels, sometimes None."""
+    kpi = _pick(draw, contract.kpis)
+    first = max(kpi.start, contract.calendar.first_period)
+    last = min(kpi.end or contract.calendar.last_period, contract.calendar.last_period)
+    start = _between(draw, first, last)
+    length = draw(st.integers(1, max(1, min(max_months, last.index - start.index + 1))))
+    rows = []
+    for period in Period.range(start, start + (length - 1)):
+        step = kpi.step_at(period)
+        if step is not None:
             rows.append(Measurement(kpi.reference, period, _value(draw, step, kpi.unit)))
     return rows
 
