@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLE = Path(__file__).resolve().parent / "plugin_example"
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "shire-foi-plugin"
 
 
 @pytest.fixture(scope="module")
