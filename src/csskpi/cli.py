@@ -13,6 +13,7 @@ from typing import TextIO
 from . import __version__
 from .cli_credits import cmd_credits
 from .cli_data import add_data_commands, cmd_appendix, cmd_measure, cmd_plugins, cmd_synth
+from .cli_ledger import add_ledger_commands, cmd_ledger
 from .cli_results import cmd_changes, cmd_evaluate, cmd_explain, cmd_kpis, cmd_reconcile, cmd_summary
 from .errors import CsskpiError
 from .period import Period
@@ -92,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     _format(p, ("table", "json", "csv"))
 
     add_data_commands(sub, common, _period)
+    add_ledger_commands(sub, common, _period)
     return parser
 
 
@@ -107,6 +109,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], None]] = {
     "plugins": cmd_plugins,
     "synth": cmd_synth,
     "appendix": cmd_appendix,
+    "ledger": cmd_ledger,
 }
 
 

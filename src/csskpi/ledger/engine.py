@@ -1,0 +1,144 @@
+"""Where a ledger lives, and how it is written safely: the database URL, the engine, and write transactions.
+
+A ledger is an SQLite file (a path; the default, nothing to set up) or a PostgreSQL database (an SQLAlchemy URL
+such as ``postgresql+psycopg://user@host/db``). Every write is one transaction that first takes the ledger's
+write lock, so concurrent writers queue instead of racing:
+
+- SQLite: ``BEGIN IMMEDIATE`` (one writer at a time for the whole file; others wait, up to a busy timeout);
+- PostgreSQL: a transaction-scoped advisory lock per month written (``pg_advisory_xact_lock``), taken in month
+  order so that two writers can never deadlock; plus one lock for schema upgrades.
+
+Version numbers are also unique per month in the schema; should two writers ever collide anyway (another tool
+writing without the lock), the loser's transaction is rolled back and retried whole.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy import event, exc
+
+from .errors import AppendOnlyError, LedgerBusyError, LedgerError
+
+__all__ = ["make_url", "create_engine", "display", "write_transaction", "read_connection", "run_write", "LOCK_NAMESPACE"]
+
+T = TypeVar("T")
+
+#: The first key of the ledger's PostgreSQL advisory locks ("csskpi" in spirit); the second is the month.
+LOCK_NAMESPACE = 0x637373
+_SCHEMA_LOCK = -1
+SQLITE_BUSY_SECONDS = 60.0
+RETRIES = 8
+
+
+def make_url(target: str | Path | sa.URL) -> sa.URL:
+    """An SQLAlchemy URL for a path or URL. ``postgresql://`` means the psycopg (3) driver."""
+    if isinstance(target, sa.URL):
+        url = target
+    elif isinstance(target, Path) or "://" not in str(target):
+        text = str(target)
+        if not text.strip():
+            raise LedgerError("give the ledger as a file path or a database URL")
+        return sa.URL.create("sqlite", database=str(Path(text).expanduser().absolute()))
+    else:
+        try:
+            url = sa.make_url(str(target))
+        except exc.ArgumentError as e:
+            raise LedgerError(f"not a database URL: {target!r} ({e})") from None
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    backend = url.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise LedgerError(f"a ledger is an SQLite file or a PostgreSQL database, not {backend!r} ({display(url)})")
+    return url
+
+
+def display(url: sa.URL) -> str:
+    """The URL as it may be shown: a file's path, or the URL without its password."""
+    if url.get_backend_name() == "sqlite" and url.database:
+        return url.database
+    return url.render_as_string(hide_password=True)
+
+
+def create_engine(url: sa.URL) -> sa.Engine:
+    if url.get_backend_name() == "sqlite":
+        engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_connection: Any, _record: Any) -> None:
+            # Let SQLAlchemy (below) issue BEGIN itself, rather than the sqlite3 module's implicit one.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: sa.Connection) -> None:
+            write = conn.get_execution_options().get("ledger_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+@contextmanager
+def read_connection(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A connection in one read transaction (a consistent view), rolled back at the end."""
+    with engine.connect() as conn, conn.begin():
+        yield conn
+
+
+@contextmanager
+def write_transaction(engine: sa.Engine, months: Iterable[int] = (), *, schema: bool = False) -> Iterator[sa.Connection]:
+    """One write transaction holding the ledger's write lock: committed if the block ends normally, rolled back
+    if it raises (or if the process dies: the database never sees a COMMIT)."""
+    with engine.connect() as conn:
+        conn.execution_options(ledger_write=True)
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                keys = sorted(set(months)) if not schema else [_SCHEMA_LOCK]
+                for key in keys:
+                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_NAMESPACE, key)))
+            yield conn
+
+
+def _retryable(error: exc.DBAPIError) -> bool:
+    text = str(error.orig).lower()
+    if isinstance(error, exc.IntegrityError):
+        return "uq_month_versions_period_version" in text or ("unique" in text and "month_versions" in text)
+    code = getattr(error.orig, "sqlstate", None)
+    # Serialization failures and deadlocks (PostgreSQL). SQLite's "database is locked" is not retried: the busy
+    # timeout has already waited for the other writers.
+    return code in ("40001", "40P01") or "deadlock detected" in text
+
+
+def translate(error: exc.DBAPIError, where: str) -> LedgerError:
+    """A database error as a LedgerError with a plain message."""
+    text = str(error.orig).strip().splitlines()[0] if error.orig is not None else str(error)
+    if "append-only" in text:
+        start = text.find("the csskpi ledger")
+        return AppendOnlyError(text[start:] if start >= 0 else text)
+    if "database is locked" in text.lower():
+        return LedgerBusyError(f"{where}: the ledger stayed locked by other writers; try again")
+    return LedgerError(f"{where}: {text}")
+
+
+def run_write(engine: sa.Engine, months: Iterable[int], work: Callable[[sa.Connection], T], *, where: str) -> T:
+    """Run ``work`` in a write transaction, retrying the whole transaction if it lost a race."""
+    months = list(months)
+    for attempt in range(RETRIES):
+        try:
+            with write_transaction(engine, months) as conn:
+                return work(conn)
+        except exc.DBAPIError as error:
+            if attempt + 1 < RETRIES and _retryable(error):
+                time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+                continue
+            raise translate(error, where) from None
+    raise LedgerBusyError(f"{where}: gave up after {RETRIES} attempts")  # pragma: no cover - loop returns or raises

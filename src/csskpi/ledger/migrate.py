@@ -1,0 +1,71 @@
+"""Versioned schema migrations (Alembic), run by the ledger itself: no ``alembic.ini`` needed.
+
+The migration scripts ship inside the package (``csskpi/ledger/migrations/versions``). Opening a ledger reads
+its revision from the ``alembic_version`` table and, when it is older than :data:`HEAD`, upgrades it inside one
+write transaction — under the same lock as any other write, so two processes opening an old ledger at once
+upgrade it once. Alembic itself is imported only when there is something to upgrade.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from .errors import LedgerError
+
+__all__ = ["HEAD", "REVISIONS", "MIGRATIONS", "current_revision", "upgrade", "downgrade", "alembic_config"]
+
+#: The newest revision this csskpi knows, and every revision in order (checked against the scripts by the tests).
+REVISIONS = ("0001", "0002")
+HEAD = REVISIONS[-1]
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def current_revision(conn: sa.Connection) -> str | None:
+    """The ledger's revision, or None for an empty database. A database with other tables but no revision is
+    not a ledger: :class:`LedgerError`."""
+    inspector = sa.inspect(conn)
+    tables = set(inspector.get_table_names())
+    if "alembic_version" not in tables:
+        if tables:
+            shown = ", ".join(sorted(tables)[:5])
+            raise LedgerError(f"this database is not a csskpi ledger: it has tables ({shown}) but no ledger revision")
+        return None
+    rows = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(rows) != 1:
+        raise LedgerError(f"this ledger's revision table holds {len(rows)} revisions, not one: it is damaged")
+    revision = str(rows[0])
+    if revision not in REVISIONS:
+        raise LedgerError(
+            f"this ledger is at revision {revision}, which this csskpi does not know (newest known: {HEAD}): "
+            "it was written by a newer csskpi; upgrade csskpi to use it"
+        )
+    return revision
+
+
+def alembic_config(conn: sa.Connection | None = None):  # type: ignore[no-untyped-def]
+    """An Alembic configuration for the packaged scripts, set to run on ``conn``."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if conn is not None:
+        cfg.attributes["connection"] = conn
+    return cfg
+
+
+def upgrade(conn: sa.Connection, revision: str = HEAD) -> None:
+    """Upgrade the database on ``conn`` (in the caller's transaction) to ``revision``."""
+    from alembic import command
+
+    if revision not in REVISIONS:
+        raise LedgerError(f"no ledger revision {revision!r} (known: {', '.join(REVISIONS)})")
+    command.upgrade(alembic_config(conn), revision)
+
+
+def downgrade(conn: sa.Connection, revision: str) -> None:
+    """Downgrade to ``revision`` ("base" for an empty database) — for developers and tests, never automatic."""
+    from alembic import command
+
+    command.downgrade(alembic_config(conn), revision)

@@ -1,0 +1,141 @@
+"""The ledger's tables as they are at the head revision, for the queries the ledger runs (SQLAlchemy Core).
+
+The tables are *created* by the migrations (``migrations/versions``), never from this module, so that a ledger
+always has exactly the shape its recorded revision says. Keep this module in step with the newest migration; the
+tests compare the two.
+
+Every table only grows: rows are inserted, never updated or deleted (the migrations add triggers that refuse
+UPDATE and DELETE). A month's figures are *versions*: ``month_versions`` holds one row per (period, version),
+unique together, and the results, points and credits of a version hang off it by ``version_id``.
+Figures are exact text (``"85.04"``), never floats; each row also keeps its full JSON record.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+__all__ = [
+    "metadata",
+    "batches",
+    "measurements",
+    "decisions",
+    "month_versions",
+    "results",
+    "kpi_points",
+    "area_credits",
+    "APPEND_ONLY_TABLES",
+]
+
+metadata = sa.MetaData()
+_TS = sa.DateTime(timezone=True)
+
+batches = sa.Table(
+    "batches",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),  # 'measurements' | 'decisions'
+    sa.Column("recorded_by", sa.String(200), nullable=False),
+    sa.Column("recorded_at", _TS, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+)
+
+measurements = sa.Table(
+    "measurements",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.id"), nullable=False),
+    sa.Column("period", sa.String(7), nullable=False),
+    sa.Column("kpi", sa.String(64), nullable=False),
+    sa.Column("origin", sa.String(40), nullable=False),  # 'reported' | 'recomputed' | ...
+    sa.Column("value", sa.Text),  # exact decimal text; NULL: no figure
+    sa.Column("numerator", sa.BigInteger),
+    sa.Column("denominator", sa.BigInteger),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("received_at", _TS, nullable=False),
+)
+
+decisions = sa.Table(
+    "decisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.id"), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),  # 'mitigation' | 'suspension' | 'escalation'
+    sa.Column("kpi", sa.String(64)),
+    sa.Column("areas", sa.Text),
+    sa.Column("period_from", sa.String(7), nullable=False),
+    sa.Column("period_to", sa.String(7), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("impact", sa.Text, nullable=False),
+    sa.Column("path_to_green", sa.Text, nullable=False),
+    sa.Column("decided_by", sa.Text, nullable=False),
+    sa.Column("decided_on", sa.Date),
+    sa.Column("escalation_kind", sa.String(20)),  # 'escalated' | 'disputed'
+    sa.Column("raised_on", sa.Date),
+    sa.Column("settled_on", sa.Date),  # an escalation's settlement
+    sa.Column("outcome", sa.Text, nullable=False),
+    sa.Column("reference", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("record", sa.JSON, nullable=False),
+)
+
+month_versions = sa.Table(
+    "month_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("period", sa.String(7), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(10), nullable=False),  # 'publish' (version 1) | 'restate' (2, 3, ...)
+    sa.Column("contract", sa.String(200), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("recorded_by", sa.String(200), nullable=False),
+    sa.Column("recorded_at", _TS, nullable=False),
+    sa.Column("missing", sa.JSON, nullable=False),
+    sa.Column("warnings", sa.JSON),  # revision 0002; NULL in versions written before it
+    sa.UniqueConstraint("period", "version", name="uq_month_versions_period_version"),
+)
+
+results = sa.Table(
+    "results",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("month_versions.id"), nullable=False),
+    sa.Column("period", sa.String(7), nullable=False),
+    sa.Column("kpi", sa.String(64), nullable=False),
+    sa.Column("area", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("value", sa.Text),
+    sa.Column("record", sa.JSON, nullable=False),
+    sa.UniqueConstraint("version_id", "kpi", name="uq_results_version_kpi"),
+)
+
+kpi_points = sa.Table(
+    "kpi_points",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("month_versions.id"), nullable=False),
+    sa.Column("period", sa.String(7), nullable=False),
+    sa.Column("kpi", sa.String(64), nullable=False),
+    sa.Column("area", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("points", sa.Text, nullable=False),
+    sa.Column("multiplier", sa.Text, nullable=False),
+    sa.Column("record", sa.JSON, nullable=False),
+    sa.UniqueConstraint("version_id", "kpi", name="uq_kpi_points_version_kpi"),
+)
+
+area_credits = sa.Table(
+    "area_credits",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("month_versions.id"), nullable=False),
+    sa.Column("period", sa.String(7), nullable=False),
+    sa.Column("area", sa.String(64), nullable=False),
+    sa.Column("points", sa.Text, nullable=False),
+    sa.Column("credit", sa.Text, nullable=False),
+    sa.Column("cap", sa.Text),
+    sa.Column("record", sa.JSON, nullable=False),
+    sa.UniqueConstraint("version_id", "area", name="uq_area_credits_version_area"),
+)
+
+APPEND_ONLY_TABLES = ("batches", "measurements", "decisions", "month_versions", "results", "kpi_points", "area_credits")

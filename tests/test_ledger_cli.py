@@ -1,0 +1,163 @@
+"""``csskpi ledger ...``: init, record, decide, restate, show, history, changes — on SQLite and PostgreSQL — and
+errors that exit 2 with a message, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from csskpi.cli import main
+
+from . import test_ledger_support as support
+
+backend = support.backend  # the fixture, for this module's tests
+ledger_target = support.ledger_target  # the fixture, for this module's tests
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "src" / "csskpi" / "examples" / "dec-2017"
+MEASUREMENTS = str(EXAMPLE / "measurements.csv")
+
+SETTLEMENT = """
+[[escalation]]
+kpi = "IMT_KPI_05"
+period = "2017-09"
+reason = "supplier disputes the clock"
+settled_on = 2017-12-01
+outcome = "figure stands"
+
+[[mitigation]]
+kpi = "F_KPI_01"
+from = "2017-09"
+reason = "new finance system bedding in"
+impact = "invoices paid late"
+path_to_green = "backlog cleared by November"
+decided_by = "Contract board"
+decided_on = 2017-11-20
+"""
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_ledger_commands_from_publication_to_restatement(
+    capsys: pytest.CaptureFixture[str], ledger_target: str, tmp_path: Path
+) -> None:
+    db = ledger_target
+    code, out, err = run(capsys, "ledger", "init", db)
+    assert code == 0, err
+    assert "schema revision 0002" in out and "0 month(s) published" in out
+
+    code, out, err = run(capsys, "ledger", "record", db, "--measurements", MEASUREMENTS, "--missing", "dna", "--by", "A. Analyst")
+    assert code == 0, err
+    assert "published 6 month(s)" in out and "2017-09        1    41" in out and "£" in out
+
+    code, _, err = run(capsys, "ledger", "record", db, "--measurements", MEASUREMENTS, "--missing", "dna", "--by", "A. Analyst")
+    assert code == 2 and "2017-09 is already published (version 1" in err and "Traceback" not in err
+
+    decisions = tmp_path / "settle.toml"
+    decisions.write_text(SETTLEMENT)
+    code, out, err = run(capsys, "ledger", "decide", db, "--decisions", str(decisions), "--by", "B. Board")
+    assert code == 0 and "recorded 2 decision(s)" in out, err
+    code, out, _ = run(capsys, "ledger", "decide", db, "--decisions", str(decisions), "--by", "B. Board")
+    assert "recorded 0 decision(s)" in out and "2 already held" in out
+
+    with pytest.raises(SystemExit) as exc:  # the reason is required
+        main(["ledger", "restate", db, "--measurements", MEASUREMENTS, "--by", "B. Board"])
+    assert exc.value.code == 2
+    capsys.readouterr()
+    code, out, err = run(capsys, "ledger", "restate", db, "--measurements", MEASUREMENTS, "--missing", "dna",
+                         "--reason", "escalation settled; F_KPI_01 mitigated", "--by", "B. Board", "--color", "never")
+    assert code == 0, err
+    assert "restated 6 month(s)" in out and "2017-05: version 1 → 2: nothing changed" in out
+    assert "2017-09: version 1 → 2: 2 KPI(s), 1 area(s) changed" in out
+    assert "AMBER → ◆ BLUE" in out and "provisional → final" in out
+
+    code, out, _ = run(capsys, "ledger", "show", db, "--period", "2017-09", "--format", "json")
+    now = json.loads(out)
+    assert (now["version"], now["latest_version"], now["kind"], now["recorded_by"]) == (2, 2, "restate", "B. Board")
+    assert now["reason"] == "escalation settled; F_KPI_01 mitigated"
+    assert {"results", "kpis", "areas", "warnings", "missing", "total_credit", "recorded_at", "contract"} <= set(now)
+    status = {r["kpi"]: r["status"] for r in now["results"]}
+    assert status["F_KPI_01"] == "blue"
+    code, out, _ = run(capsys, "ledger", "show", db, "--period", "2017-09", "--as-at", "first", "--format", "json")
+    first = json.loads(out)
+    assert first["version"] == 1 and {r["kpi"]: r["status"] for r in first["results"]}["F_KPI_01"] == "amber"
+    assert {r["kpi"]: r["provisional"] for r in first["results"]}["IMT_KPI_05"] is True
+    assert first["areas"] and all({"area", "points", "credit", "cap"} <= set(a) for a in first["areas"])
+    code, out, _ = run(capsys, "ledger", "show", db, "--period", "2017-09", "--as-at", "2999-01-01", "--format", "json")
+    assert json.loads(out)["version"] == 2
+
+    code, out, _ = run(capsys, "ledger", "show", db, "--period", "2017-09", "--color", "never")
+    assert code == 0 and "2017-09, version 2 of 2 — restated" in out and "F_KPI_01" in out and "Total" in out
+
+    code, out, _ = run(capsys, "ledger", "history", db, "--period", "2017-09", "--format", "json")
+    history = json.loads(out)
+    assert [(v["version"], v["kind"], v["recorded_by"]) for v in history["versions"]] == [
+        (1, "publish", "A. Analyst"), (2, "restate", "B. Board")]
+    assert history["versions"][0]["changes"] is None
+    changed = {k["kpi"]: k for k in history["versions"][1]["changes"]["kpis"]}
+    assert set(changed) == {"F_KPI_01", "IMT_KPI_05"}
+    assert (changed["F_KPI_01"]["old_status"], changed["F_KPI_01"]["new_status"]) == ("amber", "blue")
+    assert (changed["IMT_KPI_05"]["old_provisional"], changed["IMT_KPI_05"]["new_provisional"]) == (True, False)
+    assert [a["area"] for a in history["versions"][1]["changes"]["areas"]] == ["F"]
+
+    code, out, _ = run(capsys, "ledger", "history", db, "--period", "2017-09", "--color", "never")
+    assert code == 0 and "escalation settled" in out and "restated" in out and "published" in out
+
+    code, out, _ = run(capsys, "ledger", "changes", db, "--period", "2017-09", "--format", "json")
+    assert json.loads(out)["from_version"] == 1 and json.loads(out)["to_version"] == 2
+
+    code, _, err = run(capsys, "ledger", "show", db, "--period", "2016-01")
+    assert code == 2 and "2016-01 has not been published in this ledger" in err
+    code, _, err = run(capsys, "ledger", "show", db, "--period", "2017-09", "--as-at", "2017-01-01")
+    assert code == 2 and "was not yet published at 2017-01-01 23:59:59 UTC" in err
+    code, _, err = run(capsys, "ledger", "show", db, "--period", "2017-09", "--as-at", "soon")
+    assert code == 2 and "'as at' must be" in err
+
+
+def test_record_with_charges(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    pytest.importorskip("csskpi.credits")
+    db = str(tmp_path / "l.db")
+    charges = tmp_path / "charges.csv"
+    charges.write_text("area,from,monthly_charge\nPM,2015-04,1000\nIMT,2015-04,1000\nCSC,2015-04,1000\nACF,2015-04,1000\nF,2015-04,1000\n")
+    code, out, err = run(capsys, "ledger", "record", db, "--measurements", MEASUREMENTS, "--charges", str(charges), "--by", "A")
+    assert code == 0, err
+    code, out, _ = run(capsys, "ledger", "show", db, "--period", "2017-09", "--format", "json")
+    assert {a["cap"] for a in json.loads(out)["areas"]} == {"100.00"}
+
+
+def test_errors_exit_2_without_a_traceback(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "ledger", "show", str(tmp_path / "absent.db"), "--period", "2017-09")
+    assert code == 2 and "there is no ledger at" in err and "csskpi ledger init" in err
+    code, _, err = run(capsys, "ledger", "init", "mysql://someone@somewhere/db")
+    assert code == 2 and "an SQLite file or a PostgreSQL database" in err
+    code, _, err = run(capsys, "ledger", "record", str(tmp_path / "l.db"), "--measurements", str(tmp_path / "none.csv"), "--by", "A")
+    assert code == 2 and "cannot read the measurements file" in err
+    code, _, err = run(capsys, "ledger", "record", str(tmp_path / "l.db"), "--measurements", MEASUREMENTS, "--by", "  ")
+    assert code == 2 and "say who is recording" in err
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"\x00not sqlite at all\x00" * 200)
+    proc = subprocess.run([sys.executable, "-m", "csskpi", "ledger", "history", str(garbage), "--period", "2017-09"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 2 and proc.stderr.startswith("csskpi: error: cannot open the ledger at")
+    assert "Traceback" not in proc.stderr
+
+
+def test_without_the_credits_module_results_are_still_published(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "csskpi.credits", None)  # `import csskpi.credits` now fails
+    db = str(tmp_path / "l.db")
+    code, _, err = run(capsys, "ledger", "record", db, "--measurements", MEASUREMENTS, "--charges", "c.csv", "--by", "A")
+    assert code == 2 and "--charges needs csskpi's credits module" in err
+    code, out, err = run(capsys, "ledger", "record", db, "--measurements", MEASUREMENTS, "--by", "A")
+    assert code == 0, err
+    code, out, _ = run(capsys, "ledger", "show", db, "--period", "2017-09", "--format", "json")
+    shown = json.loads(out)
+    assert shown["results"] and shown["kpis"] == [] and shown["areas"] == [] and shown["total_credit"] is None

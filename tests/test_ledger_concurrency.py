@@ -1,0 +1,230 @@
+"""Crash safety and concurrent writers, with real processes, on SQLite and PostgreSQL.
+
+- A writer process killed with SIGKILL in the middle of a large restatement (24 months of results, points and
+  credits): it stops itself inside its transaction after writing half the months, says so, and is killed.
+  Afterwards the ledger opens, every committed version is intact and the partial one is absent.
+- Several processes, released at one signal on a ledger that does not exist yet, each create it (the schema
+  migration races) and append N versions of the same two months (the first publication races too): all N×k
+  versions are there, numbered 1..N×k with no gap or duplicate, each writer's in its own order, and the two
+  months' versions line up (each write of both months was one transaction).
+
+The processes are forked from the test (``multiprocessing``'s fork context): separate OS processes with their own
+database connections, without paying for a new interpreter each. Nothing here measures time: the waits are only
+guards against a hung child.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import signal
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+import csskpi
+from csskpi.ledger import Ledger, LedgerError
+from csskpi.period import Period
+
+from . import test_ledger_support as support
+from .test_ledger_support import (
+    build_evaluation,
+    create_pg_schema,
+    credit_run,
+    drop_pg_schema,
+    months,
+    postgres_schema_url,
+    postgres_url,
+)
+
+backend = support.backend  # the fixture, for this module's tests
+
+GUARD = 120  # seconds: only a guard against a child that hangs, never an assertion about speed
+
+if sys.platform != "linux":  # pragma: no cover
+    pytest.skip("these tests fork processes and send SIGKILL (Linux)", allow_module_level=True)
+
+FORK = multiprocessing.get_context("fork")
+
+
+def _target(backend: str, tmp_path: Path, request: pytest.FixtureRequest, **query: str) -> str:
+    if backend == "sqlite":
+        return str(tmp_path / "ledger.db")
+    postgres_url()
+    schema = create_pg_schema()
+    request.addfinalizer(lambda: drop_pg_schema(schema))
+    return postgres_schema_url(schema, **query)
+
+
+def _child(work: Any, report: Any, *args: Any) -> None:
+    """Run ``work`` in the child, reporting ("error", traceback) if it fails."""
+    try:
+        work(report, *args)
+    except BaseException:
+        report.put(("error", traceback.format_exc()))
+        raise
+
+
+def _get(report: Any, procs: list[Any]) -> tuple[str, Any]:
+    deadline = time.monotonic() + GUARD
+    while time.monotonic() < deadline:
+        try:
+            item: tuple[str, Any] = report.get(timeout=0.5)
+            return item
+        except queue.Empty:  # check the children are alive
+            if all(p.exitcode is not None for p in procs):
+                break
+    pytest.fail("a child process stopped or hung without reporting")
+
+
+# -- kill -9 in the middle of a write ----------------------------------------------------------------------
+
+def _killed_writer(report: Any, target: str, evaluation: csskpi.Evaluation, run: Any, stop_after: int) -> None:
+    ledger = Ledger.open(target, create=False)
+    written = 0
+
+    @event.listens_for(ledger.engine, "after_cursor_execute")
+    def pause_mid_write(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        nonlocal written
+        if statement.lstrip().upper().startswith("INSERT INTO AREA_CREDITS"):
+            written += 1  # one month's version, results, points and credits are written (not committed)
+            if written == stop_after:
+                report.put(("paused", written))
+                time.sleep(GUARD)
+
+    ledger.restate(evaluation, run, reason="this restatement never commits", recorded_by="killed writer")
+    report.put(("committed", None))
+
+
+TABLES = ("batches", "measurements", "decisions", "month_versions", "results", "kpi_points", "area_credits")
+
+
+def _snapshot(ledger: Ledger) -> dict[str, list[Any]]:
+    """Every row of every table of the ledger."""
+    with ledger.engine.connect() as conn:
+        return {t: [tuple(row) for row in conn.execute(sa.text(f"SELECT * FROM {t} ORDER BY id"))] for t in TABLES}
+
+
+_LARGE: dict[int, tuple[list[csskpi.Evaluation], list[Any]]] = {}
+
+
+def _large(contract: csskpi.Contract) -> tuple[list[csskpi.Evaluation], list[Any]]:
+    """Three versions of 24 months, with their credit runs (built once for both backends)."""
+    if id(contract) not in _LARGE:
+        evaluations = [build_evaluation(contract, months("2016-04", "2018-03"), variant=v) for v in range(3)]
+        _LARGE[id(contract)] = (evaluations, [credit_run(ev) for ev in evaluations])
+    return _LARGE[id(contract)]
+
+
+def test_kill_9_mid_write_loses_nothing_committed(backend: str, tmp_path: Path, request: pytest.FixtureRequest, contract: csskpi.Contract) -> None:
+    target = _target(backend, tmp_path, request, application_name="csskpi-killed-writer")
+    periods = months("2016-04", "2018-03")
+    evaluations, runs = _large(contract)
+    with Ledger.open(target) as ledger:
+        ledger.publish(evaluations[0], runs[0], recorded_by="A. Analyst")
+        ledger.restate(evaluations[1], runs[1], reason="addendum", recorded_by="B. Board")
+        sample = [periods[0], periods[11], periods[12], periods[-1]]  # either side of where the write stops
+        committed = {p: (ledger.month(p, version=1), ledger.month(p, version=2)) for p in sample}
+        before = _snapshot(ledger)
+
+    report = FORK.Queue()
+    proc = FORK.Process(target=_child, args=(_killed_writer, report, target, evaluations[2], runs[2], 12))
+    proc.start()
+    try:
+        kind, detail = _get(report, [proc])
+        assert kind == "paused", detail
+        # The write is really in flight: half the restatement is in the database, uncommitted.
+        if backend == "sqlite":
+            assert Path(target + "-journal").exists()
+        else:
+            engine = sa.create_engine(postgres_url(), poolclass=sa.pool.NullPool)
+            with engine.connect() as conn:
+                states = conn.execute(sa.text(
+                    "SELECT state FROM pg_stat_activity WHERE application_name = 'csskpi-killed-writer'")).scalars().all()
+            assert "idle in transaction" in states
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.join(GUARD)
+    finally:
+        if proc.is_alive():
+            proc.kill()
+    assert proc.exitcode == -signal.SIGKILL
+
+    with Ledger.open(target, create=False) as ledger:
+        assert _snapshot(ledger) == before  # every committed row intact, no row of the partial version
+        for p in periods:
+            assert [v.version for v in ledger.history(p)] == [1, 2]
+        for p in sample:
+            assert ledger.month(p, as_at="first") == committed[p][0]
+            assert ledger.month(p) == committed[p][1]
+        # The next version is 3 for every month: nothing of the killed write took a number.
+        versions = ledger.restate(evaluations[2], runs[2], reason="after the crash", recorded_by="C")
+        assert {v.version for v in versions} == {3} and len(versions) == len(periods)
+
+
+# -- concurrent writers ------------------------------------------------------------------------------------
+
+def _writer(report: Any, target: str, me: int, evaluations: list[csskpi.Evaluation], ready: Any, go: Any) -> None:
+    ready.release()
+    if not go.wait(GUARD):
+        raise RuntimeError("never released")
+    ledger = Ledger.open(target)  # the ledger does not exist yet: every writer races to create it
+    for i, ev in enumerate(evaluations):
+        reason, who = f"writer {me} #{i}", f"writer-{me}"
+        try:
+            if i:
+                raise LedgerError("restate")
+            ledger.publish(ev, reason=reason, recorded_by=who)  # only one writer's publication can succeed
+        except LedgerError:
+            ledger.restate(ev, reason=reason, recorded_by=who)
+    ledger.close()
+    report.put(("done", me))
+
+
+@pytest.mark.parametrize("writers,count", [(3, 8)])
+def test_concurrent_writers_never_lose_or_duplicate_a_version(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest, contract: csskpi.Contract, writers: int, count: int
+) -> None:
+    target = _target(backend, tmp_path, request)
+    pair = months("2017-08", "2017-09")
+    work = {me: [build_evaluation(contract, pair, variant=me * count + i) for i in range(count)] for me in range(writers)}
+    report, ready, go = FORK.Queue(), FORK.Semaphore(0), FORK.Event()
+    procs = [FORK.Process(target=_child, args=(_writer, report, target, me, work[me], ready, go)) for me in range(writers)]
+    for p in procs:
+        p.start()
+    try:
+        for _ in procs:
+            assert ready.acquire(timeout=GUARD)
+        go.set()  # all at once
+        done = sorted(_get(report, procs) for _ in procs)
+        for p in procs:
+            p.join(GUARD)
+    finally:
+        for p in procs:
+            if p.is_alive():
+                p.kill()
+    assert done == [("done", me) for me in range(writers)], done
+    assert [p.exitcode for p in procs] == [0] * writers
+
+    total = writers * count
+    with Ledger.open(target, create=False) as ledger:
+        aug, sep = ledger.history("2017-08"), ledger.history("2017-09")
+        assert [v.version for v in sep] == list(range(1, total + 1))
+        assert [v.version for v in aug] == list(range(1, total + 1))
+        assert sorted(v.reason for v in sep) == sorted(f"writer {me} #{i}" for me in range(writers) for i in range(count))
+        for me in range(writers):  # each writer's versions are in the order it wrote them
+            assert [v.reason for v in sep if v.recorded_by == f"writer-{me}"] == [f"writer {me} #{i}" for i in range(count)]
+        # Each write of the two months was one transaction: version N is the same write in both months.
+        assert [(v.reason, v.kind) for v in aug] == [(v.reason, v.kind) for v in sep]
+        assert [v.kind for v in sep] == ["publish"] + ["restate"] * (total - 1)
+        # And each version holds exactly what its writer wrote.
+        for v in sep:
+            me, i = (int(x) for x in v.reason.removeprefix("writer ").split(" #"))
+            expected = [(r.reference, r.status, r.value) for r in work[me][i].results if r.period == Period(2017, 9)]
+            assert [(r.kpi, r.status, r.value) for r in ledger.month("2017-09", version=v.version).results] == expected

@@ -1,0 +1,127 @@
+"""The ledger's versioned schema (Alembic): a ledger at an older revision is upgraded when opened, keeping its
+data; the head schema is what the code queries; a ledger from a newer csskpi is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from csskpi.ledger import HEAD, Ledger, LedgerError
+from csskpi.ledger import schema as head_schema
+from csskpi.ledger.engine import create_engine, make_url, write_transaction
+from csskpi.ledger.migrate import REVISIONS, alembic_config, current_revision, downgrade, upgrade
+from csskpi.period import Period
+from csskpi.result import Status
+
+from . import test_ledger_support as support
+from .test_ledger_support import build_evaluation, months
+
+backend = support.backend  # the fixture, for this module's tests
+ledger_target = support.ledger_target  # the fixture, for this module's tests
+
+
+def test_the_revisions_known_are_the_scripts_shipped() -> None:
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(alembic_config())
+    assert scripts.get_heads() == [HEAD]
+    chain = [s.revision for s in scripts.walk_revisions("base", "heads")]
+    assert tuple(reversed(chain)) == REVISIONS and len(REVISIONS) >= 2
+
+
+def _at_revision(target: str, revision: str) -> sa.Engine:
+    engine = create_engine(make_url(target))
+    with write_transaction(engine, schema=True) as conn:
+        upgrade(conn, revision)
+    return engine
+
+
+WHEN = dt.datetime(2017, 11, 10, 9, 0, tzinfo=dt.timezone.utc)
+
+
+def _write_revision_1_month(engine: sa.Engine) -> None:
+    """A month published by a csskpi whose ledger was at revision 0001 (no warnings column yet)."""
+    meta = sa.MetaData()
+    meta.reflect(engine)
+    assert "warnings" not in meta.tables["month_versions"].c
+    record = {"period": "2017-09", "kpi": "F_KPI_01", "area": "F", "value": "85.04", "status": "amber", "provisional": False}
+    with engine.begin() as conn:
+        conn.execute(meta.tables["month_versions"].insert().values(
+            id=1, period="2017-09", version=1, kind="publish", contract="lincolnshire-css", reason="first publication",
+            recorded_by="Old csskpi", recorded_at=WHEN, missing=[],
+        ))
+        conn.execute(meta.tables["results"].insert().values(
+            version_id=1, period="2017-09", kpi="F_KPI_01", area="F", status="amber", value="85.04", record=record,
+        ))
+        conn.execute(meta.tables["area_credits"].insert().values(
+            version_id=1, period="2017-09", area="F", points="20", credit="2500.00", cap="2500.00", record={"area": "F"},
+        ))
+
+
+def test_a_revision_1_ledger_is_upgraded_on_open_and_keeps_its_data(ledger_target: str, contract) -> None:  # type: ignore[no-untyped-def]
+    engine = _at_revision(ledger_target, "0001")
+    with engine.connect() as conn:
+        assert current_revision(conn) == "0001"
+    _write_revision_1_month(engine)
+    engine.dispose()
+
+    with Ledger.open(ledger_target) as ledger:
+        assert ledger.revision == HEAD
+        view = ledger.month("2017-09")
+        assert view.version.recorded_by == "Old csskpi" and view.version.recorded_at == WHEN
+        assert [(r.kpi, r.status, str(r.value)) for r in view.results] == [("F_KPI_01", Status.AMBER, "85.04")]
+        assert view.warnings == [] and str(view.credit("F").credit) == "2500.00"
+        # Still append-only after the upgrade, and writable at the new revision.
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"), ledger.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE month_versions SET reason = 'rewritten'"))
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"), ledger.engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM results"))
+        ev = build_evaluation(contract, [Period(2017, 9)])
+        (info,) = ledger.restate(ev, reason="re-run under the new schema", recorded_by="New csskpi")
+        assert info.version == 2
+        assert ledger.month("2017-09", as_at="first").results[0].record["value"] == "85.04"
+        inspector = sa.inspect(ledger.engine)
+        assert "warnings" in {c["name"] for c in inspector.get_columns("month_versions")}
+        assert "ix_results_period_kpi" in {i["name"] for i in inspector.get_indexes("results")}
+
+
+def test_the_code_queries_the_schema_the_migrations_make(ledger_target: str) -> None:
+    with Ledger.open(ledger_target) as ledger:
+        inspector = sa.inspect(ledger.engine)
+        for table in head_schema.metadata.sorted_tables:
+            made = {c["name"] for c in inspector.get_columns(table.name)}
+            assert made == {c.name for c in table.columns}, table.name
+        uniques = {u["name"] for u in inspector.get_unique_constraints("month_versions")}
+        assert "uq_month_versions_period_version" in uniques
+
+
+def test_downgrade_and_upgrade_again(ledger_target: str, contract) -> None:  # type: ignore[no-untyped-def]
+    with Ledger.open(ledger_target) as ledger:
+        ledger.publish(build_evaluation(contract, months("2017-09", "2017-09")), recorded_by="A")
+        with write_transaction(ledger.engine, schema=True) as conn:
+            downgrade(conn, "0001")
+        assert ledger.revision == "0001"
+    with Ledger.open(ledger_target) as ledger:
+        assert ledger.revision == HEAD
+        assert ledger.month("2017-09").version.version == 1
+
+
+def test_a_ledger_from_a_newer_csskpi_is_refused(ledger_target: str) -> None:
+    Ledger.open(ledger_target).close()
+    engine = create_engine(make_url(ledger_target))
+    with engine.begin() as conn:  # alembic's own table is not append-only: it records the revision
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0099'"))
+    engine.dispose()
+    with pytest.raises(LedgerError, match="revision 0099, which this csskpi does not know .*upgrade csskpi"):
+        Ledger.open(ledger_target)
+
+
+def test_the_stored_json_is_plain_json(ledger_target: str, contract) -> None:  # type: ignore[no-untyped-def]
+    with Ledger.open(ledger_target) as ledger:
+        ledger.publish(build_evaluation(contract, months("2017-09", "2017-09")), recorded_by="A")
+        with ledger.engine.connect() as conn:
+            raw = conn.execute(sa.text("SELECT CAST(record AS TEXT) FROM results ORDER BY id")).scalars().first()
+    assert json.loads(raw)["period"] == "2017-09"
