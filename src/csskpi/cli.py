@@ -12,7 +12,9 @@ from typing import TextIO
 
 from . import __version__
 from .cli_credits import cmd_credits
+from .cli_demo import cmd_demo
 from .cli_data import add_data_commands, cmd_appendix, cmd_measure, cmd_plugins, cmd_synth
+from .cli_report import add_report_commands, cmd_report
 from .cli_ledger import add_ledger_commands, cmd_ledger
 from .cli_results import cmd_changes, cmd_evaluate, cmd_explain, cmd_kpis, cmd_reconcile, cmd_summary
 from .errors import CsskpiError
@@ -92,7 +94,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--charges", metavar="FILE", help="monthly charges CSV (area,from,monthly_charge)")
     _format(p, ("table", "json", "csv"))
 
+    p = sub.add_parser("demo", parents=[common], help="the main job end to end on a year of synthetic data: measure, "
+                       "judge, credits, ledger, HTML and Excel report")
+    p.add_argument("--out", metavar="DIR", default="csskpi-demo", help="where to write everything (default: ./csskpi-demo)")
+    p.add_argument("--scale", type=float, default=1.0, help="1.0 is a county council's month (default)")
+    p.add_argument("--seed", type=int, default=2015)
+
     add_data_commands(sub, common, _period)
+    add_report_commands(sub, common, _period)
     add_ledger_commands(sub, common, _period)
     return parser
 
@@ -105,10 +114,12 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], None]] = {
     "reconcile": cmd_reconcile,
     "explain": cmd_explain,
     "credits": cmd_credits,
+    "demo": cmd_demo,
     "measure": cmd_measure,
     "plugins": cmd_plugins,
     "synth": cmd_synth,
     "appendix": cmd_appendix,
+    "report": cmd_report,
     "ledger": cmd_ledger,
 }
 

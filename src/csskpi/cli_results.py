@@ -221,7 +221,7 @@ def cmd_explain(args: argparse.Namespace, out: TextIO) -> None:
 
 def cmd_changes(args: argparse.Namespace, out: TextIO) -> None:
     contract = load_contract(args.contract or DEFAULT_CONTRACT, changes=args.changes)
-    records = [
+    records: list[dict[str, Any]] = [
         {"id": c.id, "from": str(c.period), "reason": c.reason, "source": c.source, "assumed": c.assumed,
          "actions": c.actions(), "file": c.file,
          "kpis_in_force": len(contract.kpis_in_force(c.period)), "points_in_force": contract.points_in_force(c.period)}

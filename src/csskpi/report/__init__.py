@@ -1,0 +1,53 @@
+"""The scrutiny report: the council's monthly performance report, generated (``docs/report.md``).
+
+::
+
+    from csskpi.report import build_report, write_report
+
+    report = build_report(evaluation, start="2017-05", end="2017-10", published=rows, source="dec2017-report")
+    write_report(report, "html", "report.html")      # also "xlsx", "md", "json"
+
+:func:`build_report` makes a :class:`Report` (frozen) from the engine's objects; :func:`render` turns it into the
+bytes of a format, :func:`write_report` writes them to a file.
+"""
+
+from __future__ import annotations
+
+from .build import build_report
+from .model import (
+    AreaCreditTotal,
+    AreaDetail,
+    Cell,
+    Failure,
+    Footnote,
+    KPIRow,
+    MitigationEntry,
+    PointsMonth,
+    Report,
+    SummaryTable,
+    SuspensionEntry,
+)
+from .output import FORMATS, render, write_report
+from .trend import TrendAnalysis, TrendClass, TrendRow, analyse_trends
+
+__all__ = [
+    "FORMATS",
+    "AreaCreditTotal",
+    "AreaDetail",
+    "Cell",
+    "Failure",
+    "Footnote",
+    "KPIRow",
+    "MitigationEntry",
+    "PointsMonth",
+    "Report",
+    "SummaryTable",
+    "SuspensionEntry",
+    "TrendAnalysis",
+    "TrendClass",
+    "TrendRow",
+    "analyse_trends",
+    "build_report",
+    "render",
+    "write_report",
+]

@@ -1,0 +1,268 @@
+"""The scrutiny report's model: frozen objects holding every table of the council's report, built by
+:func:`csskpi.report.build_report` from the engine's own objects and read by every renderer.
+
+Numbers stay as the engine gives them (``Decimal`` values and points, ``int`` counts); the renderers only format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import attrs
+
+from ..contract import Contract
+from ..credits import AreaCredit, CreditRun
+from ..measures import AppendixTable
+from ..period import Period
+from ..reconcile import Reconciliation
+from ..result import Status
+from ..rules import Evaluation
+from ..summary import SummaryRow
+from ..targets import Comparison, Direction, TargetStep
+from ..watch import WatchWarning
+from .trend import TrendAnalysis
+
+__all__ = [
+    "DNA_TEXT",
+    "MITIGATION_TEXT",
+    "NOT_IN_USE_TEXT",
+    "AreaCreditTotal",
+    "AreaDetail",
+    "Cell",
+    "Failure",
+    "Footnote",
+    "KPIRow",
+    "MitigationEntry",
+    "PointsMonth",
+    "Report",
+    "SummaryTable",
+    "SuspensionEntry",
+]
+
+DNA_TEXT = "Data Not Available"
+MITIGATION_TEXT = "Mitigation Agreed"
+SUSPENSION_TEXT = "Mitigated (credits suspended)"
+NOT_IN_USE_TEXT = "KPI REFERENCE NOT IN USE"
+
+
+@attrs.frozen
+class SummaryTable:
+    """One of Tables 1-7: the five status counts per month, overall (``area == "ALL"``) or for one area.
+
+    ``differs`` holds the months whose published column disagrees with the recomputed one (see the report's
+    reconciliation) and ``published`` the published counts that differ; ``provisional`` the number of provisional
+    results per month (escalated or disputed). Field names are those of :meth:`csskpi.SummaryRow.as_dict`.
+    """
+
+    number: int
+    area: str
+    title: str
+    heading: str
+    rows: tuple[SummaryRow, ...]
+    differs: tuple[Period, ...] = ()
+    provisional: tuple[tuple[Period, int], ...] = ()
+    published: tuple[tuple[Period, str, int], ...] = ()  # (month, field, published count) where they differ
+
+    def row(self, period: Period) -> SummaryRow:
+        return next(r for r in self.rows if r.period == period)
+
+    def published_value(self, period: Period, field: str) -> int | None:
+        """The published count of ``field`` in ``period`` where it differs from the recomputed one, else None."""
+        return next((v for p, f, v in self.published if p == period and f == field), None)
+
+
+@attrs.frozen
+class Cell:
+    """One KPI-month of Appendix A, with the words the council prints in it.
+
+    ``status`` is None when the KPI was not judged that month (not in force, or no row in the measurements).
+    ``text`` is the figure to two decimals, "Data Not Available", "Mitigation Agreed" or both ("74.05 Mitigation
+    Agreed"); ``marks`` are the numbers of the footnotes that bear on the cell (provisional figures).
+    """
+
+    period: Period
+    status: Status | None
+    earned: Status | None
+    value: Decimal | None
+    text: str
+    data_not_available: bool = False
+    mitigated: bool = False
+    suspended: bool = False
+    provisional: bool = False
+    tsl: Decimal | None = None
+    msl: Decimal | None = None
+    tsl_comparison: Comparison | None = None
+    msl_comparison: Comparison | None = None
+    explanation: str = ""
+    marks: tuple[int, ...] = ()
+
+    @property
+    def shown_value(self) -> str:
+        """The figure alone (empty when there is none)."""
+        return "" if self.value is None else self.text.split(" ", 1)[0]
+
+
+@attrs.frozen
+class KPIRow:
+    """A KPI's line of Appendix A: its targets over the range and one cell per month.
+
+    ``steps`` are the target steps in force during the range (more than one when the target changed within it);
+    ``marks`` the footnotes on its TSL/MSL (stepped or reduced targets). A reference not in use has no cells.
+    """
+
+    kpi: str
+    area: str
+    description: str
+    in_use: bool
+    direction: Direction | None = None
+    unit: str = ""
+    steps: tuple[TargetStep, ...] = ()
+    cells: tuple[Cell, ...] = ()
+    marks: tuple[int, ...] = ()
+    points: int = 0
+
+    def cell(self, period: Period) -> Cell:
+        return next(c for c in self.cells if c.period == period)
+
+
+@attrs.frozen
+class AreaDetail:
+    """Part N of Appendix A: one service area's KPIs in catalogue order (retired references included)."""
+
+    part: int
+    area: str
+    name: str
+    rows: tuple[KPIRow, ...]
+    footnotes: tuple[int, ...] = ()
+
+
+@attrs.frozen
+class Footnote:
+    """A numbered note of Appendix A: ``kind`` is ``stepped`` (the target changes within the range or rises over
+    time), ``reduced`` (a target below an earlier one is in force), or ``provisional`` (escalated or disputed
+    figures)."""
+
+    number: int
+    kind: str
+    kpis: tuple[str, ...]
+    text: str
+    cells: tuple[tuple[str, Period], ...] = ()
+
+
+@attrs.frozen
+class Failure:
+    """A KPI below MSL (RED) in one or more months of the range, and its effect (Table 8)."""
+
+    kpi: str
+    area: str
+    description: str
+    months: tuple[Period, ...]
+    values: tuple[str, ...]  # as shown in Appendix A, one per month
+    points: Decimal  # abatement points these months attracted
+    effect: str
+    provisional: bool = False
+
+
+@attrs.frozen
+class MitigationEntry:
+    """A mitigation agreed for a KPI in the range (Tables 2.1 / 9): months relieved and the council's words."""
+
+    kpi: str
+    area: str
+    description: str
+    months: tuple[Period, ...]
+    reason: str
+    impact: str
+    path_to_green: str
+    decided_by: str = ""
+    decided_on: dt.date | None = None
+
+
+@attrs.frozen
+class SuspensionEntry:
+    """A suspension of service credits in the range (Table 2.2 in 2020): the KPI-months it relieved."""
+
+    areas: tuple[str, ...]
+    start: Period
+    end: Period
+    reason: str
+    reference: str
+    relieved: tuple[tuple[str, Period], ...]  # KPI-months AMBER or RED that it made BLUE
+
+
+@attrs.frozen
+class PointsMonth:
+    """A month's abatement points over the whole contract (Table 1b / 3)."""
+
+    period: Period
+    contract_month: int
+    points: Decimal
+    failing: int  # KPIs that attracted points
+    in_range: bool
+
+
+@attrs.frozen
+class AreaCreditTotal:
+    """A service area's service credits over the range against the sum of its monthly caps."""
+
+    area: str
+    name: str
+    points: Decimal
+    credit: Decimal
+    cap: Decimal
+    months_at_cap: int
+
+
+@attrs.frozen
+class Report:
+    """Everything the scrutiny report shows for the months ``start`` to ``end``.
+
+    ``evaluation`` and ``credit_run`` are the engine's objects the report was built from (every number here can
+    be traced to them); ``notes`` say what the report could not include and why.
+    """
+
+    contract: Contract
+    title: str
+    start: Period
+    end: Period
+    periods: tuple[Period, ...]
+    generated: dt.date
+    summaries: tuple[SummaryTable, ...]
+    details: tuple[AreaDetail, ...]
+    footnotes: tuple[Footnote, ...]
+    failures: tuple[Failure, ...]
+    mitigations: tuple[MitigationEntry, ...]
+    suspensions: tuple[SuspensionEntry, ...]
+    points: tuple[PointsMonth, ...]
+    credits: tuple[AreaCredit, ...]
+    credit_totals: tuple[AreaCreditTotal, ...]
+    warnings: tuple[WatchWarning, ...]
+    trend: TrendAnalysis
+    reconciliation: Reconciliation | None = None
+    published_source: str | None = None
+    appendices: tuple[AppendixTable, ...] = ()
+    notes: tuple[str, ...] = ()
+    evaluation: Evaluation | None = attrs.field(default=None, eq=False, repr=False)
+    credit_run: CreditRun | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def overall(self) -> SummaryTable:
+        return self.summaries[0]
+
+    def summary(self, area: str) -> SummaryTable:
+        return next(t for t in self.summaries if t.area == area)
+
+    def detail(self, area: str) -> AreaDetail:
+        return next(d for d in self.details if d.area == area)
+
+    def kpi_row(self, kpi: str) -> KPIRow:
+        return next(r for d in self.details for r in d.rows if r.kpi == kpi)
+
+    def footnote(self, number: int) -> Footnote:
+        return next(f for f in self.footnotes if f.number == number)
+
+    @property
+    def contract_months(self) -> tuple[int, int]:
+        cal = self.contract.calendar
+        return cal.contract_month(self.start), cal.contract_month(self.end)

@@ -1,0 +1,52 @@
+"""Rendering a report to a format and writing it to a file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import InputError, Problem
+from .model import Report
+
+__all__ = ["FORMATS", "render", "write_report"]
+
+FORMATS = ("html", "xlsx", "md", "json")
+
+
+def _renderer(fmt: str) -> Callable[[Report], bytes]:
+    if fmt == "html":
+        from .html import render_html
+
+        return lambda r: render_html(r).encode("utf-8")
+    if fmt == "md":
+        from .markdown import render_markdown
+
+        return lambda r: render_markdown(r).encode("utf-8")
+    if fmt == "json":
+        from .jsonout import render_json
+
+        return lambda r: render_json(r).encode("utf-8")
+    if fmt == "xlsx":
+        from .xlsx import render_xlsx
+
+        return render_xlsx
+    raise InputError(Problem(f"no report format {fmt!r} (formats: {', '.join(FORMATS)})", field="--format"))
+
+
+def render(report: Report, fmt: str) -> bytes:
+    """The report in ``fmt`` (``html``, ``xlsx``, ``md`` or ``json``), as bytes (UTF-8 for the text formats)."""
+    return _renderer(fmt)(report)
+
+
+def write_report(report: Report, fmt: str, path: str | Path) -> Path:
+    """Write the report in ``fmt`` to ``path`` (replacing it whole, never leaving half a file); return the path."""
+    data = render(report, fmt)
+    target = Path(path)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise InputError(Problem(f"cannot write the report: {exc.strerror or exc}", file=str(target))) from None
+    return target
