@@ -1,18 +1,41 @@
-"""Building blocks for measure plugins: the month rules of ``MEASURES.md`` as polars expressions.
+"""Building blocks for measure plugins: the month rules of ``MEASURES.md`` as polars expressions, and the reading
+of a measure's contract parameters.
 
 Every measure selects its month and counts; these helpers keep the rules that many measures share — the month
 of a column, the backlog rule for records with a deadline, surveys rated good or better — in one place, exact
 and vectorised.
+
+A measure's parameters come from ``[parameters.measures.<MEASURE>]`` of the contract (:attr:`MeasureInput.parameters
+<csskpi.measures.MeasureInput.parameters>`): a missing one takes the default (``MEASURES.md``'s value), a malformed
+one is a :class:`~csskpi.errors.ContractError` whose field is ``parameters.measures.<MEASURE>.<name>``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+
 import polars as pl
 
+from .calendars import ENGLAND_AND_WALES, BusinessCalendar
+from .errors import ContractError, Problem
 from .measurement import Counts
+from .measures import MeasureInput
 from .period import Period
 
-__all__ = ["month_index", "in_month", "ratio", "count", "deadline_counts", "survey_counts"]
+__all__ = [
+    "month_index",
+    "in_month",
+    "ratio",
+    "count",
+    "deadline_counts",
+    "survey_counts",
+    "calendar_of",
+    "count_parameter",
+    "text_parameter",
+    "choice_parameter",
+    "names_parameter",
+    "days_by_name_parameter",
+]
 
 
 def month_index(expr: pl.Expr) -> pl.Expr:
@@ -74,3 +97,74 @@ def survey_counts(surveys: pl.DataFrame, kind: str, period: Period) -> Counts:
 
     month = surveys.filter((pl.col("kind") == kind) & in_month(pl.col("responded_on"), period))
     return ratio(month, good_or_better(pl.col("rating")), unit="responses")
+
+
+def calendar_of(inputs: MeasureInput) -> BusinessCalendar:
+    """The contract's business calendar (``inputs.calendar``), or England and Wales' when none is given."""
+    return inputs.calendar if inputs.calendar is not None else ENGLAND_AND_WALES
+
+
+def _bad(measure: str, name: str, what: str, value: object) -> ContractError:
+    """The error for parameter ``name`` of ``measure``: it "must be ``what``, not ``value``"."""
+    return ContractError(
+        Problem(f"must be {what}, not {value!r}", field=f"parameters.measures.{measure}.{name}", kpi=measure)
+    )
+
+
+def count_parameter(inputs: MeasureInput, measure: str, name: str, default: int, *, unit: str | None = None) -> int:
+    """Parameter ``name`` of ``measure`` as a whole number, 0 or more (``default`` when the contract omits it).
+
+    ``unit`` (``"days"``, say) only words the error: "must be a whole number of days, 0 or more". A bool is not a
+    number here, and neither is a float or a text, whatever it holds.
+    """
+    value: object = inputs.parameters.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        what = f"a whole number of {unit}, 0 or more" if unit else "a whole number, 0 or more"
+        raise _bad(measure, name, what, value)
+    return value
+
+
+def text_parameter(inputs: MeasureInput, measure: str, name: str, default: str) -> str:
+    """Parameter ``name`` of ``measure`` as a non-empty text (``default`` when the contract omits it)."""
+    value: object = inputs.parameters.get(name, default)
+    if not isinstance(value, str) or not value:
+        raise _bad(measure, name, "a non-empty text", value)
+    return value
+
+
+def choice_parameter(
+    inputs: MeasureInput, measure: str, name: str, default: str, allowed: Sequence[str]
+) -> str:
+    """Parameter ``name`` of ``measure`` as one of ``allowed`` (an enumeration's values; ``default`` when the
+    contract omits it). Matched exactly: case and spaces count."""
+    value = text_parameter(inputs, measure, name, default)
+    if value not in allowed:
+        raise _bad(measure, name, f"one of {', '.join(allowed)}", value)
+    return value
+
+
+def names_parameter(inputs: MeasureInput, measure: str, name: str, default: Iterable[str]) -> tuple[str, ...]:
+    """Parameter ``name`` of ``measure`` as a list of names (channels, queues, categories), in the contract's order
+    (``default`` when the contract omits it). A single text is not a list; an empty list is."""
+    value: object = inputs.parameters.get(name, tuple(default))
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise _bad(measure, name, "a list of names", value)
+    names = tuple(value)
+    if not all(isinstance(v, str) for v in names):
+        raise _bad(measure, name, "a list of names", value)
+    return names
+
+
+def days_by_name_parameter(
+    inputs: MeasureInput, measure: str, name: str, default: Mapping[str, int]
+) -> dict[str, int]:
+    """Parameter ``name`` of ``measure`` as a non-empty table of whole numbers of days (0 or more) by name
+    (``{ email = 2, web = 2, letter = 10 }``; ``default`` when the contract omits it)."""
+    value: object = inputs.parameters.get(name, default)
+    what = "a table of whole numbers of days (0 or more) by name"
+    if not isinstance(value, Mapping) or not value:
+        raise _bad(measure, name, what, value)
+    for key, days in value.items():
+        if not isinstance(key, str) or isinstance(days, bool) or not isinstance(days, int) or days < 0:
+            raise _bad(measure, name, what, value)
+    return dict(value)

@@ -1,5 +1,6 @@
-"""What several ACF measures share: reading their contract parameters, the business-day deadline rule with the
-backlog rule, month-end snapshots, money in pence, and the rule ACF_KPI_03 and 04 share.
+"""What several ACF measures share: the business-day deadline rule with the backlog rule, month-end snapshots,
+money in pence, and the rule ACF_KPI_03 and 04 share. Their contract parameters are read with
+:mod:`csskpi.measure_kit`'s ``*_parameter`` helpers.
 
 Everything is vectorised: a measure never loops over rows in Python.
 """
@@ -9,20 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
 import polars as pl
-from csskpi import ContractError, Counts, MeasureInput, Period
-from csskpi.calendars import ENGLAND_AND_WALES, BusinessCalendar
-from csskpi.errors import Problem
+from csskpi import Counts, MeasureInput, Period
+from csskpi.measure_kit import calendar_of, choice_parameter, count_parameter
 
 from .datasets import CARE
 
 __all__ = [
-    "calendar",
-    "int_parameter",
-    "choice_parameter",
-    "str_parameter",
     "known",
     "month_mask",
     "month_counts",
@@ -32,39 +27,6 @@ __all__ = [
     "pence",
     "assessment_counts",
 ]
-
-
-def calendar(inputs: MeasureInput) -> BusinessCalendar:
-    """The business calendar of ``inputs``; England and Wales when none is given."""
-    return inputs.calendar if inputs.calendar is not None else ENGLAND_AND_WALES
-
-
-def _bad(kpi: str, name: str, message: str) -> ContractError:
-    return ContractError(Problem(message, field=f"parameters.measures.{kpi}.{name}", kpi=kpi))
-
-
-def int_parameter(inputs: MeasureInput, kpi: str, name: str, default: int) -> int:
-    """A whole, non-negative parameter of ``[parameters.measures.<kpi>]``; ``default`` when absent."""
-    value: Any = inputs.parameters.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _bad(kpi, name, f"must be a whole number of days, 0 or more, not {value!r}")
-    return value
-
-
-def str_parameter(inputs: MeasureInput, kpi: str, name: str, default: str) -> str:
-    """A text parameter; ``default`` when absent."""
-    value: Any = inputs.parameters.get(name, default)
-    if not isinstance(value, str) or not value:
-        raise _bad(kpi, name, f"must be a non-empty text, not {value!r}")
-    return value
-
-
-def choice_parameter(inputs: MeasureInput, kpi: str, name: str, default: str, allowed: Sequence[str]) -> str:
-    """A parameter that must be one of ``allowed`` (an enumeration's values); ``default`` when absent."""
-    value = str_parameter(inputs, kpi, name, default)
-    if value not in allowed:
-        raise _bad(kpi, name, f"must be one of {', '.join(allowed)}, not {value!r}")
-    return value
 
 
 def known(values: pl.Series) -> pl.Series:
@@ -144,7 +106,7 @@ def business_day_deadline_counts(
         candidates = candidates & known(where)
     starts = start_values.filter(candidates)
     dones = done_values.filter(candidates)
-    deadline = starts.to_frame().select(calendar(inputs).add_business_days_expr(pl.col(start), business_days))
+    deadline = starts.to_frame().select(calendar_of(inputs).add_business_days_expr(pl.col(start), business_days))
     deadlines = deadline.to_series()
     met = known(dones <= deadlines)
     if also is not None:
@@ -179,7 +141,7 @@ def assessment_counts(inputs: MeasureInput, kpi: str, default_care: str) -> Coun
     """ACF_KPI_03 and 04: % of the ``care`` assessments (new and change of circumstance alike) completed within
     ``business_days`` (default 15) business days of referral; month by ``completed_on``, with the backlog rule."""
     care = choice_parameter(inputs, kpi, "care", default_care, CARE)
-    days = int_parameter(inputs, kpi, "business_days", 15)
+    days = count_parameter(inputs, kpi, "business_days", 15, unit="days")
     assessments = inputs.data["financial_assessments"]
     return business_day_deadline_counts(
         assessments, inputs, start="referred_on", done="completed_on", business_days=days,

@@ -1,37 +1,24 @@
-"""What the CSC measures share: reading their contract parameters, and the month rules they apply.
+"""What the CSC measures share: the month rules they apply.
 
-Parameters come from ``[parameters.measures.<KPI>]`` of the contract; a missing one takes ``MEASURES.md``'s value,
-a malformed one is a :class:`csskpi.ContractError` naming the parameter.
+Their contract parameters are read with :mod:`csskpi.measure_kit`'s ``*_parameter`` helpers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Any
 
 import polars as pl
-from csskpi import ContractError, Counts, MeasureInput, Period, Problem
-from csskpi.calendars import ENGLAND_AND_WALES, BusinessCalendar
+from csskpi import Counts, Period
+from csskpi.calendars import BusinessCalendar
 from csskpi.measure_kit import deadline_counts, ratio
 
 __all__ = [
     "abandoned",
     "abandoned_counts",
     "business_day_deadline_counts",
-    "calendar_of",
-    "days_by_name_parameter",
-    "days_parameter",
     "in_period",
     "month_share",
-    "name_parameter",
-    "names_parameter",
 ]
-
-
-def calendar_of(inputs: MeasureInput) -> BusinessCalendar:
-    """The contract's business calendar, or England and Wales' when none is given."""
-    return inputs.calendar if inputs.calendar is not None else ENGLAND_AND_WALES
 
 
 def _within(frame: pl.DataFrame, column: str, start: dt.date, end: dt.date) -> pl.Expr:
@@ -50,52 +37,6 @@ def in_period(frame: pl.DataFrame, column: str, period: Period) -> pl.Expr:
     than taking every value's year and month, which matters when a measure scans a year of calls each month.
     """
     return _within(frame, column, period.first_day, period.next().first_day)
-
-
-def _bad(measure: str, name: str, what: str, value: Any) -> ContractError:
-    return ContractError(
-        Problem(f"must be {what}, not {value!r}", field=f"parameters.measures.{measure}.{name}", kpi=measure)
-    )
-
-
-def names_parameter(inputs: MeasureInput, measure: str, name: str, default: Iterable[str]) -> tuple[str, ...]:
-    """A list of names (channels, queues, categories)."""
-    value = inputs.parameters.get(name, tuple(default))
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        raise _bad(measure, name, "a list of names", value)
-    names = tuple(value)
-    if not all(isinstance(v, str) for v in names):
-        raise _bad(measure, name, "a list of names", value)
-    return names
-
-
-def name_parameter(inputs: MeasureInput, measure: str, name: str, default: str) -> str:
-    value = inputs.parameters.get(name, default)
-    if not isinstance(value, str) or not value:
-        raise _bad(measure, name, "a name", value)
-    return value
-
-
-def days_parameter(inputs: MeasureInput, measure: str, name: str, default: int) -> int:
-    """A whole number of days, zero or more."""
-    value = inputs.parameters.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _bad(measure, name, "a whole number of days, 0 or more", value)
-    return value
-
-
-def days_by_name_parameter(
-    inputs: MeasureInput, measure: str, name: str, default: Mapping[str, int]
-) -> dict[str, int]:
-    """A table of whole numbers of days by name (``{ email = 2, web = 2, letter = 10 }``)."""
-    value = inputs.parameters.get(name, default)
-    what = "a table of whole numbers of days (0 or more) by name"
-    if not isinstance(value, Mapping) or not value:
-        raise _bad(measure, name, what, value)
-    for key, days in value.items():
-        if not isinstance(key, str) or isinstance(days, bool) or not isinstance(days, int) or days < 0:
-            raise _bad(measure, name, what, value)
-    return dict(value)
 
 
 def month_share(frame: pl.DataFrame, period: Period, month_by: str, passing: pl.Expr) -> Counts:

@@ -20,13 +20,12 @@ import numpy as np
 import polars as pl
 from csskpi.calendars import (
     CORE_SUPPORT_HOURS,
-    ENGLAND_AND_WALES,
     SERVICE_DESK_HOURS,
     BusinessCalendar,
     WorkingHours,
 )
 from csskpi.errors import ContractError, Problem
-from csskpi.measure_kit import deadline_counts
+from csskpi.measure_kit import calendar_of, deadline_counts
 from csskpi.measurement import Counts
 from csskpi.measures import MeasureInput
 from csskpi.period import Period
@@ -100,7 +99,7 @@ def clock(inputs: MeasureInput, default: str) -> WorkingHours:
         raise ContractError(
             Problem(f"names clock {name!r}, which the contract does not define (known: {known})", field="clock")
         )
-    calendar = inputs.calendar or ENGLAND_AND_WALES
+    calendar = calendar_of(inputs)
     return base if calendar is base.calendar else attrs.evolve(base, calendar=calendar)
 
 

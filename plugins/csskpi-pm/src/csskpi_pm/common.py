@@ -1,5 +1,5 @@
-"""What several People Management measures share: parameters with their defaults, the calendar, and the
-"within N business days" rule under the backlog rule."""
+"""What several People Management measures share: parameters with their defaults, and the "within N business
+days" rule under the backlog rule (on :func:`csskpi.measure_kit.calendar_of`'s calendar)."""
 
 from __future__ import annotations
 
@@ -8,24 +8,18 @@ from collections.abc import Callable
 from typing import Any
 
 import polars as pl
-from csskpi.calendars import ENGLAND_AND_WALES, BusinessCalendar
-from csskpi.measure_kit import deadline_counts, survey_counts
+from csskpi.measure_kit import calendar_of, deadline_counts, survey_counts
 from csskpi.measurement import Counts
 from csskpi.measures import MeasureInput
 from csskpi.period import Period
 
-__all__ = ["parameter", "calendar", "within_business_days", "survey_measure"]
+__all__ = ["parameter", "within_business_days", "survey_measure"]
 
 
 def parameter(inputs: MeasureInput, name: str, default: Any) -> Any:
     """The measure's contract parameter ``name``, or ``default`` (``MEASURES.md``'s value) if the contract has none."""
     value = inputs.parameters.get(name)
     return default if value is None else value
-
-
-def calendar(inputs: MeasureInput) -> BusinessCalendar:
-    """The contract's business calendar, or Monday-Friday less the bank holidays of England and Wales."""
-    return inputs.calendar if inputs.calendar is not None else ENGLAND_AND_WALES
 
 
 def within_business_days(
@@ -61,7 +55,7 @@ def within_business_days(
             _days=days,
         )
         .collect()  # before the deadline: lazily, polars would work it out for every row of the dataset
-        .with_columns(_deadline=calendar(inputs).add_business_days_expr(pl.col("_start"), pl.col("_days")))
+        .with_columns(_deadline=calendar_of(inputs).add_business_days_expr(pl.col("_start"), pl.col("_days")))
     )
     return deadline_counts(
         prepared, period, month_by=pl.col("_completed"), deadline=pl.col("_deadline"), completed=pl.col("_completed")

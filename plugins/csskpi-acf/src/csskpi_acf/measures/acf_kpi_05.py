@@ -11,15 +11,16 @@ Parameters (``[parameters.measures.ACF_KPI_05]``): ``business_days`` (default 10
 from __future__ import annotations
 
 from csskpi import Counts, Measure, MeasureInput
+from csskpi.measure_kit import count_parameter
 
-from ..kit import business_day_deadline_counts, int_parameter
+from ..kit import business_day_deadline_counts
 
 NAME = "ACF_KPI_05"
 BUSINESS_DAYS = 10
 
 
 def compute(inputs: MeasureInput) -> Counts:
-    days = int_parameter(inputs, NAME, "business_days", BUSINESS_DAYS)
+    days = count_parameter(inputs, NAME, "business_days", BUSINESS_DAYS, unit="days")
     return business_day_deadline_counts(
         inputs.data["direct_payments"], inputs, start="referred_on", done="first_paid_on", business_days=days
     )

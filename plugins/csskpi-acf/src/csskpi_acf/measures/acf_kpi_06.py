@@ -16,15 +16,16 @@ from __future__ import annotations
 import datetime as dt
 
 from csskpi import Counts, Measure, MeasureInput
+from csskpi.measure_kit import count_parameter
 
-from ..kit import int_parameter, known, latest_snapshot, pence
+from ..kit import known, latest_snapshot, pence
 
 NAME = "ACF_KPI_06"
 DAYS_PAST_DUE = 28
 
 
 def compute(inputs: MeasureInput) -> Counts:
-    days = int_parameter(inputs, NAME, "days_past_due", DAYS_PAST_DUE)
+    days = count_parameter(inputs, NAME, "days_past_due", DAYS_PAST_DUE, unit="days")
     snapshot = latest_snapshot(inputs.data["acf_income"], inputs.period, ("snapshot_on", "due_on", "outstanding"))
     outstanding = snapshot["outstanding"]
     owed = known(outstanding > 0)

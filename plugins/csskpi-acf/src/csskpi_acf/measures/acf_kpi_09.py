@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from csskpi import Counts, Measure, MeasureInput
 from csskpi.datasets_common import GOOD_OR_BETTER
+from csskpi.measure_kit import text_parameter
 
-from ..kit import known, month_mask, str_parameter
+from ..kit import known, month_mask
 
 NAME = "ACF_KPI_09"
 KIND = "acf_user"
 
 
 def compute(inputs: MeasureInput) -> Counts:
-    kind = str_parameter(inputs, NAME, "kind", KIND)
+    kind = text_parameter(inputs, NAME, "kind", KIND)
     # csskpi.measure_kit.survey_counts' rule, in Series arithmetic (far cheaper on the shared multi-month file).
     surveys = inputs.data["surveys"]
     rows = known(surveys["kind"] == kind) & month_mask(surveys, "responded_on", inputs.period)

@@ -14,15 +14,14 @@ from __future__ import annotations
 import polars as pl
 
 from csskpi import Counts, Measure, MeasureInput
-from csskpi.measure_kit import deadline_counts
+from csskpi.measure_kit import count_parameter, deadline_counts
 
-from ..kit import int_parameter
 
 NAME = "ACF_KPI_11"
 
 
 def compute(inputs: MeasureInput) -> Counts:
-    days = int_parameter(inputs, NAME, "days", 28)
+    days = count_parameter(inputs, NAME, "days", 28, unit="days")
     return deadline_counts(
         inputs.data["financial_assessments"], inputs.period,
         month_by=pl.col("completed_on"),

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import polars as pl
 from csskpi import Counts, Measure, MeasureInput
+from csskpi.measure_kit import names_parameter
 
 from ..datasets import DIGITAL_CHANNELS
-from ..kit import month_share, names_parameter
+from ..kit import month_share
 
 NAME = "CSC_KPI_01"
 

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import polars as pl
 from csskpi import Counts, Measure, MeasureInput
+from csskpi.measure_kit import calendar_of, count_parameter
 
-from ..kit import business_day_deadline_counts, calendar_of, days_parameter
+from ..kit import business_day_deadline_counts
 
 NAME = "CSC_KPI_09"
 
 
 def compute(inputs: MeasureInput) -> Counts:
-    days = days_parameter(inputs, NAME, "business_days", 20)
+    days = count_parameter(inputs, NAME, "business_days", 20, unit="days")
     return business_day_deadline_counts(
         inputs.data["carers_assessments"],
         inputs.period,

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import polars as pl
 from csskpi import Counts, Measure, MeasureInput
+from csskpi.measure_kit import text_parameter
 
 from ..datasets import LRSP_QUEUE
-from ..kit import abandoned_counts, name_parameter
+from ..kit import abandoned_counts
 
 NAME = "CSC_KPI_10"
 
 
 def compute(inputs: MeasureInput) -> Counts:
-    queue = name_parameter(inputs, NAME, "queue", LRSP_QUEUE)
+    queue = text_parameter(inputs, NAME, "queue", LRSP_QUEUE)
     return abandoned_counts(inputs.data["calls"], inputs.period, pl.col("queue") == queue)
 
 

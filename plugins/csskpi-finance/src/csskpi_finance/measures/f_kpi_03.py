@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import polars as pl
 from csskpi import Counts, Measure, MeasureInput
-from csskpi.measure_kit import in_month
+from csskpi.measure_kit import count_parameter, in_month, names_parameter
 
 from ..datasets import EXCLUDED_CATEGORIES
-from ..kit import days_parameter, names_parameter, pence
+from ..kit import pence
 
 NAME = "F_KPI_03"
 
 
 def compute(inputs: MeasureInput) -> Counts:
-    days = days_parameter(inputs, NAME, "days_past_due", 30)
+    days = count_parameter(inputs, NAME, "days_past_due", 30, unit="days")
     excluded = names_parameter(inputs, NAME, "excluded_categories", EXCLUDED_CATEGORIES)
     month = inputs.data["debtors"].filter(in_month(pl.col("snapshot_on"), inputs.period))
     snapshot = month.filter(
