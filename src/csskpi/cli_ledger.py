@@ -21,7 +21,7 @@ from .errors import InputError, Problem
 from .measurements_file import MeasurementsFile, read_measurements
 from .period import Period
 from .registry import DEFAULT_CONTRACT, load_contract
-from .render import paint, table, to_json
+from .render import points_text, paint, table, to_json
 from .result import Status
 from .rules import Evaluation, evaluate
 
@@ -243,12 +243,12 @@ def _show(args: argparse.Namespace, out: TextIO) -> None:
         value = "Data not available" if rec.get("data_not_available") else ("-" if r.value is None else f"{r.value:f}")
         k = points.get(r.kpi)
         rows.append([r.kpi, r.area, value, paint(r.status, r.status.name, colour) + (" (provisional)" if rec.get("provisional") else ""),
-                     "" if k is None else f"{k.points:f}", "" if k is None else f"×{k.multiplier:f}"])
+                     "" if k is None else points_text(k.points), "" if k is None else f"×{k.multiplier.normalize():f}"])
     out.write(table(["KPI", "Area", "Value", "Status", "Points", "Multiplier"], rows, right=(2, 4, 5)))
     if view.areas:
         out.write("\n")
-        arows = [[a.area, f"{a.points:f}", _money(a.credit), _money(a.cap)] for a in view.areas]
-        arows.append(["Total", f"{sum((a.points for a in view.areas), Decimal(0)):f}", _money(view.total_credit), ""])
+        arows = [[a.area, points_text(a.points), _money(a.credit), _money(a.cap)] for a in view.areas]
+        arows.append(["Total", points_text(sum((a.points for a in view.areas), Decimal(0))), _money(view.total_credit), ""])
         out.write(table(["Area", "Points", "Credit", "Cap"], arows, right=(1, 2, 3)))
     if view.warnings:
         out.write("".join(f"\nwarning: {w.get('message', w)}" for w in view.warnings) + "\n")
