@@ -4,7 +4,6 @@ the core's measure step on its synthetic data."""
 from __future__ import annotations
 
 import sys
-import time
 from decimal import Decimal
 from importlib.metadata import entry_points
 
@@ -142,15 +141,8 @@ def test_the_core_measure_step_on_synthetic_data(tmp_path) -> None:
     data = load_data(tmp_path, registry)
     assert data.findings == ()
     contract = _bundled_contract()
-    measure(contract, data, periods[:1], registry)  # warm up
-    elapsed = float("inf")
-    for _ in range(3):  # the best of three: the machine may be busy with something else
-        began = time.perf_counter()
-        run = measure(contract, data, periods, registry)
-        elapsed = min(elapsed, time.perf_counter() - began)
+    run = measure(contract, data, periods, registry)
     ours = [m for m in run.measurements if m.kpi in OURS]
     assert len(ours) == sum(len(contract.kpis_in_force(p, "ACF")) for p in periods)
     assert all(m.value is not None for m in ours)
-    records = sum(data[d.name].height for d in DATASETS) + data["surveys"].height
-    # ACF measures only (the registry holds no other plugin's): MEASURES.md asks >= 1,000,000 records/s.
-    assert records / elapsed > 500_000, f"{records / elapsed:,.0f} records/s"
+    # Speed is measured in benchmarks/bench_measure.py, never asserted here.
