@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections import Counter
 
 import numpy as np
 import polars as pl
 import pytest
 from acf_test_support import SPECS
-from csskpi import Measurement, MeasureInput, Period, Status, classify, get_plugin_manager, load_contract
+from csskpi import Period, Status, get_plugin_manager, load_contract
 from csskpi.calendars import ENGLAND_AND_WALES
 from csskpi.measures import SynthRequest
 from csskpi.rawdata import load_dataset
+from csskpi.testing import synth_statuses
 from csskpi_acf.measures import MEASURES
 from csskpi_acf.synth import VOLUMES, synthesize
 
@@ -29,22 +29,6 @@ def contract():
 @pytest.fixture(scope="module")
 def half_year() -> dict[str, pl.DataFrame]:
     return {f.dataset: f.frame for f in synthesize(SynthRequest(START, END, 1.0, 0))}
-
-
-def _statuses(frames: dict[str, pl.DataFrame], contract, periods) -> dict[tuple[str, Period], Status]:
-    loaded = {name: load_dataset(SPECS[name], frame).frame for name, frame in frames.items()}
-    kpis = {k.reference: k for k in contract.kpis}
-    out = {}
-    for period in periods:
-        for measure in MEASURES:
-            if kpis[measure.name].step_at(period) is None:
-                continue  # not in force that month (ACF_KPI_11 from October 2020)
-            inputs = MeasureInput(period, {d: loaded[d] for d in measure.datasets},
-                                  contract.parameters.measures.get(measure.name, {}))
-            value = Measurement.from_counts(measure.name, period, measure.compute(inputs)).value
-            assert value is not None, (measure.name, period)
-            out[measure.name, period] = classify(value, kpis[measure.name].step_at(period))
-    return out
 
 
 def test_same_seed_same_frames_other_seed_other_frames() -> None:
@@ -127,14 +111,14 @@ def test_some_records_are_still_open_at_the_end(half_year) -> None:
 
 
 def test_default_data_is_green_near_the_published_figures(half_year, contract) -> None:
-    statuses = _statuses(half_year, contract, Period.range(START, END))
+    statuses = synth_statuses(contract, MEASURES, half_year, Period.range(START, END), SPECS)
     assert set(statuses.values()) == {Status.GREEN}, {k: v for k, v in statuses.items() if v is not Status.GREEN}
 
 
 def test_other_seeds_are_mostly_green(contract) -> None:
     periods = list(Period.range(Period(2018, 1), Period(2018, 3)))
     frames = {f.dataset: f.frame for f in synthesize(SynthRequest(periods[0], periods[-1], 1.0, 2024))}
-    statuses = Counter(_statuses(frames, contract, periods).values())
+    statuses = Counter(synth_statuses(contract, MEASURES, frames, periods, SPECS).values())
     assert statuses[Status.RED] == 0
     assert statuses[Status.GREEN] >= 0.9 * sum(statuses.values())
 
@@ -144,7 +128,7 @@ def test_degraded_measures_are_red(contract, scale) -> None:
     degraded = {"ACF_KPI_03", "ACF_KPI_06", "ACF_KPI_07", "ACF_KPI_10"}
     periods = list(Period.range(Period(2017, 5), Period(2017, 6)))
     request = SynthRequest(periods[0], periods[-1], scale, 5, degrade=degraded)
-    statuses = _statuses({f.dataset: f.frame for f in synthesize(request)}, contract, periods)
+    statuses = synth_statuses(contract, MEASURES, {f.dataset: f.frame for f in synthesize(request)}, periods, SPECS)
     for (name, period), status in statuses.items():
         if name in degraded:
             assert status is Status.RED, (name, period)
@@ -155,13 +139,11 @@ def test_degraded_measures_are_red(contract, scale) -> None:
 def test_every_measure_can_be_degraded(contract) -> None:
     periods = [Period(2017, 11), Period(2017, 12)]
     request = SynthRequest(periods[0], periods[-1], 0.2, 9, degrade=NAMES)
-    statuses = _statuses({f.dataset: f.frame for f in synthesize(request)}, contract, periods)
+    statuses = synth_statuses(contract, MEASURES, {f.dataset: f.frame for f in synthesize(request)}, periods, SPECS)
     assert set(statuses.values()) == {Status.RED}
 
 
-def test_a_year_at_scale_one_takes_a_few_seconds() -> None:
-    began = time.perf_counter()
+def test_a_year_at_scale_one_is_a_county_councils_volume() -> None:
+    # Speed is measured in benchmarks/bench_measure.py, never asserted here.
     frames = synthesize(SynthRequest(Period(2017, 1), Period(2017, 12), 1.0, 1))
-    elapsed = time.perf_counter() - began
     assert sum(f.frame.height for f in frames) > 200_000
-    assert elapsed < 5.0

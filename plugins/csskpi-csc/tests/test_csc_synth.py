@@ -7,11 +7,11 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from csskpi import MeasureInput, Measurement, Period, Status, classify, load_contract
-from csskpi.calendars import ENGLAND_AND_WALES
+from csskpi import Period, Status, load_contract
 from csskpi.datasets_common import SURVEYS
 from csskpi.measures import SynthFrame, SynthRequest
 from csskpi.rawdata import load_dataset
+from csskpi.testing import synth_statuses
 
 from csskpi_csc import synth
 from csskpi_csc.datasets import DATASETS
@@ -31,18 +31,9 @@ def frames(*args: object) -> dict[str, pl.DataFrame]:
 
 
 def statuses(data: dict[str, pl.DataFrame]) -> dict[tuple[str, Period], Status]:
-    contract = load_contract()
-    loaded = {name: load_dataset(SPECS[name], frame).frame for name, frame in data.items()}
-    result = {}
-    for period in Period.range(START, END):
-        for measure in MEASURES:
-            params = contract.parameters.measures.get(measure.name, {})
-            inputs = MeasureInput(period, {d: loaded[d] for d in measure.datasets}, params, ENGLAND_AND_WALES)
-            value = Measurement.from_counts(measure.name, period, measure.compute(inputs)).value
-            step = contract.kpi(measure.name).step_at(period)
-            assert value is not None and step is not None
-            result[measure.name, period] = classify(value, step)
-    return result
+    found = synth_statuses(load_contract(), MEASURES, data, Period.range(START, END), SPECS)
+    assert len(found) == len(MEASURES) * len(list(Period.range(START, END)))  # every KPI in force every month
+    return found
 
 
 def test_csc_synth_is_deterministic_per_seed() -> None:

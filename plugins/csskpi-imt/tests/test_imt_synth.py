@@ -12,12 +12,13 @@ import pytest
 from csskpi.calendars import CORE_SUPPORT_HOURS, ENGLAND_AND_WALES
 from csskpi.measurement import Measurement
 from csskpi.measures import MeasureInput, SynthRequest
-from csskpi.measuring import MeasureRegistry, load_data, measure
+from csskpi.measuring import MeasureRegistry, load_data
 from csskpi.period import Period
 from csskpi.rawdata import load_dataset
 from csskpi.result import Status
 from csskpi.synth import synthesize as core_synthesize
 from csskpi.synth import write_data
+from csskpi.testing import synth_statuses
 
 from csskpi_imt import plugin, synth
 from csskpi_imt.measures import MEASURES
@@ -49,12 +50,11 @@ def frames(
 
 def statuses(data: dict[str, pl.DataFrame], periods: list[Period]) -> dict[str, list[Status]]:
     contract = csskpi.load_contract()
-    run = measure(contract, load_data(None, registry(), frames=data), periods, registry())
+    by_month = synth_statuses(contract, MEASURES, data, periods, registry().datasets)
+    assert set(by_month) == {(k.reference, p) for p in periods for k in contract.kpis_in_force(p, "IMT")}
     found: dict[str, list[Status]] = collections.defaultdict(list)
-    for m in run.measurements:
-        if m.kpi.startswith("IMT_"):
-            assert m.value is not None, m
-            found[m.kpi].append(csskpi.classify(m.value, contract.kpi(m.kpi).step_at(m.period)))
+    for (kpi, _), status in sorted(by_month.items()):
+        found[kpi].append(status)
     return found
 
 

@@ -8,11 +8,12 @@ import csskpi
 import polars as pl
 import pytest
 from csskpi.measures import SynthRequest
-from csskpi.measuring import MeasureRegistry, load_data, measure
+from csskpi.measuring import MeasureRegistry, load_data
 from csskpi.period import Period
 from csskpi.rawdata import load_dataset
 from csskpi.result import Status
 from csskpi.synth import write_data
+from csskpi.testing import synth_statuses
 
 import csskpi_pm.plugin
 from csskpi_pm.datasets import DATASETS
@@ -36,20 +37,6 @@ def registry() -> MeasureRegistry:
 @pytest.fixture(scope="module")
 def spring() -> dict[str, pl.DataFrame]:
     return _frames(SPRING)
-
-
-def _statuses(
-    registry: MeasureRegistry, frames: dict[str, pl.DataFrame], request: SynthRequest
-) -> dict[tuple[str, str], Status | None]:
-    contract = csskpi.load_contract()
-    run = measure(contract, load_data(None, registry, frames=frames), request.periods, registry)
-    kpis = {k.reference: k for k in contract.kpis}
-    out = {}
-    for m in run.measurements:
-        if m.kpi in BY_NAME:
-            step = kpis[m.kpi].step_at(m.period)
-            out[(m.kpi, str(m.period))] = None if m.value is None else csskpi.classify(m.value, step)
-    return out
 
 
 def test_one_frame_per_dataset_with_exactly_the_declared_columns(spring: dict[str, pl.DataFrame]) -> None:
@@ -124,21 +111,23 @@ def test_realistic_days_times_and_open_records(spring: dict[str, pl.DataFrame]) 
 
 
 def test_default_data_is_green(spring: dict[str, pl.DataFrame], registry: MeasureRegistry) -> None:
-    statuses = _statuses(registry, spring, SPRING)
+    statuses = synth_statuses(csskpi.load_contract(), BY_NAME.values(), spring, SPRING.periods, registry.datasets)
     assert len(statuses) == len(PM_KPIS) * 3
     assert {k: s for k, s in statuses.items() if s is not Status.GREEN} == {}
 
 
 def test_degraded_measures_are_red(registry: MeasureRegistry) -> None:
     request = SynthRequest(Period(2017, 5), Period(2017, 6), scale=0.5, seed=5, degrade=PM_KPIS)
-    statuses = _statuses(registry, _frames(request), request)
+    frames = _frames(request)
+    statuses = synth_statuses(csskpi.load_contract(), BY_NAME.values(), frames, request.periods, registry.datasets)
     assert {k: s for k, s in statuses.items() if s is not Status.RED} == {}
 
 
 def test_degrading_one_measure_leaves_the_others_green(registry: MeasureRegistry) -> None:
     request = SynthRequest(Period(2017, 5), Period(2017, 5), scale=0.5, seed=5, degrade={"PM_KPI_11"})
-    statuses = _statuses(registry, _frames(request), request)
-    assert statuses.pop(("PM_KPI_11", "2017-05")) is Status.RED
+    frames = _frames(request)
+    statuses = synth_statuses(csskpi.load_contract(), BY_NAME.values(), frames, request.periods, registry.datasets)
+    assert statuses.pop(("PM_KPI_11", Period(2017, 5))) is Status.RED
     assert set(statuses.values()) == {Status.GREEN}
 
 
