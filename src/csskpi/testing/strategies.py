@@ -1,62 +1,20 @@
-"""Hypothesis strategies for csskpi's objects, for councils testing their own KPIs, rules and plugins.
-
-Every strategy builds valid objects by construction (from small integers and ``sampled_from``, with no
-filtering), so that examples are cheap and shrink to small, readable counter-examples. Entry points:
-
-- :func:`periods` — a :class:`~csskpi.Period` between two months.
-- :func:`decimals_2dp` — a ``Decimal`` with exactly two decimals, between two bounds.
-- :func:`target_steps` — one :class:`~csskpi.TargetStep` (MSL never stricter than TSL; sometimes ``>``/``<``).
-- :func:`target_schedules` — a :class:`~csskpi.TargetSchedule` of contiguous, non-overlapping steps.
-- :func:`kpis` — a :class:`~csskpi.KPI` in force inside a stretch of months, with its targets and points.
-- :func:`contracts` — a small valid :class:`~csskpi.Contract` (areas, KPIs, retired references, parameters).
-- :func:`measurements` — a list of :class:`~csskpi.Measurement` for KPI-months in force, no KPI-month twice,
-  values often on or next to the levels, sometimes ``None`` (data not available).
-- :func:`histories` — one KPI's measurements over a run of consecutive months (for ladders and watch rules).
-- :func:`decisions` — :class:`~csskpi.Decisions` (mitigations, suspensions, escalations) naming the
-  contract's KPIs and areas, near given months.
-
-And one helper (not a strategy) for plugins' synthetic-data tests:
-
-- :func:`synth_statuses` — load synthetic frames, compute measures for the months their KPIs are in force,
-  and classify each KPI-month against the contract (data not available fails the test).
-
-Example::
-
-    from hypothesis import given, strategies as st
-    from csskpi import evaluate
-    from csskpi.testing import contracts, measurements
-
-    @given(st.data())
-    def test_one_result_per_row(data):
-        contract = data.draw(contracts())
-        rows = data.draw(measurements(contract))
-        assert len(evaluate(contract, rows)) == len(rows)
-
-This module needs ``hypothesis`` (the ``test`` extra); ``import csskpi`` does not import it.
-"""
+"""The hypothesis strategies of :mod:`csskpi.testing` (see its docstring for the entry points)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, TypeVar
 
-import polars as pl
 from hypothesis import strategies as st
 
-from .calendars import ENGLAND_AND_WALES
-from .contract import Contract, Parameters
-from .decisions import Decisions, Escalation, EscalationKind, Mitigation, Suspension
-from .kpi import KPI, RetiredReference, ServiceArea, Unit
-from .measurement import Measurement
-from .measures import DatasetSpec, Measure, MeasureInput
-from .measuring import contract_clocks
-from .period import ContractCalendar, Extension, Period
-from .rawdata import load_dataset
-from .result import Status
-from .rules import classify
-from .targets import Comparison, Direction, PointsSchedule, PointsStep, TargetSchedule, TargetStep
+from ..contract import Contract, Parameters
+from ..decisions import Decisions, Escalation, EscalationKind, Mitigation, Suspension
+from ..kpi import KPI, RetiredReference, ServiceArea, Unit
+from ..measurement import Measurement
+from ..period import ContractCalendar, Extension, Period
+from ..targets import Comparison, Direction, PointsSchedule, PointsStep, TargetSchedule, TargetStep
 
 __all__ = [
     "AREA_NAMES",
@@ -67,7 +25,6 @@ __all__ = [
     "kpis",
     "measurements",
     "periods",
-    "synth_statuses",
     "target_schedules",
     "target_steps",
 ]
@@ -427,42 +384,3 @@ def decisions(draw: st.DrawFn, contract: Contract, periods: Iterable[Period] | N
             )
         )
     return Decisions(tuple(mitigations), tuple(suspensions), tuple(escalations))
-
-
-def synth_statuses(
-    contract: Contract,
-    measures: Iterable[Measure],
-    frames: Mapping[str, pl.DataFrame],
-    periods: Iterable[Period],
-    specs: Mapping[str, DatasetSpec] | None = None,
-) -> dict[tuple[str, Period], Status]:
-    """The status of every KPI-month that ``measures`` compute from synthetic ``frames``, for a synth test.
-
-    With ``specs`` (dataset name to :class:`~csskpi.measures.DatasetSpec`), each frame is first loaded and
-    checked with :func:`csskpi.rawdata.load_dataset` (a fault raises :class:`~csskpi.InputError`). Each
-    measure is computed, with the contract's measure parameters, the England and Wales calendar and the
-    contract's clocks, for each of ``periods`` in which a KPI using it is in force (other months are
-    skipped), and its value classified against that KPI's target step. Keys are ``(kpi reference, period)``.
-    Data not available (no counts or an empty population) fails with an ``AssertionError``: synthetic data
-    must give every measure a figure.
-    """
-    loaded = dict(frames)
-    if specs is not None:
-        loaded = {name: load_dataset(specs[name], frame).frame for name, frame in frames.items()}
-    params = contract.parameters
-    clocks = contract_clocks(contract, ENGLAND_AND_WALES)
-    measures = list(measures)
-    result: dict[tuple[str, Period], Status] = {}
-    for period in periods:
-        for measure in measures:
-            for kpi in contract.kpis:
-                step = kpi.step_at(period) if kpi.measure == measure.name else None
-                if step is None:
-                    continue
-                data = {d: loaded[d] for d in measure.datasets}
-                inputs = MeasureInput(period, data, params.measures.get(measure.name, {}), ENGLAND_AND_WALES, clocks)
-                counts = measure.compute(inputs)
-                value = Measurement.from_counts(kpi.reference, period, counts, decimals=params.decimals).value
-                assert value is not None, f"{kpi.reference} {period}: data not available from synthetic data"
-                result[kpi.reference, period] = classify(value, step)
-    return result
