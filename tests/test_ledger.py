@@ -336,20 +336,3 @@ def test_a_lost_race_for_a_version_number_is_retried(ledger: Ledger, contract: c
     assert run_write(ledger.engine, [Period(2017, 9).index], work, where="test") == 2
     assert attempts == [1, 2]
     assert [v.version for v in ledger.history("2017-09")] == [1, 2]
-
-
-def test_points_and_credits_are_stored_without_the_render_functions(
-    ledger: Ledger, contract: csskpi.Contract, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The ledger keeps working with a credits module whose records it does not know how to render."""
-    from csskpi import render
-
-    for name in ("kpi_points_record", "area_credit_record", "warning_record"):
-        monkeypatch.delattr(render, name, raising=False)
-    ev = build_evaluation(contract, months("2017-09", "2017-09"))
-    run = credit_run(ev)
-    ledger.publish(ev, run, recorded_by="A")
-    view = ledger.month("2017-09")
-    first = view.kpis[0].record
-    assert {"period", "kpi", "area", "status", "points", "multiplier", "reason"} <= set(first)
-    assert {a.area: a.credit for a in view.areas} == {a.area: a.credit for a in run.areas}

@@ -147,17 +147,3 @@ def test_errors_exit_2_without_a_traceback(capsys: pytest.CaptureFixture[str], t
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 2 and proc.stderr.startswith("csskpi: error: cannot open the ledger at")
     assert "Traceback" not in proc.stderr
-
-
-def test_without_the_credits_module_results_are_still_published(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "csskpi.credits", None)  # `import csskpi.credits` now fails
-    db = str(tmp_path / "l.db")
-    code, _, err = run(capsys, "ledger", "record", db, "--measurements", MEASUREMENTS, "--charges", "c.csv", "--by", "A")
-    assert code == 2 and "--charges needs csskpi's credits module" in err
-    code, out, err = run(capsys, "ledger", "record", db, "--measurements", MEASUREMENTS, "--by", "A")
-    assert code == 0, err
-    code, out, _ = run(capsys, "ledger", "show", db, "--period", "2017-09", "--format", "json")
-    shown = json.loads(out)
-    assert shown["results"] and shown["kpis"] == [] and shown["areas"] == [] and shown["total_credit"] is None

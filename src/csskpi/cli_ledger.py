@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from .cli_results import use_colour
 from .contract import Contract
 from .decisions import Decisions
-from .decisions_file import read_decisions
+from .credits import CreditRun, compute_credits, read_charges
+from .decisions_file import read_decisions_files
 from .errors import InputError, Problem
 from .measurements_file import MeasurementsFile, read_measurements
 from .period import Period
@@ -124,23 +125,16 @@ def _read_inputs(args: argparse.Namespace, contract: Contract) -> tuple[Measurem
     except InputError as exc:
         problems.extend(exc.problems)
     decisions = Decisions()
-    for path in args.decisions:
-        try:
-            decisions = decisions + read_decisions(path, contract)
-        except InputError as exc:
-            problems.extend(exc.problems)
+    try:
+        decisions = read_decisions_files(args.decisions, contract)
+    except InputError as exc:
+        problems.extend(exc.problems)
     if problems or mfile is None:
         raise InputError(problems)
     return mfile, decisions
 
 
-def _credits(args: argparse.Namespace, evaluation: Evaluation) -> Any | None:
-    try:
-        from .credits import compute_credits, read_charges
-    except ImportError:
-        if args.charges:
-            raise InputError(Problem("--charges needs csskpi's credits module, which this installation lacks", field="--charges")) from None
-        return None
+def _credits(args: argparse.Namespace, evaluation: Evaluation) -> CreditRun:
     charges = read_charges(args.charges) if args.charges else None
     return compute_credits(evaluation, charges)
 
@@ -182,15 +176,7 @@ def _restate(args: argparse.Namespace, out: TextIO) -> None:
 
 def _decide(args: argparse.Namespace, out: TextIO) -> None:
     contract = _contract(args)
-    problems: list[Problem] = []
-    decisions = Decisions()
-    for path in args.decisions:
-        try:
-            decisions = decisions + read_decisions(path, contract)
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
+    decisions = read_decisions_files(args.decisions, contract)
     given = len(decisions.mitigations) + len(decisions.suspensions) + len(decisions.escalations)
     with _open(args.db, create=False) as ledger:
         batch = ledger.record_decisions(decisions, recorded_by=args.by, source=", ".join(args.decisions))

@@ -14,8 +14,7 @@ from typing import Any, TextIO
 
 from .cli_results import load_inputs
 from .credits import read_charges
-from .decisions import Decisions
-from .decisions_file import read_decisions
+from .decisions_file import read_decisions_files
 from .errors import CsskpiError, InputError, Problem
 from .measures import AppendixTable
 from .measuring import MeasureRegistry, build_appendix, load_data, measure
@@ -60,7 +59,7 @@ def add_report_commands(sub: Any, common: argparse.ArgumentParser, period: Calla
 
 def _from_data(args: argparse.Namespace) -> tuple[Evaluation, tuple[AppendixTable, ...]]:
     """Measure every month of the report (and of the trend window) from raw data, then judge it."""
-    contract = load_contract(args.contract or DEFAULT_CONTRACT)
+    contract = load_contract(args.contract or DEFAULT_CONTRACT, changes=args.changes)
     registry = MeasureRegistry.from_plugins()
     first = min(p for p in (args.start, args.trend_from, args.history_from) if p is not None)
     last = max(p for p in (args.end, args.trend_to) if p is not None)
@@ -68,15 +67,7 @@ def _from_data(args: argparse.Namespace) -> tuple[Evaluation, tuple[AppendixTabl
     run = measure(contract, data, list(Period.range(first, last)), registry)
     for f in run.findings:
         print(f"csskpi: finding: {f}", file=sys.stderr)
-    decisions = Decisions()
-    problems: list[Problem] = []
-    for path in args.decisions:
-        try:
-            decisions = decisions + read_decisions(path, contract)
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
+    decisions = read_decisions_files(args.decisions, contract)
     evaluation = evaluate(contract, run.measurements, decisions, missing=args.missing)
     appendices: tuple[AppendixTable, ...] = ()
     if PAYROLL_APPENDIX in registry.appendices:

@@ -12,7 +12,7 @@ import attrs
 
 from .contract import Contract
 from .decisions import Decisions
-from .decisions_file import read_decisions
+from .decisions_file import read_decisions_files
 from .errors import InputError, Problem
 from .measurements_file import read_measurements
 from .period import Period
@@ -70,16 +70,16 @@ def load_inputs(args: argparse.Namespace) -> _Inputs:
         measurements_path = args.measurements
     problems: list[Problem] = []
     mfile = None
+    decisions = Decisions()
+    # The measurements' and the decisions' problems are reported together, in one run.
     try:
         mfile = read_measurements(measurements_path, contract)
     except InputError as exc:
         problems.extend(exc.problems)
-    decisions = Decisions()
-    for path in decisions_files:
-        try:
-            decisions = decisions + read_decisions(path, contract)
-        except InputError as exc:
-            problems.extend(exc.problems)
+    try:
+        decisions = read_decisions_files(decisions_files, contract)
+    except InputError as exc:
+        problems.extend(exc.problems)
     if problems or mfile is None:
         raise InputError(problems)
     ev = evaluate(contract, mfile.measurements, mfile.decisions + decisions, missing=args.missing)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from .measurement import Source
 from .period import Period
 from .rules import check_decisions
 
-__all__ = ["read_decisions", "parse_decisions"]
+__all__ = ["read_decisions", "read_decisions_files", "parse_decisions"]
 
 _KEYS = {
     "mitigation": {"kpi", "from", "to", "reason", "impact", "path_to_green", "decided_by", "decided_on"},
@@ -40,6 +41,20 @@ def read_decisions(path: str | Path, contract: Contract | None = None) -> Decisi
     except OSError as exc:
         raise InputError(Problem(f"cannot read the decisions file: {exc.strerror or exc}", file=name)) from None
     return parse_decisions(text, file=name, contract=contract)
+
+
+def read_decisions_files(paths: Iterable[str | Path], contract: Contract | None = None) -> Decisions:
+    """Read and combine several decisions files; every problem of every file is reported together."""
+    decisions = Decisions()
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            decisions = decisions + read_decisions(path, contract)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return decisions
 
 
 def _header_lines(text: str, kind: str) -> list[int]:

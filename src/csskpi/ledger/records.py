@@ -1,9 +1,8 @@
 """What the ledger stores of a month: an evaluation (and its credit run) cut into JSON-able records per month.
 
 Results are stored as :func:`csskpi.render.result_record` gives them; points and credits as
-``csskpi.render.kpi_points_record`` / ``area_credit_record`` give them when the credits module is installed (a
-generic attrs-to-JSON conversion otherwise, so that this module imports and works without it). Decimals are
-strings, so every figure is kept exactly.
+:func:`csskpi.render.kpi_points_record` and :func:`csskpi.render.area_credit_record` give them — the same records
+the CLI's JSON shows. Decimals are strings, so every figure is kept exactly.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -57,13 +56,6 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _renderer(name: str) -> Callable[[Any], dict[str, Any]]:
-    found = getattr(render, name, None)
-    if callable(found):
-        return lambda item: dict(jsonable(found(item)))
-    return lambda item: dict(jsonable(item))
-
-
 def _status(value: Any) -> str:
     return str(getattr(value, "value", value))
 
@@ -102,7 +94,7 @@ def month_payloads(evaluation: Evaluation, credit_run: Any | None = None) -> lis
         by_month[m.period]["missing"].append(render.missing_record(m))
     if credit_run is not None:
         problems: list[Problem] = []
-        kpi_record, area_record = _renderer("kpi_points_record"), _renderer("area_credit_record")
+        kpi_record, area_record = render.kpi_points_record, render.area_credit_record
         for k in credit_run.kpis:
             p = _period_of(k)
             if p not in by_month:
@@ -128,8 +120,8 @@ def month_payloads(evaluation: Evaluation, credit_run: Any | None = None) -> lis
             by_month[p]["areas"].append({"columns": columns, "record": rec})
         if problems:
             raise LedgerError(problems)
-        warning_record = _renderer("warning_record")
-        for w in getattr(credit_run, "warnings", ()):
+        warning_record = render.warning_record
+        for w in credit_run.warnings:
             months = [m if isinstance(m, Period) else Period.parse(str(m)) for m in getattr(w, "months", ())]
             # A warning belongs to the month that triggered it: the last of its months.
             home = max(months) if months else periods[-1]
