@@ -26,8 +26,8 @@ import time
 from pathlib import Path
 
 import csskpi
-from csskpi.measuring import MeasureRegistry, load_data, measure
-from csskpi.synth import synthesize, write_data
+from csskpi.pipeline.measure import MeasureRegistry, load_data, measure
+from csskpi.pipeline.synth import synthesize, write_data
 
 
 def best(repeat: int, run: object) -> float:

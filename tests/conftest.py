@@ -10,7 +10,7 @@ import csskpi
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_RECORD = REPO.parent / "shared" / "record"
-EXAMPLE = REPO / "src" / "csskpi" / "examples" / "dec-2017"
+EXAMPLE = REPO / "src" / "csskpi" / "builtin" / "examples" / "dec-2017"
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from csskpi.calendars import (
+from csskpi.data.calendars import (
     CORE_SUPPORT_HOURS,
     ENGLAND_AND_WALES,
     SERVICE_DESK_HOURS,

@@ -9,7 +9,7 @@ import pytest
 
 import csskpi
 from csskpi.cli import main
-from csskpi.measuring import MeasureRegistry
+from csskpi.pipeline.measure import MeasureRegistry
 
 AREA_PLUGINS = {"pm", "imt", "csc", "acf", "finance"}
 

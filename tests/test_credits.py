@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 import csskpi
 from csskpi import Decisions, Measurement, Mitigation, Period, Status, Suspension
 from csskpi.cli import main
-from csskpi.credits import Charges, ChargeStep, compute_credits, read_charges
-from csskpi.points import BluePolicy, PointsRules, abatement_points
+from csskpi.engine.credits import Charges, ChargeStep, compute_credits, read_charges
+from csskpi.engine.points import BluePolicy, PointsRules, abatement_points
 from csskpi.testing import contracts, histories, measurements
 
 CONTRACT = """
@@ -149,8 +149,8 @@ def test_unknown_regime_and_missing_parameter() -> None:
 def test_csskpi_credit_regimes_from_a_plugin() -> None:
     class Flat:
         @csskpi.hookimpl
-        def csskpi_credit_regimes(self) -> list[csskpi.credits.CreditRegime]:
-            return [csskpi.credits.CreditRegime("flat", "£99.999 per failing month", lambda i: Decimal("99.999") if i.points else Decimal(0))]
+        def csskpi_credit_regimes(self) -> list[csskpi.engine.credits.CreditRegime]:
+            return [csskpi.engine.credits.CreditRegime("flat", "£99.999 per failing month", lambda i: Decimal("99.999") if i.points else Decimal(0))]
 
     pm = csskpi.get_plugin_manager(load_entry_points=False, extra=[Flat()])
     run = compute_credits(_evaluate(_contract(credits={"regime": "flat"}), [RED, GREEN]), pm=pm)
@@ -180,7 +180,7 @@ def test_watch_rules_fire_with_their_months() -> None:
         {"name": "cap", "rule": "credit_at_cap"},
     ])
     run = compute_credits(_evaluate(contract, [RED, RED, GREEN, RED, RED, RED, GREEN, AMBER]))
-    by_rule: dict[str, list[csskpi.watch.WatchWarning]] = {}
+    by_rule: dict[str, list[csskpi.engine.watch.WatchWarning]] = {}
     for w in run.warnings:
         by_rule.setdefault(w.rule, []).append(w)
     assert [[str(p) for p in w.months] for w in by_rule["red x3"]] == [["2017-04", "2017-05", "2017-06"]]
@@ -231,7 +231,7 @@ def scenarios(draw: st.DrawFn) -> tuple[csskpi.Contract, list[Measurement]]:
     return contract, draw(measurements(contract, max_periods=6))
 
 
-def _by_key(run: csskpi.credits.CreditRun) -> tuple[dict[tuple[str, Period], Decimal], dict[tuple[str, Period], Decimal]]:
+def _by_key(run: csskpi.engine.credits.CreditRun) -> tuple[dict[tuple[str, Period], Decimal], dict[tuple[str, Period], Decimal]]:
     return {(k.kpi, k.period): k.points for k in run.kpis}, {(a.area, a.period): a.credit for a in run.areas}
 
 

@@ -17,7 +17,7 @@ from . import test_ledger_support as support
 backend = support.backend  # the fixture, for this module's tests
 ledger_target = support.ledger_target  # the fixture, for this module's tests
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "src" / "csskpi" / "examples" / "dec-2017"
+EXAMPLE = Path(__file__).resolve().parent.parent / "src" / "csskpi" / "builtin" / "examples" / "dec-2017"
 MEASUREMENTS = str(EXAMPLE / "measurements.csv")
 
 SETTLEMENT = """
@@ -122,7 +122,7 @@ def test_the_ledger_commands_from_publication_to_restatement(
 
 
 def test_record_with_charges(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    pytest.importorskip("csskpi.credits")
+    pytest.importorskip("csskpi.engine.credits")
     db = str(tmp_path / "l.db")
     charges = tmp_path / "charges.csv"
     charges.write_text("area,from,monthly_charge\nPM,2015-04,1000\nIMT,2015-04,1000\nCSC,2015-04,1000\nACF,2015-04,1000\nF,2015-04,1000\n")

@@ -31,7 +31,7 @@ from sqlalchemy import event
 
 import csskpi
 from csskpi.ledger import Ledger, LedgerError
-from csskpi.period import Period
+from csskpi.model.period import Period
 
 from . import test_ledger_support as support
 from .test_ledger_support import (

@@ -13,8 +13,8 @@ from csskpi.ledger import HEAD, Ledger, LedgerError
 from csskpi.ledger import schema as head_schema
 from csskpi.ledger.engine import create_engine, make_url, write_transaction
 from csskpi.ledger.migrate import REVISIONS, alembic_config, current_revision, downgrade, upgrade
-from csskpi.period import Period
-from csskpi.result import Status
+from csskpi.model.period import Period
+from csskpi.model.result import Status
 
 from . import test_ledger_support as support
 from .test_ledger_support import build_evaluation, months

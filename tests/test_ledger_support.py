@@ -23,9 +23,9 @@ import pytest
 import sqlalchemy as sa
 
 import csskpi
-from csskpi.period import Period
-from csskpi.result import Status
-from csskpi.rules import classify
+from csskpi.model.period import Period
+from csskpi.model.result import Status
+from csskpi.engine.rules import classify
 
 PG_ENV = "CSSKPI_TEST_POSTGRES_URL"
 BACKENDS = ("sqlite", "postgresql")
@@ -146,7 +146,7 @@ def build_evaluation(
 
 
 def credit_run(evaluation: csskpi.Evaluation) -> Any:
-    from csskpi.credits import compute_credits
+    from csskpi.engine.credits import compute_credits
 
     return compute_credits(evaluation)
 

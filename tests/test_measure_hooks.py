@@ -6,7 +6,7 @@ import pytest
 
 import csskpi
 from csskpi import Column, ColumnKind, Counts, DatasetSpec, Measure, MeasureInput, Period, hookimpl
-from csskpi.registry import collect
+from csskpi.plugin.registry import collect
 
 CALLS = DatasetSpec("calls", (Column("call_id", ColumnKind.STR), Column("abandoned", ColumnKind.BOOL)), id_column="call_id")
 

@@ -8,8 +8,8 @@ import pytest
 
 import csskpi
 from csskpi import MeasureInput, Period
-from csskpi.calendars import ENGLAND_AND_WALES, BusinessCalendar
-from csskpi.measure_kit import (
+from csskpi.data.calendars import ENGLAND_AND_WALES, BusinessCalendar
+from csskpi.plugin.kit import (
     calendar_of,
     choice_parameter,
     count_parameter,

@@ -10,11 +10,11 @@ import pytest
 
 import csskpi
 from csskpi import Column, ColumnKind, Counts, DatasetSpec, Measure, MeasureInput, Period, hookimpl
-from csskpi.measure_kit import deadline_counts, in_month, ratio
-from csskpi.measures import Appendix, AppendixInput, AppendixTable, SynthFrame, SynthRequest
-from csskpi.measuring import MeasureRegistry, build_appendix, load_data, measure
-from csskpi.rawdata import ROW_COLUMN, Finding, finding_for
-from csskpi.synth import synthesize, write_data
+from csskpi.plugin.kit import deadline_counts, in_month, ratio
+from csskpi.plugin.types import Appendix, AppendixInput, AppendixTable, SynthFrame, SynthRequest
+from csskpi.pipeline.measure import MeasureRegistry, build_appendix, load_data, measure
+from csskpi.data.load import ROW_COLUMN, Finding, finding_for
+from csskpi.pipeline.synth import synthesize, write_data
 
 CONTRACT = """
 format = 1
@@ -114,7 +114,7 @@ def test_measure_recomputes_from_raw_data(tmp_path: Path, registry: MeasureRegis
     run = measure(contract, data, [Period(2017, 5), Period(2017, 6)], registry)
     by = {(m.kpi, str(m.period)): m for m in run.measurements}
     may = by[("X_KPI_01", "2017-05")]
-    assert (may.value, may.numerator, may.denominator) == (csskpi.round_half_up(csskpi.measurement.Fraction(100, 3)), 1, 3)
+    assert (may.value, may.numerator, may.denominator) == (csskpi.round_half_up(csskpi.model.measurement.Fraction(100, 3)), 1, 3)
     assert by[("X_KPI_01", "2017-06")].value == 0  # c was answered: not abandoned, but odd
     assert by[("X_KPI_02", "2017-05")].value is None  # no plugin measures X_KPI_02: data not available
     messages = [str(f) for f in run.findings]

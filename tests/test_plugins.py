@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 import csskpi
-from csskpi import hookimpl, hookspecs
-from csskpi.registry import ContractSource, Example, collect, contracts, examples
+from csskpi import hookimpl
+from csskpi.plugin import hookspecs
+from csskpi.plugin.registry import ContractSource, Example, collect, contracts, examples
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "plugin_hooks.md"
 HOOKS = sorted(name for name, _ in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("csskpi_"))
@@ -32,7 +33,7 @@ def test_csskpi_contracts_names_the_bundled_contract(tmp_path: Path) -> None:
 
 
 def test_csskpi_contracts_from_a_plugin(tmp_path: Path) -> None:
-    source = Path(csskpi.__file__).parent / "contracts" / "lincolnshire-css.toml"
+    source = Path(csskpi.__file__).parent / "builtin" / "contracts" / "lincolnshire-css.toml"
     mine = tmp_path / "mine.toml"
     mine.write_text(source.read_text(encoding="utf-8").replace('name = "lincolnshire-css"', 'name = "shire-css"'), encoding="utf-8")
 

@@ -36,7 +36,7 @@ from csskpi import (
     write_measurements,
 )
 from csskpi import testing as cst
-from csskpi.targets import schedule_problems
+from csskpi.model.targets import schedule_problems
 
 FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 QUICK = settings(max_examples=150, deadline=None)

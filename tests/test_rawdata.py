@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from csskpi.datasets_common import SURVEYS, good_or_better, rating_score
+from csskpi.builtin.surveys import SURVEYS, good_or_better, rating_score
 from csskpi.errors import InputError, PluginError, Problem
-from csskpi.measures import Column, ColumnKind, DatasetSpec
-from csskpi.rawdata import (
+from csskpi.plugin.types import Column, ColumnKind, DatasetSpec
+from csskpi.data.load import (
     FRAME_SOURCE,
     ROW_COLUMN,
     DataFolder,
@@ -28,7 +28,7 @@ from csskpi.rawdata import (
     load_data_folder,
     load_dataset,
 )
-from csskpi.rawdata_checks import MAX_PROBLEMS_PER_CHECK
+from csskpi.data.checks import MAX_PROBLEMS_PER_CHECK
 
 K = ColumnKind
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 import csskpi
-from csskpi.credits import compute_credits
-from csskpi.period import Period
+from csskpi.engine.credits import compute_credits
+from csskpi.model.period import Period
 from csskpi.report import Report, build_report
-from csskpi.result import Status
+from csskpi.model.result import Status
 
 P = Period.parse
 MONTHS = [P(f"2017-{m:02d}") for m in range(5, 11)]

@@ -13,10 +13,10 @@ import openpyxl
 import pytest
 
 import csskpi
-from csskpi.period import Period
+from csskpi.model.period import Period
 from csskpi.report import Report, build_report, render
 from csskpi.report.text import FILLS
-from csskpi.result import Status
+from csskpi.model.result import Status
 
 from .test_report import dec2017_evaluation
 

@@ -10,7 +10,7 @@ from fractions import Fraction
 import pytest
 
 import csskpi
-from csskpi.period import Period
+from csskpi.model.period import Period
 from csskpi.report.trend import TrendClass, analyse_trends, fit_line, t_critical
 
 P = Period.parse

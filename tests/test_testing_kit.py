@@ -9,7 +9,7 @@ import pytest
 
 import csskpi
 from csskpi import Column, ColumnKind, Counts, DatasetSpec, InputError, Measure, MeasureInput, Period, Status
-from csskpi.measure_kit import in_month, ratio
+from csskpi.plugin.kit import in_month, ratio
 from csskpi.testing import synth_statuses
 
 CONTRACT = """

@@ -64,8 +64,8 @@ def test_installed_plugin_kpi_is_measured(site: Path, tmp_path: Path) -> None:
 
 CONFORMANCE = """
 import datetime as dt, polars as pl, csskpi
-from csskpi.conformance import assert_conforms
-from csskpi.measuring import MeasureRegistry, load_data
+from csskpi.testing.conformance import assert_conforms
+from csskpi.pipeline.measure import MeasureRegistry, load_data
 registry = MeasureRegistry.from_plugins()
 received = [dt.date(2020, 10, 1) + dt.timedelta(days=3 * i) for i in range(40)]
 answered = [r + dt.timedelta(days=(i * 11) % 45) if i % 7 else None for i, r in enumerate(received)]

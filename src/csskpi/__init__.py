@@ -6,17 +6,17 @@ them, :func:`summarise` and :func:`reconcile` with the published figures.
 
 from __future__ import annotations
 
-from .contract import Contract, Parameters
-from .contract_file import dump_contract, parse_contract, read_contract
-from .credits import AreaCredit, Charges, ChargeStep, CreditInput, CreditRegime, CreditRun, compute_credits, read_charges
-from .decisions import Decisions, Escalation, EscalationKind, Mitigation, Suspension
-from .decisions_file import parse_decisions, read_decisions
-from .errors import ContractError, CsskpiError, InputError, PluginError, Problem, UnknownKPIError, UnknownNameError
-from .hookspecs import hookimpl
-from .kpi import KPI, RetiredReference, ServiceArea, Unit
-from .measurement import Counts, Measurement, Source, round_half_up
-from .measurements_file import MeasurementsFile, parse_measurements, read_measurements, write_measurements
-from .measures import (
+from csskpi.model.contract import Contract, Parameters
+from csskpi.files.contract import dump_contract, parse_contract, read_contract
+from csskpi.engine.credits import AreaCredit, Charges, ChargeStep, CreditInput, CreditRegime, CreditRun, compute_credits, read_charges
+from csskpi.model.decisions import Decisions, Escalation, EscalationKind, Mitigation, Suspension
+from csskpi.files.decisions import parse_decisions, read_decisions
+from csskpi.errors import ContractError, CsskpiError, InputError, PluginError, Problem, UnknownKPIError, UnknownNameError
+from csskpi.plugin.hookspecs import hookimpl
+from csskpi.model.kpi import KPI, RetiredReference, ServiceArea, Unit
+from csskpi.model.measurement import Counts, Measurement, Source, round_half_up
+from csskpi.files.measurements import MeasurementsFile, parse_measurements, read_measurements, write_measurements
+from csskpi.plugin.types import (
     Appendix,
     AppendixInput,
     AppendixTable,
@@ -28,18 +28,18 @@ from .measures import (
     SynthFrame,
     SynthRequest,
 )
-from .measuring import MeasureRegistry, MeasureRun, load_data, measure
-from .period import ContractCalendar, Extension, Period
-from .points import BluePolicy, KPIPoints, PointsRules, abatement_points
-from .plugins import get_plugin_manager
-from .reconcile import Difference, NotCompared, PublishedRow, Reconciliation, read_published, reconcile
-from .registry import DEFAULT_CONTRACT, ContractSource, Example, contracts, example, examples, load_contract
-from .result import MissingMeasurement, Result, Status
-from .rules import Evaluation, classify, evaluate, judge
-from .summary import ALL_AREAS, SummaryRow, summarise
-from .synth import synthesize, write_data
-from .watch import WatchWarning
-from .targets import Comparison, Direction, PointsSchedule, PointsStep, TargetSchedule, TargetStep
+from csskpi.pipeline.measure import MeasureRegistry, MeasureRun, load_data, measure
+from csskpi.model.period import ContractCalendar, Extension, Period
+from csskpi.engine.points import BluePolicy, KPIPoints, PointsRules, abatement_points
+from csskpi.plugin.manager import get_plugin_manager
+from csskpi.engine.reconcile import Difference, NotCompared, PublishedRow, Reconciliation, read_published, reconcile
+from csskpi.plugin.registry import DEFAULT_CONTRACT, ContractSource, Example, contracts, example, examples, load_contract
+from csskpi.model.result import MissingMeasurement, Result, Status
+from csskpi.engine.rules import Evaluation, classify, evaluate, judge
+from csskpi.engine.summary import ALL_AREAS, SummaryRow, summarise
+from csskpi.pipeline.synth import synthesize, write_data
+from csskpi.engine.watch import WatchWarning
+from csskpi.model.targets import Comparison, Direction, PointsSchedule, PointsStep, TargetSchedule, TargetStep
 
 __version__ = "0.1.0"
 

@@ -1,5 +1,5 @@
 """``python -m csskpi``: the same as the ``csskpi`` command."""
 
-from .cli import main
+from csskpi.cli import main
 
 raise SystemExit(main())

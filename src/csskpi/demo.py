@@ -14,16 +14,16 @@ from pathlib import Path
 
 import attrs
 
-from .credits import compute_credits
-from .errors import InputError, Problem
-from .measurements_file import write_measurements
-from .measures import SynthRequest
-from .measuring import MeasureRegistry, build_appendix, load_data, measure
-from .period import Period
-from .registry import load_contract
-from .rules import evaluate
-from .summary import summarise
-from .synth import synthesize, write_data
+from csskpi.engine.credits import compute_credits
+from csskpi.errors import InputError, Problem
+from csskpi.files.measurements import write_measurements
+from csskpi.plugin.types import SynthRequest
+from csskpi.pipeline.measure import MeasureRegistry, build_appendix, load_data, measure
+from csskpi.model.period import Period
+from csskpi.plugin.registry import load_contract
+from csskpi.engine.rules import evaluate
+from csskpi.engine.summary import summarise
+from csskpi.pipeline.synth import synthesize, write_data
 
 __all__ = ["DemoResult", "run_demo", "DEMO_START", "DEMO_DEGRADE"]
 
@@ -58,8 +58,8 @@ def run_demo(
     progress: Callable[[str], None] | None = None,
 ) -> DemoResult:
     """Run the monthly cycle on ``months`` months of synthetic data from ``start``; write everything in ``out``."""
-    from .ledger import Ledger
-    from .report import build_report, write_report
+    from csskpi.ledger import Ledger
+    from csskpi.report import build_report, write_report
 
     def say(message: str) -> None:
         if progress is not None:

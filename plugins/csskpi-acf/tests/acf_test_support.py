@@ -9,8 +9,8 @@ from typing import Any
 
 import polars as pl
 from csskpi import Counts, MeasureInput, Period
-from csskpi.datasets_common import SURVEYS
-from csskpi.rawdata import load_dataset
+from csskpi.builtin.surveys import SURVEYS
+from csskpi.data.load import load_dataset
 from csskpi_acf.datasets import DATASETS
 from csskpi_acf.measures import BY_NAME
 

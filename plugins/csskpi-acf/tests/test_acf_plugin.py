@@ -11,8 +11,8 @@ import csskpi
 import pytest
 from acf_test_support import D, T, frame
 from csskpi import Counts, MeasureInput, Period
-from csskpi.measures import SynthFrame, SynthRequest
-from csskpi.rawdata import load_dataset
+from csskpi.plugin.types import SynthFrame, SynthRequest
+from csskpi.data.load import load_dataset
 from csskpi_acf import plugin
 from csskpi_acf.datasets import DATASETS
 from csskpi_acf.measures import MEASURES
@@ -56,7 +56,7 @@ def test_the_plugin_manager_finds_the_plugin_through_its_entry_point() -> None:
 
 
 def test_the_core_registry_takes_the_plugin() -> None:
-    from csskpi.measuring import MeasureRegistry
+    from csskpi.pipeline.measure import MeasureRegistry
 
     registry = MeasureRegistry.from_plugins(csskpi.get_plugin_manager(load_entry_points=False, extra=[plugin]))
     assert OURS <= set(registry.measures)
@@ -131,8 +131,8 @@ def test_loader_rejects_what_the_specs_forbid() -> None:
 
 def test_the_core_measure_step_on_synthetic_data(tmp_path) -> None:
     """End to end through the core: synthesize, write CSV, load with findings, measure every ACF KPI in force."""
-    from csskpi.measuring import MeasureRegistry, load_data, measure
-    from csskpi.synth import synthesize, write_data
+    from csskpi.pipeline.measure import MeasureRegistry, load_data, measure
+    from csskpi.pipeline.synth import synthesize, write_data
 
     registry = MeasureRegistry.from_plugins(csskpi.get_plugin_manager(load_entry_points=False, extra=[plugin]))
     periods = list(Period.range(Period(2017, 4), Period(2017, 9)))

@@ -10,9 +10,9 @@ from decimal import Decimal
 import polars as pl
 from acf_test_support import SPECS, run
 from csskpi import Counts, MeasureInput, Period
-from csskpi.calendars import ENGLAND_AND_WALES
-from csskpi.measure_kit import deadline_counts, in_month, survey_counts
-from csskpi.rawdata import load_dataset
+from csskpi.data.calendars import ENGLAND_AND_WALES
+from csskpi.plugin.kit import deadline_counts, in_month, survey_counts
+from csskpi.data.load import load_dataset
 from csskpi_acf.kit import business_day_deadline_counts, month_mask
 from hypothesis import given, settings
 from hypothesis import strategies as st

@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 from acf_test_support import SPECS
 from csskpi import Period, Status, get_plugin_manager, load_contract
-from csskpi.calendars import ENGLAND_AND_WALES
-from csskpi.measures import SynthRequest
-from csskpi.rawdata import load_dataset
+from csskpi.data.calendars import ENGLAND_AND_WALES
+from csskpi.plugin.types import SynthRequest
+from csskpi.data.load import load_dataset
 from csskpi.testing import synth_statuses
 from csskpi_acf.measures import MEASURES
 from csskpi_acf.synth import VOLUMES, synthesize
@@ -51,7 +51,7 @@ def test_frames_load_cleanly_with_exactly_the_declared_columns(half_year) -> Non
 
 
 def test_frames_survive_a_csv_round_trip(tmp_path) -> None:
-    from csskpi.synth import write_data
+    from csskpi.pipeline.synth import write_data
 
     frames = {f.dataset: f.frame for f in synthesize(SynthRequest(Period(2017, 5), Period(2017, 5), 0.02, 3))}
     for path in write_data(frames, tmp_path):

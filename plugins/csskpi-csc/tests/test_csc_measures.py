@@ -10,9 +10,9 @@ import attrs
 import polars as pl
 import pytest
 from csskpi import ContractError, Counts, MeasureInput, Period
-from csskpi.calendars import ENGLAND_AND_WALES, BusinessCalendar
-from csskpi.datasets_common import SURVEYS
-from csskpi.rawdata import load_dataset
+from csskpi.data.calendars import ENGLAND_AND_WALES, BusinessCalendar
+from csskpi.builtin.surveys import SURVEYS
+from csskpi.data.load import load_dataset
 
 from csskpi_csc.datasets import CALLS, CARERS_ASSESSMENTS, CONTACTS
 from csskpi_csc.measures import (

@@ -61,7 +61,7 @@ def test_csc_entry_point_registers_the_plugin() -> None:
 
 def test_csc_plugin_alone_with_the_core_registers_cleanly() -> None:
     pm = csskpi.get_plugin_manager(load_entry_points=False, extra=[plugin])
-    from csskpi.measuring import MeasureRegistry
+    from csskpi.pipeline.measure import MeasureRegistry
 
     registry = MeasureRegistry.from_plugins(pm)
     assert {m.name for m in MEASURES} <= set(registry.measures)
@@ -69,9 +69,9 @@ def test_csc_plugin_alone_with_the_core_registers_cleanly() -> None:
 
 
 def test_csc_through_the_core_pipeline(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from csskpi.measures import SynthRequest
-    from csskpi.measuring import MeasureRegistry, load_data, measure
-    from csskpi.synth import synthesize, write_data
+    from csskpi.plugin.types import SynthRequest
+    from csskpi.pipeline.measure import MeasureRegistry, load_data, measure
+    from csskpi.pipeline.synth import synthesize, write_data
 
     registry = MeasureRegistry.from_plugins(csskpi.get_plugin_manager(load_entry_points=False, extra=[plugin]))
     frames = synthesize(SynthRequest(Period(2017, 5), Period(2017, 5), 0.02, 11), registry)

@@ -8,9 +8,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 from csskpi import Period, Status, load_contract
-from csskpi.datasets_common import SURVEYS
-from csskpi.measures import SynthFrame, SynthRequest
-from csskpi.rawdata import load_dataset
+from csskpi.builtin.surveys import SURVEYS
+from csskpi.plugin.types import SynthFrame, SynthRequest
+from csskpi.data.load import load_dataset
 from csskpi.testing import synth_statuses
 
 from csskpi_csc import synth

@@ -8,8 +8,8 @@ from typing import Any
 import polars as pl
 import pytest
 from csskpi import ContractError, Counts, MeasureInput, Period
-from csskpi.calendars import ENGLAND_AND_WALES
-from csskpi.rawdata import load_dataset
+from csskpi.data.calendars import ENGLAND_AND_WALES
+from csskpi.data.load import load_dataset
 
 from csskpi_finance.datasets import DEBTORS, INVOICES, PAYMENT_RUNS
 from csskpi_finance.kit import pence

@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 from csskpi import Counts, Measure, MeasureInput, Period
-from csskpi.calendars import ENGLAND_AND_WALES
+from csskpi.data.calendars import ENGLAND_AND_WALES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -6,12 +6,12 @@ import datetime as dt
 
 import polars as pl
 import pytest
-from csskpi.calendars import ENGLAND_AND_WALES, WorkingHours
+from csskpi.data.calendars import ENGLAND_AND_WALES, WorkingHours
 from csskpi.errors import ContractError
-from csskpi.measurement import Counts, Measurement
-from csskpi.measures import MeasureInput
-from csskpi.period import Period
-from csskpi.rawdata import load_dataset
+from csskpi.model.measurement import Counts, Measurement
+from csskpi.plugin.types import MeasureInput
+from csskpi.model.period import Period
+from csskpi.data.load import load_dataset
 
 from csskpi_imt.datasets import OUTAGES
 from csskpi_imt.measures import imt_kpi_01, imt_kpi_07

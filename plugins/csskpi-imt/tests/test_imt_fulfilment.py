@@ -6,11 +6,11 @@ import datetime as dt
 from decimal import Decimal
 
 import polars as pl
-from csskpi.calendars import ENGLAND_AND_WALES
-from csskpi.measurement import Counts
-from csskpi.measures import MeasureInput
-from csskpi.period import Period
-from csskpi.rawdata import load_dataset
+from csskpi.data.calendars import ENGLAND_AND_WALES
+from csskpi.model.measurement import Counts
+from csskpi.plugin.types import MeasureInput
+from csskpi.model.period import Period
+from csskpi.data.load import load_dataset
 
 from csskpi_imt.datasets import CMDB_CHANGES, PATCHING, SERVICE_REQUESTS
 from csskpi_imt.measures import imt_kpi_09, imt_kpi_10, imt_kpi_14

@@ -6,10 +6,10 @@ import datetime as dt
 
 import polars as pl
 import pytest
-from csskpi.calendars import ENGLAND_AND_WALES, WorkingHours
-from csskpi.measures import MeasureInput
-from csskpi.period import Period
-from csskpi.rawdata import load_dataset
+from csskpi.data.calendars import ENGLAND_AND_WALES, WorkingHours
+from csskpi.plugin.types import MeasureInput
+from csskpi.model.period import Period
+from csskpi.data.load import load_dataset
 
 from csskpi_imt.datasets import INCIDENTS
 from csskpi_imt.measures import BY_NAME

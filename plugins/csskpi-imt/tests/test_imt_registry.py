@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csskpi
 import pytest
-from csskpi.measuring import MeasureRegistry
+from csskpi.pipeline.measure import MeasureRegistry
 
 import csskpi_imt
 from csskpi_imt import plugin
@@ -38,7 +38,7 @@ def test_entry_point_registers_the_plugin() -> None:
 
 
 def test_compute_hook_declines_other_measures() -> None:
-    from csskpi.measures import MeasureInput
+    from csskpi.plugin.types import MeasureInput
 
     assert plugin.csskpi_compute_measure(measure="PM_KPI_01", inputs=MeasureInput(csskpi.Period(2017, 5), {})) is None
 

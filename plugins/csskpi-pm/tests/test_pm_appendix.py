@@ -12,8 +12,8 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
-from csskpi.measures import AppendixInput
-from csskpi.period import Period
+from csskpi.plugin.types import AppendixInput
+from csskpi.model.period import Period
 
 from csskpi_pm.appendix import APPENDIX, NAME, build, payroll_contact_counts
 from pm_testkit import frame
@@ -104,7 +104,7 @@ def test_a_month_with_no_contacts_has_no_rate() -> None:
 
 def test_the_appendix_is_declared_and_built_by_the_core(contacts: pl.DataFrame) -> None:
     import csskpi
-    from csskpi.measuring import MeasureRegistry, build_appendix, load_data
+    from csskpi.pipeline.measure import MeasureRegistry, build_appendix, load_data
 
     import csskpi_pm.plugin
 

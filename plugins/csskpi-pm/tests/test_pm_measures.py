@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from csskpi.calendars import ENGLAND_AND_WALES
-from csskpi.measurement import Counts
-from csskpi.period import Period
+from csskpi.data.calendars import ENGLAND_AND_WALES
+from csskpi.model.measurement import Counts
+from csskpi.model.period import Period
 
 from csskpi_pm.measures import (
     BY_NAME,
@@ -253,8 +253,8 @@ def test_an_empty_dataset_is_an_empty_population_or_a_zero_count(name: str) -> N
 
 
 def test_a_calendar_with_a_closure_moves_the_deadline() -> None:
-    from csskpi.calendars import BusinessCalendar
-    from csskpi.measures import MeasureInput
+    from csskpi.data.calendars import BusinessCalendar
+    from csskpi.plugin.types import MeasureInput
 
     closed = BusinessCalendar(closures=(d("2017-05-18"),))  # e.g. a council closure day
     data = {"recruitments": RECRUITMENTS}

@@ -7,12 +7,12 @@ import datetime as dt
 import csskpi
 import polars as pl
 import pytest
-from csskpi.calendars import ENGLAND_AND_WALES
+from csskpi.data.calendars import ENGLAND_AND_WALES
 from csskpi.errors import InputError
-from csskpi.measurement import Counts
-from csskpi.measuring import MeasureRegistry
-from csskpi.period import Period
-from csskpi.rawdata import load_dataset
+from csskpi.model.measurement import Counts
+from csskpi.pipeline.measure import MeasureRegistry
+from csskpi.model.period import Period
+from csskpi.data.load import load_dataset
 
 import csskpi_pm
 import csskpi_pm.plugin as plugin

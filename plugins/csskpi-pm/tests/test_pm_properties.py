@@ -13,9 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 import polars as pl
-from csskpi.calendars import ENGLAND_AND_WALES
-from csskpi.measurement import Counts
-from csskpi.period import Period
+from csskpi.data.calendars import ENGLAND_AND_WALES
+from csskpi.model.measurement import Counts
+from csskpi.model.period import Period
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -7,12 +7,12 @@ import datetime as dt
 import csskpi
 import polars as pl
 import pytest
-from csskpi.measures import SynthRequest
-from csskpi.measuring import MeasureRegistry, load_data
-from csskpi.period import Period
-from csskpi.rawdata import load_dataset
-from csskpi.result import Status
-from csskpi.synth import write_data
+from csskpi.plugin.types import SynthRequest
+from csskpi.pipeline.measure import MeasureRegistry, load_data
+from csskpi.model.period import Period
+from csskpi.data.load import load_dataset
+from csskpi.model.result import Status
+from csskpi.pipeline.synth import write_data
 from csskpi.testing import synth_statuses
 
 import csskpi_pm.plugin

@@ -10,11 +10,11 @@ Modules: :mod:`.ledger` (the :class:`Ledger` API), :mod:`.engine` (URLs, locks, 
 
 from __future__ import annotations
 
-from .errors import AppendOnlyError, LedgerBusyError, LedgerError
-from .ledger import Ledger
-from .migrate import HEAD
-from .reading import merge_decisions
-from .values import (
+from csskpi.ledger.errors import AppendOnlyError, LedgerBusyError, LedgerError
+from csskpi.ledger.ledger import Ledger
+from csskpi.ledger.migrate import HEAD
+from csskpi.ledger.reading import merge_decisions
+from csskpi.ledger.values import (
     AreaChange,
     Batch,
     KPIChange,

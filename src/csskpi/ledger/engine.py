@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy import event, exc
 
-from .errors import AppendOnlyError, LedgerBusyError, LedgerError
+from csskpi.ledger.errors import AppendOnlyError, LedgerBusyError, LedgerError
 
 __all__ = ["make_url", "create_engine", "display", "write_transaction", "read_connection", "run_write", "LOCK_NAMESPACE"]
 

@@ -6,7 +6,7 @@ Every one is a :class:`csskpi.CsskpiError` (so the command line prints it and ex
 
 from __future__ import annotations
 
-from ..errors import CsskpiError
+from csskpi.errors import CsskpiError
 
 __all__ = ["LedgerError", "LedgerBusyError", "AppendOnlyError"]
 

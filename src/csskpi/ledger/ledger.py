@@ -21,18 +21,18 @@ from typing import Any, Self
 import sqlalchemy as sa
 from sqlalchemy import exc
 
-from ..decisions import Decisions
-from ..errors import Problem
-from ..measurement import Measurement
-from ..period import Period
-from ..rules import Evaluation
-from . import reading
-from . import schema as t
-from .engine import create_engine, display, make_url, read_connection, run_write, translate, write_transaction
-from .errors import LedgerError
-from .migrate import HEAD, current_revision, upgrade
-from .records import MonthPayload, decision_rows, measurement_row, month_payloads
-from .values import Batch, MonthChanges, MonthView, RecordedDecision, RecordedMeasurement, VersionInfo
+from csskpi.model.decisions import Decisions
+from csskpi.errors import Problem
+from csskpi.model.measurement import Measurement
+from csskpi.model.period import Period
+from csskpi.engine.rules import Evaluation
+from csskpi.ledger import reading
+from csskpi.ledger import schema as t
+from csskpi.ledger.engine import create_engine, display, make_url, read_connection, run_write, translate, write_transaction
+from csskpi.ledger.errors import LedgerError
+from csskpi.ledger.migrate import HEAD, current_revision, upgrade
+from csskpi.ledger.records import MonthPayload, decision_rows, measurement_row, month_payloads
+from csskpi.ledger.values import Batch, MonthChanges, MonthView, RecordedDecision, RecordedMeasurement, VersionInfo
 
 __all__ = ["Ledger"]
 
@@ -202,7 +202,7 @@ class Ledger:
     ) -> tuple[VersionInfo, ...]:
         """Publish each month of the evaluation as its version 1 (an error if any is already published).
 
-        ``credit_run`` (:func:`csskpi.credits.compute_credits`) adds the points and credits. ``measurements`` and
+        ``credit_run`` (:func:`csskpi.engine.credits.compute_credits`) adds the points and credits. ``measurements`` and
         ``decisions``, when given, are recorded in the same transaction. ``at`` backdates the publication
         (default: now)."""
         return self._append("publish", evaluation, credit_run, reason, recorded_by, at, measurements, decisions, source)

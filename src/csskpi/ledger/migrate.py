@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from .errors import LedgerError
+from csskpi.ledger.errors import LedgerError
 
 __all__ = ["HEAD", "REVISIONS", "MIGRATIONS", "current_revision", "upgrade", "downgrade", "alembic_config"]
 

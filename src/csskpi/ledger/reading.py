@@ -15,13 +15,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..decisions import Decisions, Escalation, EscalationKind, Mitigation, Suspension
-from ..measurement import Source
-from ..period import Period
-from ..result import Status
-from . import schema as t
-from .errors import LedgerError
-from .values import (
+from csskpi.model.decisions import Decisions, Escalation, EscalationKind, Mitigation, Suspension
+from csskpi.model.measurement import Source
+from csskpi.model.period import Period
+from csskpi.model.result import Status
+from csskpi.ledger import schema as t
+from csskpi.ledger.errors import LedgerError
+from csskpi.ledger.values import (
     AreaChange,
     KPIChange,
     MonthChanges,
@@ -264,7 +264,7 @@ def merge_decisions(*many: Decisions) -> Decisions:
 def unrecorded(recorded: Sequence[RecordedDecision], incoming: Decisions) -> Decisions:
     """The decisions of ``incoming`` that the ledger does not hold yet (same content, whatever the source), so that
     giving the same decisions again records nothing twice."""
-    from .records import jsonable
+    from csskpi.ledger.records import jsonable
 
     def content(kind: str, data: dict[str, Any]) -> str:
         return json.dumps([kind, {k: v for k, v in data.items() if k not in ("source", "decision")}], sort_keys=True)

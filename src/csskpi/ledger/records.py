@@ -1,7 +1,7 @@
 """What the ledger stores of a month: an evaluation (and its credit run) cut into JSON-able records per month.
 
-Results are stored as :func:`csskpi.render.result_record` gives them; points and credits as
-:func:`csskpi.render.kpi_points_record` and :func:`csskpi.render.area_credit_record` give them — the same records
+Results are stored as :func:`csskpi.cli.console.result_record` gives them; points and credits as
+:func:`csskpi.cli.console.kpi_points_record` and :func:`csskpi.cli.console.area_credit_record` give them — the same records
 the CLI's JSON shows. Decimals are strings, so every figure is kept exactly.
 """
 
@@ -16,13 +16,13 @@ from typing import Any
 
 import attrs
 
-from .. import render
-from ..decisions import Decisions, Escalation, Mitigation, Suspension
-from ..errors import Problem
-from ..measurement import Measurement
-from ..period import Period
-from ..rules import Evaluation
-from .errors import LedgerError
+from csskpi.cli import console as render
+from csskpi.model.decisions import Decisions, Escalation, Mitigation, Suspension
+from csskpi.errors import Problem
+from csskpi.model.measurement import Measurement
+from csskpi.model.period import Period
+from csskpi.engine.rules import Evaluation
+from csskpi.ledger.errors import LedgerError
 
 __all__ = ["MonthPayload", "month_payloads", "jsonable", "measurement_row", "decision_rows", "text_of"]
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import attrs
 
-from ..period import Period
-from ..result import Status
+from csskpi.model.period import Period
+from csskpi.model.result import Status
 
 __all__ = [
     "VersionInfo",
@@ -65,7 +65,7 @@ class _HasRecord:
 
     @property
     def record(self) -> dict[str, Any]:
-        """The full record as stored (``csskpi.render``'s JSON keys)."""
+        """The full record as stored (``csskpi.cli.console``'s JSON keys)."""
         data: dict[str, Any] = json.loads(self.json)
         return data
 

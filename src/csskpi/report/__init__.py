@@ -13,8 +13,8 @@ bytes of a format, :func:`write_report` writes them to a file.
 
 from __future__ import annotations
 
-from .build import build_report
-from .model import (
+from csskpi.report.build import build_report
+from csskpi.report.model import (
     AreaCreditTotal,
     AreaDetail,
     Cell,
@@ -27,8 +27,8 @@ from .model import (
     SummaryTable,
     SuspensionEntry,
 )
-from .output import FORMATS, render, write_report
-from .trend import TrendAnalysis, TrendClass, TrendRow, analyse_trends
+from csskpi.report.output import FORMATS, render, write_report
+from csskpi.report.trend import TrendAnalysis, TrendClass, TrendRow, analyse_trends
 
 __all__ = [
     "FORMATS",

@@ -8,13 +8,13 @@ from collections.abc import Sequence
 
 import attrs
 
-from ..kpi import KPI, RetiredReference
-from ..period import Period
-from ..result import Result, Status
-from ..rules import Evaluation
-from ..targets import Direction, TargetStep
-from .model import DNA_TEXT, MITIGATION_TEXT, NOT_IN_USE_TEXT, SUSPENSION_TEXT, AreaDetail, Cell, Footnote, KPIRow
-from .text import decimal_text, month_runs, target
+from csskpi.model.kpi import KPI, RetiredReference
+from csskpi.model.period import Period
+from csskpi.model.result import Result, Status
+from csskpi.engine.rules import Evaluation
+from csskpi.model.targets import Direction, TargetStep
+from csskpi.report.model import DNA_TEXT, MITIGATION_TEXT, NOT_IN_USE_TEXT, SUSPENSION_TEXT, AreaDetail, Cell, Footnote, KPIRow
+from csskpi.report.text import decimal_text, month_runs, target
 
 __all__ = ["appendix_a"]
 

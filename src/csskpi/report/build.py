@@ -2,7 +2,7 @@
 :class:`~csskpi.CreditRun`, published figures and plugin appendices.
 
 Every number is the engine's: the summary rows are :func:`csskpi.summarise`'s, the reconciliation is
-:func:`csskpi.reconcile`'s, points and credits are :func:`csskpi.compute_credits`'s. This module only selects the
+:func:`csskpi.engine.reconcile`'s, points and credits are :func:`csskpi.compute_credits`'s. This module only selects the
 months, groups and words them as the council's report does.
 """
 
@@ -14,19 +14,19 @@ from decimal import Decimal
 
 import attrs
 
-from ..credits import Charges, CreditRun, compute_credits, contract_charges
-from ..decisions import Suspension
-from ..errors import InputError, Problem
-from ..measures import AppendixTable
-from ..period import Period
-from ..points import KPIPoints, PointsRules, abatement_points
-from ..reconcile import PublishedRow, Reconciliation, reconcile
-from ..result import Result, Status
-from ..rules import Evaluation
-from ..summary import ALL_AREAS, SummaryRow, summarise
-from ..watch import apply_watch_rules
-from .appendix import appendix_a
-from .model import (
+from csskpi.engine.credits import Charges, CreditRun, compute_credits, contract_charges
+from csskpi.model.decisions import Suspension
+from csskpi.errors import InputError, Problem
+from csskpi.plugin.types import AppendixTable
+from csskpi.model.period import Period
+from csskpi.engine.points import KPIPoints, PointsRules, abatement_points
+from csskpi.engine.reconcile import PublishedRow, Reconciliation, reconcile
+from csskpi.model.result import Result, Status
+from csskpi.engine.rules import Evaluation
+from csskpi.engine.summary import ALL_AREAS, SummaryRow, summarise
+from csskpi.engine.watch import apply_watch_rules
+from csskpi.report.appendix import appendix_a
+from csskpi.report.model import (
     MITIGATION_TEXT,
     AreaCreditTotal,
     AreaDetail,
@@ -37,8 +37,8 @@ from .model import (
     SummaryTable,
     SuspensionEntry,
 )
-from .text import month_runs, points, target
-from .trend import analyse_trends
+from csskpi.report.text import month_runs, points, target
+from csskpi.report.trend import analyse_trends
 
 __all__ = ["build_report"]
 

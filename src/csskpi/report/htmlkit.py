@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from ..result import Status
-from .text import LONG_WORDS, SYMBOLS
+from csskpi.model.result import Status
+from csskpi.report.text import LONG_WORDS, SYMBOLS
 
 __all__ = ["e", "status_legend", "table_html"]
 

@@ -9,12 +9,12 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from .. import __version__
-from ..render import area_credit_record, reconciliation_record, summary_record, to_json, warning_record
-from ..targets import TargetStep
-from .model import Cell, KPIRow, Report
-from .text import decimal_text, points, slope_text
-from .trend import TrendClass
+from csskpi import __version__
+from csskpi.cli.console import area_credit_record, reconciliation_record, summary_record, to_json, warning_record
+from csskpi.model.targets import TargetStep
+from csskpi.report.model import Cell, KPIRow, Report
+from csskpi.report.text import decimal_text, points, slope_text
+from csskpi.report.trend import TrendClass
 
 __all__ = ["render_json", "report_record"]
 

@@ -10,10 +10,10 @@ import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from .. import __version__
-from .model import Cell, Report
-from .sections import TREND_SYMBOLS
-from .text import SYMBOLS, WORDS, circled, money, month_runs, percent, points, slope_text, target
+from csskpi import __version__
+from csskpi.report.model import Cell, Report
+from csskpi.report.sections import TREND_SYMBOLS
+from csskpi.report.text import SYMBOLS, WORDS, circled, money, month_runs, percent, points, slope_text, target
 
 __all__ = ["md", "render_markdown"]
 

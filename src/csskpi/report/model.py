@@ -11,17 +11,17 @@ from decimal import Decimal
 
 import attrs
 
-from ..contract import Contract
-from ..credits import AreaCredit, CreditRun
-from ..measures import AppendixTable
-from ..period import Period
-from ..reconcile import Reconciliation
-from ..result import Status
-from ..rules import Evaluation
-from ..summary import SummaryRow
-from ..targets import Comparison, Direction, TargetStep
-from ..watch import WatchWarning
-from .trend import TrendAnalysis
+from csskpi.model.contract import Contract
+from csskpi.engine.credits import AreaCredit, CreditRun
+from csskpi.plugin.types import AppendixTable
+from csskpi.model.period import Period
+from csskpi.engine.reconcile import Reconciliation
+from csskpi.model.result import Status
+from csskpi.engine.rules import Evaluation
+from csskpi.engine.summary import SummaryRow
+from csskpi.model.targets import Comparison, Direction, TargetStep
+from csskpi.engine.watch import WatchWarning
+from csskpi.report.trend import TrendAnalysis
 
 __all__ = [
     "DNA_TEXT",

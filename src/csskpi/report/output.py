@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import InputError, Problem
-from .model import Report
+from csskpi.errors import InputError, Problem
+from csskpi.report.model import Report
 
 __all__ = ["FORMATS", "render", "write_report"]
 
@@ -15,19 +15,19 @@ FORMATS = ("html", "xlsx", "md", "json")
 
 def _renderer(fmt: str) -> Callable[[Report], bytes]:
     if fmt == "html":
-        from .html import render_html
+        from csskpi.report.html import render_html
 
         return lambda r: render_html(r).encode("utf-8")
     if fmt == "md":
-        from .markdown import render_markdown
+        from csskpi.report.markdown import render_markdown
 
         return lambda r: render_markdown(r).encode("utf-8")
     if fmt == "json":
-        from .jsonout import render_json
+        from csskpi.report.jsonout import render_json
 
         return lambda r: render_json(r).encode("utf-8")
     if fmt == "xlsx":
-        from .xlsx import render_xlsx
+        from csskpi.report.xlsx import render_xlsx
 
         return render_xlsx
     raise InputError(Problem(f"no report format {fmt!r} (formats: {', '.join(FORMATS)})", field="--format"))

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from ..points import PointsRules
-from .htmlkit import e, table_html
-from .model import Report
-from .svg import credits_chart, points_chart
-from .text import decimal_text, money, month_runs, percent, points, slope_text, target
-from .trend import MIN_MONTHS, TrendClass
+from csskpi.engine.points import PointsRules
+from csskpi.report.htmlkit import e, table_html
+from csskpi.report.model import Report
+from csskpi.report.svg import credits_chart, points_chart
+from csskpi.report.text import decimal_text, money, month_runs, percent, points, slope_text, target
+from csskpi.report.trend import MIN_MONTHS, TrendClass
 
 __all__ = ["TOC", "exceptions", "notes_section", "points_section", "reconciliation", "trend_section", "warnings_section"]
 

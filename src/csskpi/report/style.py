@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..result import Status
-from .text import FILLS, INKS
+from csskpi.model.result import Status
+from csskpi.report.text import FILLS, INKS
 
 __all__ = ["CSS"]
 

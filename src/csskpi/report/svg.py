@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
 
-from ..result import Status
-from .model import AreaCreditTotal, KPIRow, PointsMonth, SummaryTable
-from .text import FILLS, INKS, SYMBOLS, WORDS, decimal_text, money, points, target
+from csskpi.model.result import Status
+from csskpi.report.model import AreaCreditTotal, KPIRow, PointsMonth, SummaryTable
+from csskpi.report.text import FILLS, INKS, SYMBOLS, WORDS, decimal_text, money, points, target
 
 __all__ = ["credits_chart", "points_chart", "sparkline", "status_chart"]
 

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from ..period import Period
-from ..result import Status
-from ..targets import Comparison
+from csskpi.model.period import Period
+from csskpi.model.result import Status
+from csskpi.model.targets import Comparison
 
 __all__ = [
     "FILLS",

@@ -36,11 +36,11 @@ from fractions import Fraction
 
 import attrs
 
-from ..contract import Contract
-from ..kpi import KPI
-from ..period import Period
-from ..result import Result, Status
-from ..targets import Comparison, Direction
+from csskpi.model.contract import Contract
+from csskpi.model.kpi import KPI
+from csskpi.model.period import Period
+from csskpi.model.result import Result, Status
+from csskpi.model.targets import Comparison, Direction
 
 __all__ = ["MIN_MONTHS", "TrendAnalysis", "TrendClass", "TrendRow", "analyse_trends", "fit_line", "t_critical"]
 

@@ -21,9 +21,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: 
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
-from ..result import Status
-from .model import Cell, Report
-from .text import FILLS, WORDS, circled, month_runs, target
+from csskpi.model.result import Status
+from csskpi.report.model import Cell, Report
+from csskpi.report.text import FILLS, WORDS, circled, month_runs, target
 
 __all__ = ["STATUS_FILLS", "render_xlsx", "safe_text"]
 

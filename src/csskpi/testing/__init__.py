@@ -37,7 +37,7 @@ This module needs ``hypothesis`` (the ``test`` extra); ``import csskpi`` does no
 
 from __future__ import annotations
 
-from .strategies import (
+from csskpi.testing.strategies import (
     AREA_NAMES,
     contracts,
     decimals_2dp,
@@ -49,7 +49,7 @@ from .strategies import (
     target_schedules,
     target_steps,
 )
-from .synth import synth_statuses
+from csskpi.testing.synth import synth_statuses
 
 __all__ = [
     "AREA_NAMES",

@@ -9,12 +9,12 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
-from ..contract import Contract, Parameters
-from ..decisions import Decisions, Escalation, EscalationKind, Mitigation, Suspension
-from ..kpi import KPI, RetiredReference, ServiceArea, Unit
-from ..measurement import Measurement
-from ..period import ContractCalendar, Extension, Period
-from ..targets import Comparison, Direction, PointsSchedule, PointsStep, TargetSchedule, TargetStep
+from csskpi.model.contract import Contract, Parameters
+from csskpi.model.decisions import Decisions, Escalation, EscalationKind, Mitigation, Suspension
+from csskpi.model.kpi import KPI, RetiredReference, ServiceArea, Unit
+from csskpi.model.measurement import Measurement
+from csskpi.model.period import ContractCalendar, Extension, Period
+from csskpi.model.targets import Comparison, Direction, PointsSchedule, PointsStep, TargetSchedule, TargetStep
 
 __all__ = [
     "AREA_NAMES",

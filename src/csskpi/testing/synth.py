@@ -6,15 +6,15 @@ from collections.abc import Iterable, Mapping
 
 import polars as pl
 
-from ..calendars import ENGLAND_AND_WALES
-from ..contract import Contract
-from ..measurement import Measurement
-from ..measures import DatasetSpec, Measure, MeasureInput
-from ..measuring import contract_clocks
-from ..period import Period
-from ..rawdata import load_dataset
-from ..result import Status
-from ..rules import classify
+from csskpi.data.calendars import ENGLAND_AND_WALES
+from csskpi.model.contract import Contract
+from csskpi.model.measurement import Measurement
+from csskpi.plugin.types import DatasetSpec, Measure, MeasureInput
+from csskpi.pipeline.measure import contract_clocks
+from csskpi.model.period import Period
+from csskpi.data.load import load_dataset
+from csskpi.model.result import Status
+from csskpi.engine.rules import classify
 
 __all__ = ["synth_statuses"]
 
@@ -28,8 +28,8 @@ def synth_statuses(
 ) -> dict[tuple[str, Period], Status]:
     """The status of every KPI-month that ``measures`` compute from synthetic ``frames``, for a synth test.
 
-    With ``specs`` (dataset name to :class:`~csskpi.measures.DatasetSpec`), each frame is first loaded and
-    checked with :func:`csskpi.rawdata.load_dataset` (a fault raises :class:`~csskpi.InputError`). Each
+    With ``specs`` (dataset name to :class:`~csskpi.plugin.types.DatasetSpec`), each frame is first loaded and
+    checked with :func:`csskpi.data.load.load_dataset` (a fault raises :class:`~csskpi.InputError`). Each
     measure is computed, with the contract's measure parameters, the England and Wales calendar and the
     contract's clocks, for each of ``periods`` in which a KPI using it is in force (other months are
     skipped), and its value classified against that KPI's target step. Keys are ``(kpi reference, period)``.

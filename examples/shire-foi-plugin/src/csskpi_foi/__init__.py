@@ -13,8 +13,8 @@ from pathlib import Path
 import polars as pl
 
 import csskpi
-from csskpi.calendars import ENGLAND_AND_WALES
-from csskpi.measure_kit import deadline_counts
+from csskpi.data.calendars import ENGLAND_AND_WALES
+from csskpi.plugin.kit import deadline_counts
 
 FOI_REQUESTS = csskpi.DatasetSpec(
     "foi_requests",

@@ -14,8 +14,8 @@ from typing import Final
 
 import polars as pl
 from csskpi import Column, ColumnKind, DatasetSpec
-from csskpi.calendars import ENGLAND_AND_WALES
-from csskpi.rawdata import Finding, finding_for
+from csskpi.data.calendars import ENGLAND_AND_WALES
+from csskpi.data.load import Finding, finding_for
 
 __all__ = [
     "CARE",

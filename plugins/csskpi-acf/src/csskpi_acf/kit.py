@@ -1,6 +1,6 @@
 """What several ACF measures share: the business-day deadline rule with the backlog rule, month-end snapshots,
 money in pence, and the rule ACF_KPI_03 and 04 share. Their contract parameters are read with
-:mod:`csskpi.measure_kit`'s ``*_parameter`` helpers.
+:mod:`csskpi.plugin.kit`'s ``*_parameter`` helpers.
 
 Everything is vectorised: a measure never loops over rows in Python.
 """
@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import polars as pl
 from csskpi import Counts, MeasureInput, Period
-from csskpi.measure_kit import calendar_of, choice_parameter, count_parameter
+from csskpi.plugin.kit import calendar_of, choice_parameter, count_parameter
 
 from .datasets import CARE
 
@@ -37,7 +37,7 @@ def known(values: pl.Series) -> pl.Series:
 def month_mask(frame: pl.DataFrame, column: str, period: Period) -> pl.Series:
     """Whether each row's ``column`` (Date or Datetime) falls in ``period``; null is in no month.
 
-    The same rule as ``csskpi.measure_kit.in_month``, as a comparison with the month's bounds: it is the one pass
+    The same rule as ``csskpi.plugin.kit.in_month``, as a comparison with the month's bounds: it is the one pass
     over a whole multi-month dataset that every measure makes, and a bounds check is far cheaper than taking each
     date's year and month.
     """
@@ -61,7 +61,7 @@ def month_counts(frame: pl.DataFrame, column: str, period: Period, passing: pl.S
 
 
 def deadline_rule_counts(period: Period, *, done: pl.Series, deadline: pl.Series, met: pl.Series) -> Counts:
-    """The backlog rule of ``csskpi.measure_kit.deadline_counts`` (month by ``done``), on Date Series.
+    """The backlog rule of ``csskpi.plugin.kit.deadline_counts`` (month by ``done``), on Date Series.
 
     The same rule, written with the month's bounds rather than month numbers: a record done in the month counts
     there unless its deadline fell in an earlier month (then it was open at that month's end, and counted there);

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csskpi
 from csskpi import Counts, DatasetSpec, Measure, MeasureInput
-from csskpi.measures import SynthFrame, SynthRequest
+from csskpi.plugin.types import SynthFrame, SynthRequest
 
 from . import synth
 from .datasets import DATASETS

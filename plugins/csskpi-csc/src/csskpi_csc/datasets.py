@@ -34,7 +34,7 @@ from typing import Final
 
 import polars as pl
 from csskpi import Column, ColumnKind, DatasetSpec
-from csskpi.rawdata import Finding, finding_for
+from csskpi.data.load import Finding, finding_for
 
 __all__ = [
     "CALLS",

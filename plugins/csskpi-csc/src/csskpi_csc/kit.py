@@ -1,6 +1,6 @@
 """What the CSC measures share: the month rules they apply.
 
-Their contract parameters are read with :mod:`csskpi.measure_kit`'s ``*_parameter`` helpers.
+Their contract parameters are read with :mod:`csskpi.plugin.kit`'s ``*_parameter`` helpers.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import datetime as dt
 
 import polars as pl
 from csskpi import Counts, Period
-from csskpi.calendars import BusinessCalendar
-from csskpi.measure_kit import deadline_counts, ratio
+from csskpi.data.calendars import BusinessCalendar
+from csskpi.plugin.kit import deadline_counts, ratio
 
 __all__ = [
     "abandoned",

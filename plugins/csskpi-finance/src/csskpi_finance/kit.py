@@ -1,6 +1,6 @@
 """What the Finance measures share: money in whole pence.
 
-Their contract parameters are read with :mod:`csskpi.measure_kit`'s ``*_parameter`` helpers.
+Their contract parameters are read with :mod:`csskpi.plugin.kit`'s ``*_parameter`` helpers.
 """
 
 from __future__ import annotations

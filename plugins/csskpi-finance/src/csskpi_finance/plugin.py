@@ -6,7 +6,7 @@ from types import MappingProxyType
 
 import csskpi
 from csskpi import Counts, DatasetSpec, Measure, MeasureInput
-from csskpi.measures import SynthFrame, SynthRequest
+from csskpi.plugin.types import SynthFrame, SynthRequest
 
 from . import synth
 from .datasets import DATASETS

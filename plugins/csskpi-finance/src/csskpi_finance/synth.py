@@ -27,8 +27,8 @@ from typing import Final, Literal
 import numpy as np
 import polars as pl
 from csskpi import Period
-from csskpi.calendars import ENGLAND_AND_WALES
-from csskpi.measures import SynthFrame, SynthRequest
+from csskpi.data.calendars import ENGLAND_AND_WALES
+from csskpi.plugin.types import SynthFrame, SynthRequest
 
 from .datasets import EXCLUDED_CATEGORIES
 

@@ -18,17 +18,17 @@ from typing import Any
 import attrs
 import numpy as np
 import polars as pl
-from csskpi.calendars import (
+from csskpi.data.calendars import (
     CORE_SUPPORT_HOURS,
     SERVICE_DESK_HOURS,
     BusinessCalendar,
     WorkingHours,
 )
 from csskpi.errors import ContractError, Problem
-from csskpi.measure_kit import calendar_of, deadline_counts
-from csskpi.measurement import Counts
-from csskpi.measures import MeasureInput
-from csskpi.period import Period
+from csskpi.plugin.kit import calendar_of, deadline_counts
+from csskpi.model.measurement import Counts
+from csskpi.plugin.types import MeasureInput
+from csskpi.model.period import Period
 
 __all__ = [
     "DEFAULT_CLOCKS",
@@ -149,7 +149,7 @@ def deadlines(starts: pl.Series, amount_us: pl.Series | int, working: WorkingHou
     calendar (its ``week_mask`` and ``holidays``) do the same arithmetic on business-day numbers about ten times
     faster. ``amount_us`` is microseconds of working time, one for all rows or one per row; a negative or null
     amount, or a null start, gives a null deadline (as the core). The tests check it against the core's
-    :meth:`~csskpi.calendars.WorkingHours.deadline_expr`.
+    :meth:`~csskpi.data.calendars.WorkingHours.deadline_expr`.
     """
     length = working.day_length // dt.timedelta(microseconds=1)
     missing = starts.is_null()
@@ -193,7 +193,7 @@ def between(column: str, low: dt.date | dt.datetime, high: dt.date | dt.datetime
 def backlog_counts(
     frame: pl.DataFrame, period: Period, *, month_by: str, deadline: str, completed: str, unit: str
 ) -> Counts:
-    """:func:`csskpi.measure_kit.deadline_counts` (the backlog rule) over columns of ``frame``, made cheap.
+    """:func:`csskpi.plugin.kit.deadline_counts` (the backlog rule) over columns of ``frame``, made cheap.
 
     A record whose ``month_by`` is in the month and that was completed on or before its deadline counts once,
     as passing, in this month under the rule (it was not open at the end of its deadline's month). Those, nearly

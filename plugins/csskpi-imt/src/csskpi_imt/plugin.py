@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from csskpi.hookspecs import hookimpl
-from csskpi.measurement import Counts
-from csskpi.measures import DatasetSpec, Measure, MeasureInput, SynthFrame, SynthRequest
+from csskpi.plugin.hookspecs import hookimpl
+from csskpi.model.measurement import Counts
+from csskpi.plugin.types import DatasetSpec, Measure, MeasureInput, SynthFrame, SynthRequest
 
 from . import synth
 from .datasets import DATASETS

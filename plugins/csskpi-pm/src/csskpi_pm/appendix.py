@@ -17,10 +17,10 @@ from fractions import Fraction
 from typing import Final
 
 import polars as pl
-from csskpi.measure_kit import month_index
-from csskpi.measurement import round_half_up
-from csskpi.measures import Appendix, AppendixInput, AppendixTable
-from csskpi.period import Period
+from csskpi.plugin.kit import month_index
+from csskpi.model.measurement import round_half_up
+from csskpi.plugin.types import Appendix, AppendixInput, AppendixTable
+from csskpi.model.period import Period
 
 from .datasets import CATEGORIES
 

@@ -1,5 +1,5 @@
 """What several People Management measures share: parameters with their defaults, and the "within N business
-days" rule under the backlog rule (on :func:`csskpi.measure_kit.calendar_of`'s calendar)."""
+days" rule under the backlog rule (on :func:`csskpi.plugin.kit.calendar_of`'s calendar)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 import polars as pl
-from csskpi.measure_kit import calendar_of, deadline_counts, survey_counts
-from csskpi.measurement import Counts
-from csskpi.measures import MeasureInput
-from csskpi.period import Period
+from csskpi.plugin.kit import calendar_of, deadline_counts, survey_counts
+from csskpi.model.measurement import Counts
+from csskpi.plugin.types import MeasureInput
+from csskpi.model.period import Period
 
 __all__ = ["parameter", "within_business_days", "survey_measure"]
 
@@ -35,7 +35,7 @@ def within_business_days(
     ``start`` and ``completed`` name Date or Datetime columns (a timestamp counts by its date); ``business_days``
     is a number or the name of an integer column. The deadline is ``business_days`` business days after the day of
     ``start`` (that day being day 0, rolled forward to a business day); a record is met if completed on or before
-    its deadline. The backlog rule applies (:func:`csskpi.measure_kit.deadline_counts`): a record still open at the
+    its deadline. The backlog rule applies (:func:`csskpi.plugin.kit.deadline_counts`): a record still open at the
     end of its deadline's month counts once, as a failure, in that month.
     """
     period = inputs.period

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from csskpi.hookspecs import hookimpl
-from csskpi.measurement import Counts
-from csskpi.measures import Appendix, DatasetSpec, Measure, MeasureInput, SynthFrame, SynthRequest
+from csskpi.plugin.hookspecs import hookimpl
+from csskpi.model.measurement import Counts
+from csskpi.plugin.types import Appendix, DatasetSpec, Measure, MeasureInput, SynthFrame, SynthRequest
 
 from . import appendix, datasets, synth
 from .measures import BY_NAME, MEASURES

@@ -24,9 +24,9 @@ from typing import Any, Final, Literal
 
 import numpy as np
 import polars as pl
-from csskpi.calendars import ENGLAND_AND_WALES
-from csskpi.measures import SynthFrame, SynthRequest
-from csskpi.period import Period
+from csskpi.data.calendars import ENGLAND_AND_WALES
+from csskpi.plugin.types import SynthFrame, SynthRequest
+from csskpi.model.period import Period
 
 __all__ = ["synthesize", "STREAMS", "BASE_VOLUMES", "TRANSACTION_TYPES"]
 

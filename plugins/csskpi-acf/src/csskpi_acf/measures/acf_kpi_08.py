@@ -12,7 +12,7 @@ Parameters (``[parameters.measures.ACF_KPI_08]``): ``business_days`` (default 5)
 from __future__ import annotations
 
 from csskpi import Counts, Measure, MeasureInput
-from csskpi.measure_kit import count_parameter
+from csskpi.plugin.kit import count_parameter
 
 from ..kit import business_day_deadline_counts
 

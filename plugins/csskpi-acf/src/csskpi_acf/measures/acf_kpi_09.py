@@ -10,8 +10,8 @@ Parameters (``[parameters.measures.ACF_KPI_09]``): ``kind`` (default ``acf_user`
 from __future__ import annotations
 
 from csskpi import Counts, Measure, MeasureInput
-from csskpi.datasets_common import GOOD_OR_BETTER
-from csskpi.measure_kit import text_parameter
+from csskpi.builtin.surveys import GOOD_OR_BETTER
+from csskpi.plugin.kit import text_parameter
 
 from ..kit import known, month_mask
 
@@ -21,7 +21,7 @@ KIND = "acf_user"
 
 def compute(inputs: MeasureInput) -> Counts:
     kind = text_parameter(inputs, NAME, "kind", KIND)
-    # csskpi.measure_kit.survey_counts' rule, in Series arithmetic (far cheaper on the shared multi-month file).
+    # csskpi.plugin.kit.survey_counts' rule, in Series arithmetic (far cheaper on the shared multi-month file).
     surveys = inputs.data["surveys"]
     rows = known(surveys["kind"] == kind) & month_mask(surveys, "responded_on", inputs.period)
     ratings = surveys["rating"].filter(rows)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 from csskpi import Counts, Measure, MeasureInput
-from csskpi.measure_kit import names_parameter
+from csskpi.plugin.kit import names_parameter
 
 from ..datasets import LRSP_QUEUE
 from ..kit import abandoned_counts

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import polars as pl
 from csskpi import Counts, Measure, MeasureInput
-from csskpi.measure_kit import calendar_of, days_by_name_parameter
+from csskpi.plugin.kit import calendar_of, days_by_name_parameter
 
 from ..datasets import TIMESCALE_BUSINESS_DAYS
 from ..kit import business_day_deadline_counts

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 from csskpi import Counts, Measure, MeasureInput
-from csskpi.measure_kit import calendar_of, count_parameter
+from csskpi.plugin.kit import calendar_of, count_parameter
 
 from ..kit import business_day_deadline_counts
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 from csskpi import Counts, Measure, MeasureInput
-from csskpi.measure_kit import text_parameter
+from csskpi.plugin.kit import text_parameter
 
 from ..datasets import LRSP_QUEUE
 from ..kit import abandoned_counts

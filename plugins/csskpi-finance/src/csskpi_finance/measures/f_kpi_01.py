@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 from csskpi import Counts, Measure, MeasureInput
-from csskpi.measure_kit import deadline_counts, in_month
+from csskpi.plugin.kit import deadline_counts, in_month
 
 NAME = "F_KPI_01"
 

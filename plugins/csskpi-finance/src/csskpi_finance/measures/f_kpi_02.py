@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 from csskpi import Counts, Measure, MeasureInput
-from csskpi.measure_kit import in_month, ratio
+from csskpi.plugin.kit import in_month, ratio
 
 NAME = "F_KPI_02"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 from csskpi import Counts, Measure, MeasureInput
-from csskpi.measure_kit import count_parameter, in_month, names_parameter
+from csskpi.plugin.kit import count_parameter, in_month, names_parameter
 
 from ..datasets import EXCLUDED_CATEGORIES
 from ..kit import pence

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from csskpi.measures import Measure
+from csskpi.plugin.types import Measure
 
 from . import (
     imt_kpi_01,

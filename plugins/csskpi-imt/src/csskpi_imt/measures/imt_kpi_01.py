@@ -11,8 +11,8 @@ Parameters: ``service`` (default ``service_desk``), ``clock`` (default ``service
 
 from __future__ import annotations
 
-from csskpi.measurement import Counts
-from csskpi.measures import Measure, MeasureInput
+from csskpi.model.measurement import Counts
+from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import clock, outage_counts, param
 

@@ -8,8 +8,8 @@ Parameters: ``priority`` (P2), ``vip`` (absent: either), ``resolution_hours`` (8
 
 from __future__ import annotations
 
-from csskpi.measurement import Counts
-from csskpi.measures import Measure, MeasureInput
+from csskpi.model.measurement import Counts
+from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import unresolved_by_deadline
 

@@ -6,8 +6,8 @@ Parameters: ``priority`` (P1); an optional ``vip`` (true/false) restricts it to 
 
 from __future__ import annotations
 
-from csskpi.measurement import Counts
-from csskpi.measures import Measure, MeasureInput
+from csskpi.model.measurement import Counts
+from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import opened_in_month
 

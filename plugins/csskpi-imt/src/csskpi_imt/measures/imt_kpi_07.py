@@ -14,8 +14,8 @@ Parameters: ``platinum_applications`` (list of service names, matched stripped a
 
 from __future__ import annotations
 
-from csskpi.measurement import Counts
-from csskpi.measures import Measure, MeasureInput
+from csskpi.model.measurement import Counts
+from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import clock, outage_counts, param
 

@@ -10,8 +10,8 @@ Parameters: ``clock`` (``core_support_hours``).
 from __future__ import annotations
 
 import polars as pl
-from csskpi.measurement import Counts
-from csskpi.measures import Measure, MeasureInput
+from csskpi.model.measurement import Counts
+from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import DEADLINE, backlog_counts, clock, touching_month, with_deadline
 

@@ -8,8 +8,8 @@ Parameters: ``within_hours`` (14), ``clock`` (``core_support_hours``).
 
 from __future__ import annotations
 
-from csskpi.measurement import Counts
-from csskpi.measures import Measure, MeasureInput
+from csskpi.model.measurement import Counts
+from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import DEADLINE, backlog_counts, clock, hours_us, param, touching_month, with_deadline
 

@@ -11,9 +11,9 @@ milestones are left out of the population.
 from __future__ import annotations
 
 import polars as pl
-from csskpi.measure_kit import ratio
-from csskpi.measurement import Counts
-from csskpi.measures import Measure, MeasureInput
+from csskpi.plugin.kit import ratio
+from csskpi.model.measurement import Counts
+from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import between
 

@@ -7,9 +7,9 @@ Parameters: ``kind`` (``it_incident``; not in the bundled contract, MEASURES.md'
 
 from __future__ import annotations
 
-from csskpi.measure_kit import survey_counts
-from csskpi.measurement import Counts
-from csskpi.measures import Measure, MeasureInput
+from csskpi.plugin.kit import survey_counts
+from csskpi.model.measurement import Counts
+from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import param
 

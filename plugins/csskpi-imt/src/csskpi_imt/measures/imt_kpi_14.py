@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-from csskpi.measurement import Counts
-from csskpi.measures import Measure, MeasureInput
+from csskpi.model.measurement import Counts
+from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import backlog_counts, between, names, normalised, param
 

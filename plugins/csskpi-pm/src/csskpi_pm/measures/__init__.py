@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Final
 
-from csskpi.measures import Measure
+from csskpi.plugin.types import Measure
 
 from . import pm_kpi_01, pm_kpi_02, pm_kpi_03, pm_kpi_05, pm_kpi_06, pm_kpi_07, pm_kpi_08, pm_kpi_11, pm_kpi_12
 

@@ -10,9 +10,9 @@ payment_date; a payment not paid yet (empty paid_date) fails. The unit is recipi
 from __future__ import annotations
 
 import polars as pl
-from csskpi.measure_kit import in_month
-from csskpi.measurement import Counts
-from csskpi.measures import Measure, MeasureInput
+from csskpi.plugin.kit import in_month
+from csskpi.model.measurement import Counts
+from csskpi.plugin.types import Measure, MeasureInput
 
 __all__ = ["MEASURE", "compute"]
 

@@ -11,9 +11,9 @@ flagged as resolved at first contact but with no ``resolved_at`` still passes, a
 from __future__ import annotations
 
 import polars as pl
-from csskpi.measure_kit import in_month, ratio
-from csskpi.measurement import Counts
-from csskpi.measures import Measure, MeasureInput
+from csskpi.plugin.kit import in_month, ratio
+from csskpi.model.measurement import Counts
+from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import parameter
 

@@ -13,8 +13,8 @@ failure, in that month — not in the month of its late appointment.
 from __future__ import annotations
 
 import polars as pl
-from csskpi.measurement import Counts
-from csskpi.measures import Measure, MeasureInput
+from csskpi.model.measurement import Counts
+from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import parameter, within_business_days
 

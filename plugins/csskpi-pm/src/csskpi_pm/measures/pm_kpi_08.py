@@ -7,7 +7,7 @@ MEASURES.md: surveys (kind=pm_manager_contact; response_id, kind, responded_on, 
 
 from __future__ import annotations
 
-from csskpi.measures import Measure
+from csskpi.plugin.types import Measure
 
 from ..common import survey_measure
 

@@ -13,8 +13,8 @@ failure, in that month.
 
 from __future__ import annotations
 
-from csskpi.measurement import Counts
-from csskpi.measures import Measure, MeasureInput
+from csskpi.model.measurement import Counts
+from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import within_business_days
 

@@ -7,7 +7,7 @@ The unit is responses.
 
 from __future__ import annotations
 
-from csskpi.measures import Measure
+from csskpi.plugin.types import Measure
 
 from ..common import survey_measure
 

@@ -1,0 +1,5 @@
+"""The csskpi command."""
+
+from csskpi.cli.main import main
+
+__all__ = ["main"]

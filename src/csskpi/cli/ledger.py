@@ -1,0 +1,301 @@
+"""The ``csskpi ledger`` commands: init, record, decide, restate, show, history, changes. See ``docs/ledger.md``.
+
+``DB`` is an SQLite file path or an SQLAlchemy URL (``postgresql+psycopg://user@host/db``). The ledger package
+(SQLAlchemy, Alembic) is imported only when a ledger command runs, so other commands start no slower.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from decimal import Decimal
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any, TextIO
+
+from csskpi.cli.results import use_colour
+from csskpi.model.contract import Contract
+from csskpi.model.decisions import Decisions
+from csskpi.engine.credits import CreditRun, compute_credits, read_charges
+from csskpi.files.decisions import read_decisions_files
+from csskpi.errors import InputError, Problem
+from csskpi.files.measurements import MeasurementsFile, read_measurements
+from csskpi.model.period import Period
+from csskpi.plugin.registry import DEFAULT_CONTRACT, load_contract
+from csskpi.cli.console import points_text, paint, table, to_json
+from csskpi.model.result import Status
+from csskpi.engine.rules import Evaluation, evaluate
+
+if TYPE_CHECKING:
+    from csskpi.ledger import Ledger, MonthChanges, MonthView, VersionInfo
+
+__all__ = ["add_ledger_commands", "cmd_ledger"]
+
+_DB_HELP = "the ledger: an SQLite file path, or a database URL such as postgresql+psycopg://user@host/db"
+
+
+def add_ledger_commands(sub: Any, common: argparse.ArgumentParser, period: Callable[[str], Period]) -> None:
+    ledger = sub.add_parser("ledger", help="the results ledger: publish, restate and show months, never overwriting a figure")
+    actions = ledger.add_subparsers(dest="ledger_command", required=True, metavar="ACTION")
+
+    def action(name: str, text: str) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = actions.add_parser(name, parents=[common], help=text, description=text)
+        p.add_argument("db", metavar="DB", help=_DB_HELP)
+        return p
+
+    action("init", "create a ledger (or upgrade an older one to this csskpi's schema)")
+
+    def evaluation_inputs(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--contract", metavar="C", help=f"contract name or .toml path (default: {DEFAULT_CONTRACT})")
+        p.add_argument("--measurements", metavar="FILE", required=True, help="measurements CSV (period,kpi_id,value,annotation)")
+        p.add_argument("--decisions", metavar="FILE", action="append", default=[], help="decisions TOML (repeatable)")
+        p.add_argument("--charges", metavar="FILE", help="monthly charges CSV (area,from,monthly_charge) for the credits")
+        p.add_argument("--missing", choices=("warn", "dna"), default="warn",
+                       help="KPIs in force but absent from the file: list them (warn) or judge them data not available (dna)")
+        p.add_argument("--by", metavar="NAME", required=True, help="who is recording this")
+
+    p = action("record", "record measurements and decisions, evaluate them and publish each month as version 1")
+    evaluation_inputs(p)
+    p.add_argument("--reason", metavar="TEXT", default="first publication", help="note kept with the publication")
+
+    p = action("decide", "record the council's decisions (mitigations, suspensions, escalations and settlements)")
+    p.add_argument("--contract", metavar="C", help=f"contract name or .toml path (default: {DEFAULT_CONTRACT})")
+    p.add_argument("--decisions", metavar="FILE", action="append", required=True, help="decisions TOML (repeatable)")
+    p.add_argument("--by", metavar="NAME", required=True, help="who is recording this")
+
+    p = action("restate", "re-evaluate months already published and add their next version, with the reason")
+    evaluation_inputs(p)
+    p.add_argument("--reason", metavar="TEXT", required=True, help="why the figures change (an escalation settled, an addendum)")
+
+    p = action("show", "a month as it stands now, as first published, or as at a date")
+    p.add_argument("--period", metavar="YYYY-MM", type=period, required=True)
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--as-at", metavar="WHEN", help="'first', a date YYYY-MM-DD (its end, UTC) or an ISO date and time")
+    which.add_argument("--version", type=int, metavar="N", help="a given version")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = action("history", "every version of a month: who, when, why, and what changed")
+    p.add_argument("--period", metavar="YYYY-MM", type=period, required=True)
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = action("changes", "what changed in a month between two versions (default: the last two)")
+    p.add_argument("--period", metavar="YYYY-MM", type=period, required=True)
+    p.add_argument("--from", dest="from_version", type=int, metavar="N")
+    p.add_argument("--to", dest="to_version", type=int, metavar="N")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+
+def _contract(args: argparse.Namespace) -> Contract:
+    """The contract, with any change notices given with ``--changes`` (where the command line has that option)."""
+    changes = getattr(args, "changes", None) or ()
+    if changes:
+        return load_contract(args.contract or DEFAULT_CONTRACT, changes=changes)
+    return load_contract(args.contract or DEFAULT_CONTRACT)
+
+
+def _open(db: str, *, create: bool) -> Ledger:
+    from csskpi.ledger import Ledger
+
+    return Ledger.open(db, create=create)
+
+
+def cmd_ledger(args: argparse.Namespace, out: TextIO) -> None:
+    handler = {
+        "init": _init, "record": _record, "decide": _decide, "restate": _restate,
+        "show": _show, "history": _history, "changes": _changes,
+    }[args.ledger_command]
+    handler(args, out)
+
+
+def _init(args: argparse.Namespace, out: TextIO) -> None:
+    from csskpi.ledger import HEAD
+
+    with _open(args.db, create=True) as ledger:
+        months = ledger.periods()
+        out.write(f"ledger at {ledger.location}: schema revision {ledger.revision} (this csskpi's newest: {HEAD}); "
+                  f"{len(months)} month(s) published\n")
+
+
+def _read_inputs(args: argparse.Namespace, contract: Contract) -> tuple[MeasurementsFile, Decisions]:
+    """The measurements and decisions files, every problem of all of them reported together."""
+    problems: list[Problem] = []
+    mfile = None
+    try:
+        mfile = read_measurements(args.measurements, contract)
+    except InputError as exc:
+        problems.extend(exc.problems)
+    decisions = Decisions()
+    try:
+        decisions = read_decisions_files(args.decisions, contract)
+    except InputError as exc:
+        problems.extend(exc.problems)
+    if problems or mfile is None:
+        raise InputError(problems)
+    return mfile, decisions
+
+
+def _credits(args: argparse.Namespace, evaluation: Evaluation) -> CreditRun:
+    charges = read_charges(args.charges) if args.charges else None
+    return compute_credits(evaluation, charges)
+
+
+def _evaluate_and_write(args: argparse.Namespace, out: TextIO, kind: str) -> None:
+    from csskpi.ledger import merge_decisions
+
+    contract = _contract(args)
+    mfile, given = _read_inputs(args, contract)
+    with _open(args.db, create=kind == "publish") as ledger:
+        # The decisions the ledger holds (recorded with `ledger decide` or earlier runs) apply too.
+        decisions = merge_decisions(ledger.current_decisions(), mfile.decisions, given)
+        evaluation = evaluate(contract, mfile.measurements, decisions, missing=args.missing)
+        if evaluation.missing and args.missing == "warn":
+            print(f"csskpi: warning: {len(evaluation.missing)} KPI-month(s) in force have no measurement in "
+                  f"{args.measurements} (not judged; --missing dna judges them as data not available)", file=sys.stderr)
+        run = _credits(args, evaluation)
+        write = ledger.publish if kind == "publish" else ledger.restate
+        versions = write(
+            evaluation, run, reason=args.reason, recorded_by=args.by, measurements=mfile.measurements,
+            decisions=mfile.decisions + given, source=str(args.measurements),
+        )
+        verb = "published" if kind == "publish" else "restated"
+        out.write(f"{verb} {len(versions)} month(s) in {ledger.location}:\n\n")
+        views = [ledger.month(v.period, version=v.version) for v in versions]
+        out.write(_versions_table(views))
+        if kind == "restate":
+            for v in versions:
+                _write_changes(ledger.changes(v.period, v.version - 1, v.version), out, use_colour(args, out))
+
+
+def _record(args: argparse.Namespace, out: TextIO) -> None:
+    _evaluate_and_write(args, out, "publish")
+
+
+def _restate(args: argparse.Namespace, out: TextIO) -> None:
+    _evaluate_and_write(args, out, "restate")
+
+
+def _decide(args: argparse.Namespace, out: TextIO) -> None:
+    contract = _contract(args)
+    decisions = read_decisions_files(args.decisions, contract)
+    given = len(decisions.mitigations) + len(decisions.suspensions) + len(decisions.escalations)
+    with _open(args.db, create=False) as ledger:
+        batch = ledger.record_decisions(decisions, recorded_by=args.by, source=", ".join(args.decisions))
+        out.write(f"recorded {batch.count} decision(s) in {ledger.location} ({given - batch.count} already held); "
+                  "restate the months they change to publish their effect\n")
+
+
+def _money(value: Decimal | None) -> str:
+    return "" if value is None else f"£{value:,.2f}"
+
+
+def _counts(view: MonthView) -> dict[Status, int]:
+    counts = dict.fromkeys(Status, 0)
+    for r in view.results:
+        counts[r.status] += 1
+    return counts
+
+
+def _versions_table(views: list[MonthView]) -> str:
+    rows = []
+    for v in views:
+        c = _counts(v)
+        rows.append([str(v.period), str(v.version.version), str(len(v.results)), str(c[Status.GREEN]), str(c[Status.AMBER]),
+                     str(c[Status.RED]), str(c[Status.BLUE]), _money(v.total_credit) if v.areas else "-"])
+    return table(["Period", "Version", "KPIs", "Green", "Amber", "Red", "Blue", "Credit"], rows, right=range(1, 8))
+
+
+def _describe(info: VersionInfo) -> str:
+    what = "first published" if info.kind == "publish" else "restated"
+    why = f": {info.reason}" if info.reason else ""
+    return f"{what} {info.recorded_at:%Y-%m-%d %H:%M} UTC by {info.recorded_by}{why}"
+
+
+def _show(args: argparse.Namespace, out: TextIO) -> None:
+    with _open(args.db, create=False) as ledger:
+        view = ledger.month(args.period, args.as_at, version=args.version)
+    if args.format == "json":
+        out.write(to_json(view.as_record()))
+        return
+    colour = use_colour(args, out)
+    info = view.version
+    out.write(f"{info.period}, version {info.version} of {view.latest} — {_describe(info)} (contract {info.contract})\n")
+    if args.as_at:
+        out.write(f"as {'first published' if args.as_at.strip().lower() == 'first' else 'at ' + args.as_at}\n")
+    out.write("\n")
+    points = {k.kpi: k for k in view.kpis}
+    rows = []
+    for r in view.results:
+        rec = r.record
+        value = "Data not available" if rec.get("data_not_available") else ("-" if r.value is None else f"{r.value:f}")
+        k = points.get(r.kpi)
+        rows.append([r.kpi, r.area, value, paint(r.status, r.status.name, colour) + (" (provisional)" if rec.get("provisional") else ""),
+                     "" if k is None else points_text(k.points), "" if k is None else f"×{k.multiplier.normalize():f}"])
+    out.write(table(["KPI", "Area", "Value", "Status", "Points", "Multiplier"], rows, right=(2, 4, 5)))
+    if view.areas:
+        out.write("\n")
+        arows = [[a.area, points_text(a.points), _money(a.credit), _money(a.cap)] for a in view.areas]
+        arows.append(["Total", points_text(sum((a.points for a in view.areas), Decimal(0))), _money(view.total_credit), ""])
+        out.write(table(["Area", "Points", "Credit", "Cap"], arows, right=(1, 2, 3)))
+    if view.warnings:
+        out.write("".join(f"\nwarning: {w.get('message', w)}" for w in view.warnings) + "\n")
+
+
+def _write_changes(changes: MonthChanges, out: TextIO, colour: bool) -> None:
+    head = f"\n{changes.period}: version {changes.old.version} → {changes.new.version}"
+    if not changes:
+        out.write(f"{head}: nothing changed\n")
+        return
+    out.write(f"{head}: {len(changes.kpis)} KPI(s), {len(changes.areas)} area(s) changed\n")
+    rows = []
+    for k in changes.kpis:
+        def st(s: Status | None) -> str:
+            return "-" if s is None else paint(s, s.name, colour)
+
+        def num(d: Decimal | None) -> str:
+            return "-" if d is None else f"{d:f}"
+
+        def prov(flag: bool | None) -> str:
+            return "-" if flag is None else ("provisional" if flag else "final")
+
+        rows.append([k.kpi, f"{st(k.old_status)} → {st(k.new_status)}", f"{num(k.old_value)} → {num(k.new_value)}",
+                     f"{num(k.old_points)} → {num(k.new_points)}",
+                     "" if k.old_provisional == k.new_provisional else f"{prov(k.old_provisional)} → {prov(k.new_provisional)}"])
+    if rows:
+        out.write(table(["KPI", "Status", "Value", "Points", "Escalation"], rows))
+    arows = [[a.area, f"{_money(a.old_credit) or '-'} → {_money(a.new_credit) or '-'}"] for a in changes.areas]
+    if arows:
+        out.write(table(["Area", "Credit"], arows))
+
+
+def _history(args: argparse.Namespace, out: TextIO) -> None:
+    with _open(args.db, create=False) as ledger:
+        versions = ledger.history(args.period)
+        diffs = [None] + [ledger.changes(args.period, a.version, b.version) for a, b in pairwise(versions)]
+    if args.format == "json":
+        out.write(to_json({"period": str(args.period), "versions": [
+            {**v.as_record(), "changes": d.as_record() if d is not None else None} for v, d in zip(versions, diffs)
+        ]}))
+        return
+    rows = []
+    for v, d in zip(versions, diffs):
+        changed = "" if d is None else (f"{len(d.kpis)} KPI(s), {len(d.areas)} area(s)" if d else "none")
+        rows.append([str(v.version), "published" if v.kind == "publish" else "restated", f"{v.recorded_at:%Y-%m-%d %H:%M:%S}",
+                     v.recorded_by, v.reason, changed])
+    out.write(f"{args.period}: {len(versions)} version(s)\n\n")
+    out.write(table(["Version", "Kind", "Recorded (UTC)", "By", "Reason", "Changed"], rows, right=(0,)))
+    colour = use_colour(args, out)
+    for d in diffs:
+        if d:
+            _write_changes(d, out, colour)
+
+
+def _changes(args: argparse.Namespace, out: TextIO) -> None:
+    with _open(args.db, create=False) as ledger:
+        latest = ledger.history(args.period)[-1].version
+        new = args.to_version or latest
+        old = args.from_version or max(new - 1, 1)
+        changes = ledger.changes(args.period, old, new)
+    if args.format == "json":
+        out.write(to_json(changes.as_record()))
+    else:
+        _write_changes(changes, out, use_colour(args, out))

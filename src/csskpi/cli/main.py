@@ -1,0 +1,146 @@
+"""The ``csskpi`` command: a thin layer over the public API. See ``docs/cli.md``.
+
+Exit codes: 0 success; 2 bad input or usage (a message naming the file, line and field; never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from csskpi import __version__
+from csskpi.cli.credits import cmd_credits
+from csskpi.cli.demo import cmd_demo
+from csskpi.cli.data import add_data_commands, cmd_appendix, cmd_measure, cmd_plugins, cmd_synth
+from csskpi.cli.report import add_report_commands, cmd_report
+from csskpi.cli.ledger import add_ledger_commands, cmd_ledger
+from csskpi.cli.results import cmd_changes, cmd_evaluate, cmd_explain, cmd_kpis, cmd_reconcile, cmd_summary
+from csskpi.errors import CsskpiError
+from csskpi.model.period import Period
+from csskpi.plugin.registry import DEFAULT_CONTRACT
+
+__all__ = ["main"]
+
+
+def _period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _add_inputs(p: argparse.ArgumentParser, *, published: bool = False) -> None:
+    p.add_argument("--contract", metavar="C", help=f"contract name or .toml path (default: {DEFAULT_CONTRACT})")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--measurements", metavar="FILE", help="measurements CSV (period,kpi_id,value,annotation)")
+    src.add_argument("--example", metavar="NAME", help="a bundled example, e.g. dec-2017")
+    p.add_argument("--decisions", metavar="FILE", action="append", default=[], help="decisions TOML (repeatable)")
+    p.add_argument(
+        "--missing", choices=("warn", "dna"), default="warn",
+        help="KPIs in force but absent from the file: list them (warn, default) or judge them data not available (dna)",
+    )
+    if published:
+        p.add_argument("--published", metavar="FILE", help="published summary counts CSV to reconcile with")
+        p.add_argument("--source", metavar="S", help="reconcile only the published rows of this source")
+
+
+def _format(p: argparse.ArgumentParser, choices: Sequence[str]) -> None:
+    p.add_argument("--format", choices=choices, default="table", help="output format (default: table)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="csskpi", description="Judge an outsourcing contract's monthly KPI performance."
+    )
+    parser.add_argument("--version", action="version", version=f"csskpi {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour tables by status (default: auto)")
+    common.add_argument(
+        "--changes", metavar="FILE", action="append", default=[],
+        help="a council's change notice (TOML of [[changes]]) layered over the contract (repeatable)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("changes", parents=[common], help="the contract's change history: each change, its date and reason")
+    p.add_argument("--contract", metavar="C")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = sub.add_parser("kpis", parents=[common], help="the KPI catalogue with the targets and points in force at a month")
+    p.add_argument("--contract", metavar="C")
+    p.add_argument("--at", type=_period, metavar="YYYY-MM", help="month (default: this month, within the contract)")
+    _format(p, ("table", "json", "csv"))
+
+    p = sub.add_parser("evaluate", parents=[common], help="judge each KPI-month: status, target applied and why")
+    _add_inputs(p)
+    _format(p, ("table", "json", "csv"))
+
+    p = sub.add_parser("summary", parents=[common], help="monthly counts by status, overall and per service area (Tables 1-7)")
+    _add_inputs(p, published=True)
+    _format(p, ("table", "json", "csv"))
+
+    p = sub.add_parser("reconcile", parents=[common], help="compare recomputed summaries with published figures and explain differences")
+    _add_inputs(p, published=True)
+    _format(p, ("table", "json"))
+
+    p = sub.add_parser("explain", parents=[common], help="the whole reasoning for one KPI in one month")
+    p.add_argument("kpi", metavar="KPI")
+    p.add_argument("period", metavar="PERIOD", type=_period)
+    _add_inputs(p)
+
+    p = sub.add_parser("credits", parents=[common], help="abatement points, service credits under the cap, watch rules")
+    _add_inputs(p)
+    p.add_argument("--charges", metavar="FILE", help="monthly charges CSV (area,from,monthly_charge)")
+    _format(p, ("table", "json", "csv"))
+
+    p = sub.add_parser("demo", parents=[common], help="the main job end to end on a year of synthetic data: measure, "
+                       "judge, credits, ledger, HTML and Excel report")
+    p.add_argument("--out", metavar="DIR", default="csskpi-demo", help="where to write everything (default: ./csskpi-demo)")
+    p.add_argument("--scale", type=float, default=1.0, help="1.0 is a county council's month (default)")
+    p.add_argument("--seed", type=int, default=2015)
+
+    add_data_commands(sub, common, _period)
+    add_report_commands(sub, common, _period)
+    add_ledger_commands(sub, common, _period)
+    return parser
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], None]] = {
+    "kpis": cmd_kpis,
+    "changes": cmd_changes,
+    "evaluate": cmd_evaluate,
+    "summary": cmd_summary,
+    "reconcile": cmd_reconcile,
+    "explain": cmd_explain,
+    "credits": cmd_credits,
+    "demo": cmd_demo,
+    "measure": cmd_measure,
+    "plugins": cmd_plugins,
+    "synth": cmd_synth,
+    "appendix": cmd_appendix,
+    "report": cmd_report,
+    "ledger": cmd_ledger,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        _COMMANDS[args.command](args, sys.stdout)
+        sys.stdout.flush()
+    except CsskpiError as exc:
+        print(f"csskpi: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            return 0
+        print(f"csskpi: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,240 @@
+"""The rules: a figure against its target step, then the council's decisions, gives a KPI-month's status.
+
+GREEN meets TSL; AMBER misses TSL but meets MSL; RED misses MSL, and no figure at all is RED "data not
+available". A mitigation makes the month BLUE whatever the figure; a suspension makes AMBER and RED BLUE and
+leaves GREEN; an escalation or dispute not yet settled makes the result provisional. See ``docs/rules.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Literal
+
+import attrs
+
+from csskpi.model.contract import Contract
+from csskpi.model.decisions import Decisions, Escalation, Mitigation
+from csskpi.errors import InputError, Problem
+from csskpi.model.measurement import Measurement, Source, round_half_up
+from csskpi.model.period import Period
+from csskpi.model.result import MissingMeasurement, Result, Status
+from csskpi.model.targets import TargetStep
+
+__all__ = ["classify", "judge", "evaluate", "check_measurements", "check_decisions", "Evaluation", "MissingPolicy"]
+
+MissingPolicy = Literal["warn", "dna"]
+_NO_DECISIONS = Decisions()  # the default: no mitigation, suspension or escalation (frozen, so shared safely)
+
+
+def classify(value: Decimal, step: TargetStep) -> Status:
+    """GREEN, AMBER or RED for a figure against a target step — exact, on Decimals."""
+    if step.tsl_comparison.holds(value, step.tsl):
+        return Status.GREEN
+    if step.msl_comparison.holds(value, step.msl):
+        return Status.AMBER
+    return Status.RED
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value:f}"
+
+
+def judge(contract: Contract, measurement: Measurement, decisions: Decisions = _NO_DECISIONS) -> Result:
+    """Judge one measurement. The KPI must be in force in the measurement's month."""
+    kpi = contract.kpi(measurement.kpi)
+    period = measurement.period
+    step = kpi.step_at(period) if contract.calendar.contains(period) else None
+    if step is None:
+        raise InputError(_not_in_force(contract, measurement))
+    params = contract.parameters
+    reasons: list[str] = []
+    if measurement.value is None:
+        value = None
+        earned = Status.RED
+        dna = True
+        absent = " (no row in the measurements; judged as data not available)" if measurement.source.kind == "missing" else ""
+        reasons.append(f"no figure{absent} against {step.describe()}: data not available, so RED (full abatement points)")
+    else:
+        value = round_half_up(measurement.value, params.decimals, params.rounding_mode)
+        earned = classify(value, step)
+        dna = False
+        shown = _fmt(value)
+        if value != measurement.value:
+            shown = f"{_fmt(measurement.value)} (judged as {_fmt(value)}, {params.decimals} decimals {params.rounding})"
+        verdict = {
+            Status.GREEN: "meets TSL",
+            Status.AMBER: "misses TSL but meets MSL",
+            Status.RED: "misses MSL",
+        }[earned]
+        reasons.append(f"{shown} against {step.describe()}: {verdict}, so {earned.name}")
+
+    mitigations = decisions.mitigations_for(kpi.reference, period)
+    # Suspensions come from the council's decisions and from the contract's own changes (e.g. PPN 02/20).
+    suspensions = decisions.suspensions_for(kpi.area, period) + tuple(
+        s for s in contract.suspensions if s.covers(kpi.area, period)
+    )
+    escalations = decisions.escalations_for(kpi.reference, period)
+    status = earned
+    if mitigations:
+        status = Status.BLUE
+        # Prefer the decision that gives the council's reason over a bare "Mitigation Agreed" annotation.
+        m = max(mitigations, key=lambda x: len(x.reason))
+        why = f": {m.reason}" if m.reason else ""
+        months = str(m.start) if m.start == m.end else f"{m.start} to {m.end}"
+        reasons.append(f"mitigation agreed for {months}{why}, so BLUE (no abatement points)")
+        if value is None:
+            dna = False
+            reasons[0] = f"not measured against {step.describe()}"
+    elif suspensions and earned.failing:
+        status = Status.BLUE
+        s = suspensions[0]
+        why = f" ({s.reason})" if s.reason else ""
+        reasons.append(
+            f"service credits suspended for {', '.join(s.areas)} from {s.start} to {s.end}{why}: "
+            f"{earned.name} is recorded as mitigated, so BLUE"
+        )
+    elif suspensions:
+        reasons.append(f"service credits are suspended from {suspensions[0].start} to {suspensions[0].end}, but GREEN stays GREEN")
+    open_escalations = tuple(e for e in escalations if not e.settled)
+    for e in escalations:
+        what = "under escalation" if e.kind.value == "escalated" else "in dispute"
+        if e.settled:
+            reasons.append(f"was {what}, settled on {e.settled_on}{': ' + e.outcome if e.outcome else ''}")
+        else:
+            reasons.append(f"{what}{': ' + e.reason if e.reason else ''}; provisional until settled")
+    return Result(
+        kpi=kpi,
+        period=period,
+        value=value,
+        status=status,
+        earned=earned,
+        step=step,
+        data_not_available=dna,
+        provisional=bool(open_escalations),
+        explanation="; ".join(reasons) + ".",
+        measurement=measurement,
+        mitigations=mitigations,
+        suspensions=suspensions,
+        escalations=escalations,
+    )
+
+
+def _not_in_force(contract: Contract, m: Measurement) -> Problem:
+    kpi = contract.kpi(m.kpi)
+    if not contract.calendar.contains(m.period):
+        cal = contract.calendar
+        message = f"{m.period} is outside the contract ({cal.first_period} to {cal.last_period})"
+    else:
+        until = f" to {kpi.end}" if kpi.end else ""
+        message = f"not in force in {m.period} (in force from {kpi.start}{until})"
+    return Problem(message, file=m.source.file, line=m.source.line, field="period", kpi=m.kpi)
+
+
+def check_measurements(contract: Contract, measurements: Iterable[Measurement]) -> list[Problem]:
+    """Every problem with the measurements against the contract: unknown or retired KPI, a month outside
+    the contract or the KPI's dates, a KPI-month given twice."""
+    problems: list[Problem] = []
+    seen: dict[tuple[str, Period], Source] = {}
+    for m in measurements:
+        src = m.source
+        if not contract.has_kpi(m.kpi):
+            retired = contract.retired_reference(m.kpi)
+            why = "is a KPI reference not in use" if retired else "is not a KPI of the contract"
+            problems.append(Problem(f"{m.kpi} {why}", file=src.file, line=src.line, field="kpi_id", kpi=m.kpi))
+            continue
+        if not contract.calendar.contains(m.period) or contract.kpi(m.kpi).step_at(m.period) is None:
+            problems.append(_not_in_force(contract, m))
+            continue
+        key = (m.kpi, m.period)
+        if key in seen:
+            problems.append(
+                Problem(f"{m.kpi} {m.period} is given twice (first at {seen[key]})", file=src.file, line=src.line, field="kpi_id", kpi=m.kpi)
+            )
+        else:
+            seen[key] = src
+    return problems
+
+
+def check_decisions(contract: Contract, decisions: Decisions) -> list[Problem]:
+    """Every decision that names a KPI or area the contract does not have."""
+    problems: list[Problem] = []
+    named: tuple[Mitigation | Escalation, ...] = (*decisions.mitigations, *decisions.escalations)
+    for item in named:
+        if not contract.has_kpi(item.kpi):
+            src = item.source
+            problems.append(Problem(f"{item.kpi} is not a KPI of the contract", file=src.file, line=src.line, field="kpi", kpi=item.kpi))
+    for s in decisions.suspensions:
+        for area in s.areas:
+            if area not in contract.area_codes:
+                problems.append(
+                    Problem(
+                        f"unknown service area {area!r} (the contract has {', '.join(contract.area_codes)})",
+                        file=s.source.file,
+                        line=s.source.line,
+                        field="areas",
+                    )
+                )
+    return problems
+
+
+@attrs.frozen
+class Evaluation:
+    """The results of judging a set of measurements, with the KPIs in force that had no measurement."""
+
+    contract: Contract
+    results: tuple[Result, ...]
+    missing: tuple[MissingMeasurement, ...] = ()
+
+    @property
+    def periods(self) -> tuple[Period, ...]:
+        return tuple(sorted({r.period for r in self.results}))
+
+    def result(self, kpi: str, period: Period | str) -> Result:
+        period = Period.parse(period) if isinstance(period, str) else period
+        for r in self.results:
+            if r.reference == kpi and r.period == period:
+                return r
+        raise KeyError(f"no result for {kpi} in {period}")
+
+    def __iter__(self) -> Iterator[Result]:
+        return iter(self.results)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+
+def evaluate(
+    contract: Contract,
+    measurements: Iterable[Measurement],
+    decisions: Decisions = _NO_DECISIONS,
+    *,
+    missing: MissingPolicy = "warn",
+) -> Evaluation:
+    """Judge every measurement; list the KPIs in force in the same months that have none.
+
+    ``missing="dna"`` judges those absent KPIs as data not available (the monthly official run); the default
+    only lists them, since a partial file is often deliberate. Results are in catalogue order within each month,
+    whatever the order of the measurements.
+    """
+    if missing not in ("warn", "dna"):
+        raise ValueError(f"'missing' must be 'warn' or 'dna', not {missing!r}")
+    measurements = list(measurements)
+    problems = check_measurements(contract, measurements) + check_decisions(contract, decisions)
+    if problems:
+        raise InputError(problems)
+    given = {(m.kpi, m.period): m for m in measurements}
+    periods = sorted({m.period for m in measurements})
+    results: list[Result] = []
+    absent: list[MissingMeasurement] = []
+    for period in periods:
+        for kpi in contract.kpis_in_force(period):
+            m = given.get((kpi.reference, period))
+            if m is None:
+                absent.append(MissingMeasurement(period, kpi.reference, kpi.area))
+                if missing == "dna":
+                    m = Measurement(kpi.reference, period, None, Source("missing"))
+                else:
+                    continue
+            results.append(judge(contract, m, decisions))
+    return Evaluation(contract, tuple(results), tuple(absent))

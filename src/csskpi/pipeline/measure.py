@@ -1,0 +1,196 @@
+"""Recomputing KPIs from raw data through the measure plugins: the council's verification step.
+
+:class:`MeasureRegistry` gathers what the plugins declare (datasets, measures, appendices); :func:`measure`
+runs every KPI in force in each month on the loaded data and returns measurements built from the plugins'
+counts, with the data-quality findings. A KPI whose dataset is absent, or that no plugin measures, is data not
+available — and said so in a finding, never silently skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pluggy
+
+from csskpi.data.calendars import CORE_SUPPORT_HOURS, ENGLAND_AND_WALES, SERVICE_DESK_HOURS, BusinessCalendar, WorkingHours
+from csskpi.model.contract import Contract
+from csskpi.errors import ContractError, PluginError, Problem
+from csskpi.model.measurement import Counts, Measurement, Source
+from csskpi.plugin.types import Appendix, AppendixInput, AppendixTable, DatasetSpec, Measure, MeasureInput
+from csskpi.model.period import Period
+from csskpi.plugin.manager import get_plugin_manager
+from csskpi.data.load import DataFolder, Finding, load_data_folder
+from csskpi.plugin.registry import collect
+
+__all__ = ["PluginInfo", "MeasureRegistry", "MeasureRun", "measure", "load_data", "build_appendix", "contract_clocks"]
+
+
+@attrs.frozen
+class PluginInfo:
+    """What one plugin provides: its name, version, measures (KPI measure names) and datasets."""
+
+    name: str
+    version: str | None
+    kpis: tuple[str, ...]
+    datasets: tuple[str, ...]
+    appendices: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class MeasureRegistry:
+    """Every dataset, measure and appendix the installed plugins declare, and which plugin declared each."""
+
+    datasets: Mapping[str, DatasetSpec]
+    measures: Mapping[str, Measure]
+    appendices: Mapping[str, Appendix]
+    pm: pluggy.PluginManager = attrs.field(eq=False, repr=False)
+
+    @classmethod
+    def from_plugins(cls, pm: pluggy.PluginManager | None = None) -> MeasureRegistry:
+        pm = pm if pm is not None else get_plugin_manager()
+        datasets: dict[str, DatasetSpec] = collect(pm, "csskpi_datasets", lambda d: d.name, "dataset")
+        measures: dict[str, Measure] = collect(pm, "csskpi_measures", lambda m: m.name, "measure")
+        appendices: dict[str, Appendix] = collect(pm, "csskpi_appendices", lambda a: a.name, "appendix")
+        problems = [
+            Problem(f"measure {m.name!r} reads dataset {d!r}, which no plugin declares")
+            for m in measures.values()
+            for d in m.datasets
+            if d not in datasets
+        ] + [
+            Problem(f"measure {m.name!r} uses column {c!r} that dataset {d!r} does not declare")
+            for m in measures.values()
+            for d, cols in m.columns.items()
+            if d in datasets
+            for c in cols
+            if c not in {col.name for col in datasets[d].columns}
+        ]
+        if problems:
+            raise PluginError(problems)
+        return cls(datasets, measures, appendices, pm)
+
+    def appendix(self, name: str) -> Appendix:
+        if name not in self.appendices:
+            known = ", ".join(sorted(self.appendices)) or "none installed"
+            raise PluginError(Problem(f"no appendix named {name!r} (known: {known})", field="appendix"))
+        return self.appendices[name]
+
+    def plugins(self) -> tuple[PluginInfo, ...]:
+        """One entry per registered plugin that declares anything, in registration order."""
+        versions = {self.pm.get_name(p): d.version for p, d in self.pm.list_plugin_distinfo()}
+        owned: dict[str, dict[str, list[str]]] = {}
+        for hook, key in (("csskpi_measures", "kpis"), ("csskpi_datasets", "datasets"), ("csskpi_appendices", "appendices")):
+            for impl in getattr(self.pm.hook, hook).get_hookimpls():
+                items = impl.function() or []
+                owned.setdefault(impl.plugin_name, {"kpis": [], "datasets": [], "appendices": []})[key].extend(i.name for i in items)
+        return tuple(
+            PluginInfo(name, versions.get(name), tuple(v["kpis"]), tuple(v["datasets"]), tuple(v["appendices"]))
+            for name, v in owned.items()
+        )
+
+
+@attrs.frozen
+class MeasureRun:
+    """Measurements recomputed from raw data, with what was found along the way."""
+
+    measurements: tuple[Measurement, ...]
+    findings: tuple[Finding, ...]
+    data: DataFolder = attrs.field(eq=False, repr=False)
+
+    @property
+    def records(self) -> int:
+        """How many raw records were loaded (the size of the work)."""
+        return sum(d.height for d in self.data.datasets.values())
+
+
+def _time(value: Any, where: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(str(value))
+    except ValueError:
+        raise ContractError(Problem(f"must be a time HH:MM, not {value!r}", field=where)) from None
+
+
+def contract_clocks(contract: Contract, calendar: BusinessCalendar = ENGLAND_AND_WALES) -> dict[str, WorkingHours]:
+    """The contract's business-hours clocks (``[parameters.clocks.<name>]``, ``open``/``close``)."""
+    clocks = {"core_support_hours": CORE_SUPPORT_HOURS, "service_desk_hours": SERVICE_DESK_HOURS}
+    for name, table in dict(contract.parameters.other.get("clocks", {})).items():
+        where = f"parameters.clocks.{name}"
+        opens, closes = _time(table.get("open", "08:00"), f"{where}.open"), _time(table.get("close", "18:00"), f"{where}.close")
+        try:
+            clocks[name] = WorkingHours(opens, closes, calendar)
+        except ValueError as exc:
+            raise ContractError(Problem(str(exc), field=where)) from None
+    return clocks
+
+
+def load_data(
+    folder: str | Path | None, registry: MeasureRegistry, *, frames: Mapping[str, object] | None = None
+) -> DataFolder:
+    """Load every declared dataset found in ``folder`` (or given as frames), with the plugins' findings."""
+    hooks = {name: spec.findings for name, spec in registry.datasets.items() if spec.findings is not None}
+    return load_data_folder(folder, registry.datasets, frames=frames or {}, findings=hooks)
+
+
+def measure(
+    contract: Contract,
+    data: DataFolder,
+    periods: Iterable[Period],
+    registry: MeasureRegistry,
+    *,
+    progress: Callable[[Period, int, int], None] | None = None,
+) -> MeasureRun:
+    """Recompute every KPI in force in each of ``periods`` from ``data``."""
+    periods = list(periods)
+    params = contract.parameters
+    calendar = ENGLAND_AND_WALES
+    clocks = contract_clocks(contract, calendar)
+    frames = data.frames()
+    measurements: list[Measurement] = []
+    findings: list[Finding] = list(data.findings)
+    source = Source("recomputed", data.folder)
+    problems: list[Problem] = []
+    for i, period in enumerate(periods):
+        if progress is not None:
+            progress(period, i, len(periods))
+        if not contract.calendar.contains(period):
+            cal = contract.calendar
+            raise ContractError(Problem(f"{period} is outside the contract ({cal.first_period} to {cal.last_period})", field="period"))
+        for kpi in contract.kpis_in_force(period):
+            spec = registry.measures.get(kpi.measure)
+            if spec is None:
+                findings.append(Finding(message=f"{kpi.reference} {period}: no installed plugin provides measure {kpi.measure!r}: data not available"))
+                measurements.append(Measurement(kpi.reference, period, None, source))
+                continue
+            absent = [d for d in spec.datasets if d not in frames]
+            if absent:
+                findings.append(Finding(dataset=absent[0], message=f"{kpi.reference} {period}: dataset {', '.join(absent)} absent: data not available"))
+                measurements.append(Measurement(kpi.reference, period, None, source))
+                continue
+            inputs = MeasureInput(
+                period, {d: frames[d] for d in spec.datasets}, params.measures.get(kpi.measure, {}), calendar, clocks
+            )
+            counts = registry.pm.hook.csskpi_compute_measure(measure=kpi.measure, inputs=inputs)
+            if not isinstance(counts, Counts):
+                problems.append(Problem(f"measure {kpi.measure!r} returned {type(counts).__name__}, not Counts", kpi=kpi.reference))
+                continue
+            if counts.population == 0:
+                findings.append(Finding(message=f"{kpi.reference} {period}: no records in the population: data not available"))
+            measurements.append(Measurement.from_counts(kpi.reference, period, counts, source=source, decimals=params.decimals))
+    if problems:
+        raise PluginError(problems)
+    return MeasureRun(tuple(measurements), tuple(findings), data)
+
+
+def build_appendix(
+    registry: MeasureRegistry, name: str, data: DataFolder, start: Period, end: Period, as_at: dt.date
+) -> AppendixTable:
+    """Build a plugin's appendix (e.g. ``payroll-contacts``) from the loaded data."""
+    appendix = registry.appendix(name)
+    frames = data.frames()
+    absent = [d for d in appendix.datasets if d not in frames]
+    if absent:
+        raise PluginError(Problem(f"appendix {name!r} needs dataset {', '.join(absent)}, absent from {data.folder}", field="data"))
+    return appendix.build(AppendixInput(start, end, as_at, {d: frames[d] for d in appendix.datasets}, ENGLAND_AND_WALES))

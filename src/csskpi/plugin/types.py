@@ -1,0 +1,225 @@
+"""What a measure plugin declares: the raw datasets it reads and the measures it computes from them.
+
+A :class:`DatasetSpec` is the interface of one raw dataset (``MEASURES.md``): its columns, their types, its
+id column and the order its timestamps must keep. A :class:`Measure` names the KPI measure it computes, the
+datasets and columns it needs and the function that turns one month of them into :class:`~csskpi.Counts`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from csskpi.model.measurement import Counts
+from csskpi.model.period import Period
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from csskpi.data.calendars import BusinessCalendar, WorkingHours
+
+__all__ = [
+    "ColumnKind",
+    "Column",
+    "DatasetSpec",
+    "Measure",
+    "MeasureInput",
+    "Appendix",
+    "AppendixInput",
+    "AppendixTable",
+    "SynthRequest",
+    "SynthFrame",
+]
+
+
+def _columns_tuple(value: Iterable[Column]) -> tuple[Column, ...]:
+    return tuple(value)
+
+
+def _str_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _str_frozenset(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
+
+
+def _pairs(value: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return tuple((a, b) for a, b in value)
+
+
+class ColumnKind(enum.Enum):
+    """How a raw column is parsed and checked."""
+
+    STR = "str"  # free text or an identifier
+    INT = "int"
+    DECIMAL = "decimal"  # money or a measured quantity: exact, never float
+    BOOL = "bool"  # true/false, 1/0, yes/no
+    DATE = "date"  # YYYY-MM-DD
+    DATETIME = "datetime"  # YYYY-MM-DDTHH:MM[:SS], local UK time
+    ENUM = "enum"  # one of ``values``
+
+
+@attrs.frozen
+class Column:
+    """A column a dataset must carry. ``nullable`` columns may hold empty cells (missing = empty)."""
+
+    name: str
+    kind: ColumnKind
+    nullable: bool = False
+    values: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    description: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if (self.kind is ColumnKind.ENUM) != bool(self.values):
+            raise ValueError(f"'values' must be given for an enum column, and only then ({self.name})")
+
+
+@attrs.frozen
+class DatasetSpec:
+    """A raw dataset's interface. A loader may accept more columns than ``columns``, never fewer.
+
+    ``id_column`` must be unique; each ``(earlier, later)`` pair in ``ordered`` is a pair of columns where
+    ``later`` may not be before ``earlier`` (a call resolved before it was opened is an error). ``findings``,
+    if given, receives the checked frame (with its row numbers in ``__row__``) and returns the data-quality
+    findings: records valid but odd, listed in the output, never dropped.
+    """
+
+    name: str
+    columns: tuple[Column, ...] = attrs.field(converter=_columns_tuple)
+    id_column: str | None = None
+    ordered: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
+    description: str = ""
+    findings: Callable[[pl.DataFrame], list[Any]] | None = attrs.field(default=None, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        names = [c.name for c in self.columns]
+        if len(set(names)) != len(names):
+            raise ValueError(f"'columns' of dataset {self.name!r} repeat a name")
+        for name in ([self.id_column] if self.id_column else []) + [n for pair in self.ordered for n in pair]:
+            if name not in names:
+                raise ValueError(f"dataset {self.name!r} refers to column {name!r} it does not declare")
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+def _rows(value: Iterable[Iterable[Any]]) -> tuple[tuple[Any, ...], ...]:
+    return tuple(tuple(row) for row in value)
+
+
+def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value))
+
+
+def _columns(value: Mapping[str, Iterable[str]]) -> Mapping[str, tuple[str, ...]]:
+    return MappingProxyType({k: tuple(v) for k, v in value.items()})
+
+
+@attrs.frozen
+class MeasureInput:
+    """What a measure is given for one month: the month, its datasets, its contract parameters, the calendar.
+
+    ``data`` maps each dataset the measure declared to the whole loaded dataset (every month); the measure
+    selects its month by the rule of ``MEASURES.md``. ``parameters`` are the measure's own contract parameters
+    (``[parameters.measures.<name>]``); ``clocks`` the contract's business-hours clocks by name
+    (``core_support_hours``, ``service_desk_hours``).
+    """
+
+    period: Period
+    data: Mapping[str, pl.DataFrame] = attrs.field(converter=_frozen)
+    parameters: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen)
+    calendar: BusinessCalendar | None = None
+    clocks: Mapping[str, WorkingHours] = attrs.field(factory=dict, converter=_frozen)
+
+
+@attrs.frozen
+class Measure:
+    """A measure: ``name`` is the KPI measure it computes (a KPI's ``measure``, by default its reference).
+
+    ``columns`` maps each dataset the measure reads to the columns it uses. ``compute`` receives a
+    :class:`MeasureInput` and returns :class:`Counts`.
+    """
+
+    name: str
+    columns: Mapping[str, tuple[str, ...]] = attrs.field(converter=_columns)
+    compute: Callable[[MeasureInput], Counts] = attrs.field(eq=False)
+    description: str = ""
+    unit: str = "records"
+
+    @property
+    def datasets(self) -> tuple[str, ...]:
+        return tuple(self.columns)
+
+
+@attrs.frozen
+class AppendixInput:
+    """What an appendix is given: the months it covers, the date it is "as at", its datasets, the calendar."""
+
+    start: Period
+    end: Period
+    as_at: dt.date
+    data: Mapping[str, pl.DataFrame] = attrs.field(converter=_frozen)
+    calendar: BusinessCalendar | None = None
+
+
+@attrs.frozen
+class AppendixTable:
+    """A table for people: column headings and rows of plain values (str, int, Decimal or None)."""
+
+    title: str
+    columns: tuple[str, ...] = attrs.field(converter=_str_tuple)
+    rows: tuple[tuple[Any, ...], ...] = attrs.field(converter=_rows)
+    notes: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+
+
+@attrs.frozen
+class Appendix:
+    """An extra table a plugin builds from raw data (e.g. payroll contacts received, resolved, outstanding)."""
+
+    name: str
+    title: str
+    columns: Mapping[str, tuple[str, ...]] = attrs.field(converter=_columns)
+    build: Callable[[AppendixInput], AppendixTable] = attrs.field(eq=False)
+
+    @property
+    def datasets(self) -> tuple[str, ...]:
+        return tuple(self.columns)
+
+
+@attrs.frozen
+class SynthRequest:
+    """What synthetic data to generate: months ``start`` to ``end``, ``scale`` (1.0: a county council's month),
+    ``seed``, and the measures to ``degrade`` (generated so that they fall below MSL)."""
+
+    start: Period
+    end: Period
+    scale: float = 1.0
+    seed: int = 0
+    degrade: frozenset[str] = attrs.field(default=frozenset(), converter=_str_frozenset)
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"'end' ({self.end}) must not be before 'start' ({self.start})")
+        if not 0 < self.scale <= 100:
+            raise ValueError(f"'scale' must be above 0 and at most 100, not {self.scale}")
+
+    @property
+    def periods(self) -> tuple[Period, ...]:
+        return tuple(Period.range(self.start, self.end))
+
+
+@attrs.frozen
+class SynthFrame:
+    """Synthetic rows of one dataset. Several frames of one dataset (one per plugin) are concatenated."""
+
+    dataset: str
+    frame: pl.DataFrame = attrs.field(eq=False)
