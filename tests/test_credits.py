@@ -6,7 +6,10 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import tomllib
+
 import attrs
+import tomli_w
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,8 +17,12 @@ from hypothesis import strategies as st
 import csskpi
 from csskpi import Decisions, Measurement, Mitigation, Period, Status, Suspension
 from csskpi.cli import main
-from csskpi.engine.credits import Charges, ChargeStep, compute_credits, read_charges
-from csskpi.engine.points import BluePolicy, PointsRules, abatement_points
+from csskpi.engine.credits import compute_credits
+from csskpi.engine.points import abatement_points
+from csskpi.engine.regimes import CreditRegime
+from csskpi.files.charges import read_charges
+from csskpi.model.terms import BluePolicy, Charges, ChargeStep, PointsRules
+from csskpi.plugin.registry import credit_regime
 from csskpi.testing import contracts, histories, measurements
 
 CONTRACT = """
@@ -59,9 +66,10 @@ AMBER, RED, GREEN = "85", "70", "95"
 
 
 def _contract(**parameters: object) -> csskpi.Contract:
-    c = csskpi.parse_contract(CONTRACT)
-    other = {**c.parameters.other, **parameters}
-    return attrs.evolve(c, parameters=attrs.evolve(c.parameters, other=other))
+    """The contract above with ``parameters`` tables replaced, read as a contract file is (terms checked at load)."""
+    data = tomllib.loads(CONTRACT)
+    data["parameters"].update(parameters)
+    return csskpi.parse_contract(tomli_w.dumps(data))
 
 
 def _evaluate(contract: csskpi.Contract, values: list[str | None], decisions: Decisions = Decisions(), kpi: str = "X_KPI_01") -> csskpi.Evaluation:
@@ -97,8 +105,9 @@ def test_blue_policy_is_a_contract_parameter() -> None:
     mitigation = Mitigation("X_KPI_01", Period(2017, 2), Period(2017, 2))
     run = compute_credits(_evaluate(contract, [AMBER, RED, AMBER], Decisions(mitigations=(mitigation,))))
     assert [k.points for k in run.kpis] == [Decimal("10"), Decimal("0"), Decimal("20")]
-    with pytest.raises(csskpi.ContractError, match="parameters.points"):
-        compute_credits(_evaluate(_contract(points={"blue_policy": "sometimes"}), [AMBER]))
+    with pytest.raises(csskpi.ContractError, match="parameters.points") as caught:
+        _contract(points={"blue_policy": "sometimes"})  # refused when the contract is loaded, not at credits
+    assert caught.value.problems[0].line is not None
 
 
 def test_data_not_available_attracts_full_points() -> None:
@@ -140,20 +149,26 @@ def test_other_credit_regimes(credits: dict[str, str], expected: str) -> None:
 
 
 def test_unknown_regime_and_missing_parameter() -> None:
+    bespoke = _contract(credits={"regime": "bespoke"})  # a plugin's regime: known only when plugins are asked
+    with pytest.raises(csskpi.ContractError, match="'bespoke' is not built in"):
+        compute_credits(_evaluate(bespoke, [RED]))
     with pytest.raises(csskpi.ContractError, match="no credit regime 'bespoke'"):
-        compute_credits(_evaluate(_contract(credits={"regime": "bespoke"}), [RED]))
+        credit_regime(bespoke)
     with pytest.raises(csskpi.ContractError, match="amount_per_point"):
-        compute_credits(_evaluate(_contract(credits={"regime": "per_point"}), [RED]))
+        _contract(credits={"regime": "per_point"})
+    with pytest.raises(csskpi.ContractError, match="amount_per_pont"):
+        _contract(credits={"regime": "per_point", "amount_per_pont": "1"})
 
 
 def test_csskpi_credit_regimes_from_a_plugin() -> None:
     class Flat:
         @csskpi.hookimpl
-        def csskpi_credit_regimes(self) -> list[csskpi.engine.credits.CreditRegime]:
-            return [csskpi.engine.credits.CreditRegime("flat", "£99.999 per failing month", lambda i: Decimal("99.999") if i.points else Decimal(0))]
+        def csskpi_credit_regimes(self) -> list[CreditRegime]:
+            return [CreditRegime("flat", "£99.999 per failing month", lambda i: Decimal("99.999") if i.points else Decimal(0))]
 
     pm = csskpi.get_plugin_manager(load_entry_points=False, extra=[Flat()])
-    run = compute_credits(_evaluate(_contract(credits={"regime": "flat"}), [RED, GREEN]), pm=pm)
+    contract = _contract(credits={"regime": "flat"})
+    run = compute_credits(_evaluate(contract, [RED, GREEN]), regime=credit_regime(contract, pm))
     assert [a.credit for a in run.areas] == [Decimal("100.00"), Decimal("0.00")]  # rounded to pence half-up, once
 
 
@@ -188,8 +203,10 @@ def test_watch_rules_fire_with_their_months() -> None:
     # points by month: 20, 30, 0, 20, 30, 40, 0, 10; three-month sums reach 60 to June (90) and July (70)
     assert [str(w.months[-1]) for w in by_rule["points"]] == ["2017-06", "2017-07"]
     assert "cap" not in by_rule
-    with pytest.raises(csskpi.ContractError, match="unknown rule"):
-        compute_credits(_evaluate(_contract(watch=[{"rule": "vibes"}]), [RED]))
+    with pytest.raises(csskpi.ContractError, match="unknown rule 'vibes'"):
+        _contract(watch=[{"rule": "vibes"}])
+    with pytest.raises(csskpi.ContractError, match="'window' must be a whole number"):
+        _contract(watch=[{"rule": "failures_in_window", "window": 0}])
 
 
 def test_credits_command_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -214,9 +231,9 @@ PROPS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCh
 
 
 def _with_charges(contract: csskpi.Contract, policy: str) -> csskpi.Contract:
-    charges = [{"area": a, "from": str(contract.calendar.first_period), "monthly_charge": "1000.00"} for a in contract.area_codes]
-    other = {**contract.parameters.other, "charges": charges, "points": {"blue_policy": policy}}
-    return attrs.evolve(contract, parameters=attrs.evolve(contract.parameters, other=other))
+    charges = Charges(tuple(ChargeStep(a, contract.calendar.first_period, "1000.00") for a in contract.area_codes))
+    terms = attrs.evolve(contract.parameters, charges=charges, points=PointsRules(blue=policy))
+    return attrs.evolve(contract, parameters=terms)
 
 
 def _better(value: Decimal | None, kpi: csskpi.KPI, by: Decimal) -> Decimal:

@@ -14,7 +14,7 @@ import csskpi
 from csskpi.model.decisions import Decisions, Escalation, Mitigation, Suspension
 from csskpi.ledger import AppendOnlyError, Ledger, LedgerError, MonthView
 from csskpi.model.period import Period
-from csskpi.cli.console import result_record
+from csskpi.engine.records import result_record
 from csskpi.model.result import Status
 
 from . import test_ledger_support as support
@@ -59,7 +59,7 @@ def test_publish_stores_results_points_and_credits_exactly(ledger: Ledger, contr
     assert {k.kpi: k.points for k in view.kpis} == points
     credits = {a.area: a.credit for a in run.areas if a.period == Period(2017, 9)}
     assert {a.area: a.credit for a in view.areas} == credits
-    from csskpi.cli import console as render
+    from csskpi.engine import records as render
 
     if hasattr(render, "kpi_points_record"):  # the records are kept exactly as `csskpi credits` renders them
         assert [k.record for k in view.kpis] == [render.kpi_points_record(k) for k in run.kpis if k.period == Period(2017, 9)]

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from csskpi.model.contract import Contract, Parameters
 from csskpi.files.contract import dump_contract, parse_contract, read_contract
-from csskpi.engine.credits import AreaCredit, Charges, ChargeStep, CreditInput, CreditRegime, CreditRun, compute_credits, read_charges
+from csskpi.engine.credits import AreaCredit, CreditRun, compute_credits
+from csskpi.engine.regimes import CreditInput, CreditRegime
+from csskpi.files.charges import read_charges
+from csskpi.model.terms import BluePolicy, Charges, ChargeStep, ClockHours, CreditTerms, PointsRules, WatchRule, WatchRuleKind
 from csskpi.model.decisions import Decisions, Escalation, EscalationKind, Mitigation, Suspension
 from csskpi.files.decisions import parse_decisions, read_decisions
 from csskpi.errors import ContractError, CsskpiError, InputError, PluginError, Problem, UnknownKPIError, UnknownNameError
@@ -30,9 +33,10 @@ from csskpi.plugin.types import (
 )
 from csskpi.pipeline.measure import MeasureRegistry, MeasureRun, load_data, measure
 from csskpi.model.period import ContractCalendar, Extension, Period
-from csskpi.engine.points import BluePolicy, KPIPoints, PointsRules, abatement_points
+from csskpi.engine.points import KPIPoints, abatement_points
 from csskpi.plugin.manager import get_plugin_manager
-from csskpi.engine.reconcile import Difference, NotCompared, PublishedRow, Reconciliation, read_published, reconcile
+from csskpi.engine.reconcile import Difference, NotCompared, PublishedRow, Reconciliation, reconcile
+from csskpi.files.published import read_published
 from csskpi.plugin.registry import DEFAULT_CONTRACT, ContractSource, Example, contracts, example, examples, load_contract
 from csskpi.model.result import MissingMeasurement, Result, Status
 from csskpi.engine.rules import Evaluation, classify, evaluate, judge

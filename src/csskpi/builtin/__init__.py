@@ -7,7 +7,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from csskpi.engine.regimes import BUILTIN_REGIMES
-from csskpi.engine.credits import CreditRegime
+from csskpi.engine.regimes import CreditRegime
 from csskpi.builtin.surveys import COMMON_DATASETS
 from csskpi.plugin.hookspecs import hookimpl
 from csskpi.plugin.types import DatasetSpec

@@ -7,8 +7,11 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 from csskpi.cli.results import load_inputs, use_colour
-from csskpi.engine.credits import compute_credits, read_charges
-from csskpi.cli.console import area_credit_record, kpi_points_record, paint, points_text, table, to_csv, to_json, warning_record
+from csskpi.engine.credits import compute_credits
+from csskpi.files.charges import read_charges
+from csskpi.engine.records import area_credit_record, kpi_points_record, points_text, warning_record
+from csskpi.files.output import to_csv, to_json
+from csskpi.cli.console import paint, table
 
 __all__ = ["cmd_credits"]
 

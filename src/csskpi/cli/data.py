@@ -19,7 +19,8 @@ from csskpi.plugin.types import SynthRequest
 from csskpi.pipeline.measure import MeasureRegistry, MeasureRun, build_appendix, load_data, measure
 from csskpi.model.period import Period
 from csskpi.plugin.registry import DEFAULT_CONTRACT, load_contract
-from csskpi.cli.console import paint, table, to_csv, to_json
+from csskpi.files.output import to_csv, to_json
+from csskpi.cli.console import paint, table
 from csskpi.model.result import Status
 from csskpi.engine.rules import judge
 from csskpi.pipeline.synth import FORMATS, synthesize, write_data

@@ -16,13 +16,16 @@ from typing import TYPE_CHECKING, Any, TextIO
 from csskpi.cli.results import use_colour
 from csskpi.model.contract import Contract
 from csskpi.model.decisions import Decisions
-from csskpi.engine.credits import CreditRun, compute_credits, read_charges
+from csskpi.engine.credits import CreditRun, compute_credits
+from csskpi.files.charges import read_charges
 from csskpi.files.decisions import read_decisions_files
 from csskpi.errors import InputError, Problem
 from csskpi.files.measurements import MeasurementsFile, read_measurements
 from csskpi.model.period import Period
 from csskpi.plugin.registry import DEFAULT_CONTRACT, load_contract
-from csskpi.cli.console import points_text, paint, table, to_json
+from csskpi.engine.records import points_text
+from csskpi.files.output import to_json
+from csskpi.cli.console import paint, table
 from csskpi.model.result import Status
 from csskpi.engine.rules import Evaluation, evaluate
 

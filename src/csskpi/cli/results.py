@@ -16,20 +16,12 @@ from csskpi.files.decisions import read_decisions_files
 from csskpi.errors import InputError, Problem
 from csskpi.files.measurements import read_measurements
 from csskpi.model.period import Period
-from csskpi.engine.reconcile import read_published, reconcile
+from csskpi.engine.reconcile import reconcile
+from csskpi.files.published import read_published
 from csskpi.plugin.registry import DEFAULT_CONTRACT, example, load_contract
-from csskpi.cli.console import (
-    catalogue_records,
-    missing_record,
-    paint,
-    reconciliation_record,
-    result_record,
-    summary_record,
-    summary_tables,
-    table,
-    to_csv,
-    to_json,
-)
+from csskpi.engine.records import catalogue_records, missing_record, reconciliation_record, result_record, summary_record
+from csskpi.files.output import to_csv, to_json
+from csskpi.cli.console import paint, summary_tables, table
 from csskpi.engine.rules import Evaluation, evaluate
 from csskpi.engine.summary import summarise
 

@@ -35,7 +35,7 @@ import attrs
 import polars as pl
 
 from csskpi.errors import Problem
-from csskpi.plugin.types import Column, ColumnKind, DatasetSpec
+from csskpi.data.spec import Column, ColumnKind, DatasetSpec
 
 __all__ = [
     "DECIMAL_PRECISION",

@@ -35,7 +35,7 @@ import fastexcel
 import polars as pl
 
 from csskpi.errors import InputError, PluginError, Problem
-from csskpi.plugin.types import DatasetSpec
+from csskpi.data.spec import DatasetSpec
 from csskpi.data.checks import (
     Locator,
     blank_to_null,

@@ -8,75 +8,18 @@ and "count as failure" are the other policies a contract may choose. Rules as ``
 
 from __future__ import annotations
 
-import enum
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from csskpi.errors import ContractError, Problem
+from csskpi.model.terms import BluePolicy, PointsRules
 from csskpi.model.period import Period
 from csskpi.model.result import Result, Status
 
 __all__ = ["BluePolicy", "PointsRules", "KPIPoints", "abatement_points", "ordinal"]
-
-
-class BluePolicy(enum.Enum):
-    """What a BLUE (mitigated) month does to a run of consecutive failures."""
-
-    END = "end"  # ends the run, like GREEN (default)
-    PAUSE = "pause"  # neither ends nor extends it
-    COUNT = "count"  # counts as a failing month for the ladder (still attracts no points)
-
-
-def _decimal(value: Any) -> Decimal:
-    if isinstance(value, float):
-        raise TypeError("points parameters must be exact: write them as strings or integers, not floats")
-    return value if isinstance(value, Decimal) else Decimal(str(value))
-
-
-def _ladder(values: Iterable[Any]) -> tuple[Decimal, ...]:
-    return tuple(_decimal(v) for v in values)
-
-
-@attrs.frozen
-class PointsRules:
-    """The contract's points parameters (``[parameters.points]``); the defaults are DOMAIN.md's."""
-
-    amber_weight: Decimal = attrs.field(default=Decimal("0.5"), converter=_decimal)
-    red_weight: Decimal = attrs.field(default=Decimal("1"), converter=_decimal)
-    ladder: tuple[Decimal, ...] = attrs.field(default=(Decimal("1"), Decimal("1.5"), Decimal("2")), converter=_ladder)
-    blue: BluePolicy = attrs.field(default=BluePolicy.END, converter=BluePolicy)
-
-    def __attrs_post_init__(self) -> None:
-        if not self.ladder:
-            raise ValueError("'ladder' must give at least one multiplier")
-        if any(m < 1 for m in self.ladder) or list(self.ladder) != sorted(self.ladder):
-            raise ValueError("'ladder' multipliers must be at least 1 and never fall")
-        if not 0 <= self.amber_weight <= self.red_weight:
-            raise ValueError("'amber_weight' must be between 0 and 'red_weight'")
-
-    @classmethod
-    def from_parameters(cls, table: Mapping[str, Any] | None) -> PointsRules:
-        table = dict(table or {})
-        unknown = sorted(set(table) - {"amber_weight", "red_weight", "ladder", "blue_policy"})
-        if unknown:
-            raise ContractError(Problem(f"unknown key(s) {', '.join(unknown)}", field="parameters.points"))
-        try:
-            return cls(
-                amber_weight=table.get("amber_weight", "0.5"),
-                red_weight=table.get("red_weight", "1"),
-                ladder=table.get("ladder", ("1", "1.5", "2")),
-                blue=table.get("blue_policy", "end"),
-            )
-        except (ValueError, TypeError, ArithmeticError) as exc:
-            raise ContractError(Problem(str(exc), field="parameters.points")) from None
-
-    def multiplier(self, run: int) -> Decimal:
-        """The multiplier of the ``run``-th consecutive failing month (1-based)."""
-        return self.ladder[min(run, len(self.ladder)) - 1]
 
 
 @attrs.frozen

@@ -6,13 +6,56 @@ contract's ``[parameters.credits]`` table.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
-from csskpi.engine.credits import CreditInput, CreditRegime
-from csskpi.errors import ContractError, Problem
+import attrs
 
-__all__ = ["BUILTIN_REGIMES", "share_of_cap", "per_point", "percent_of_charge_per_point", "percent_per_point_below_target"]
+from csskpi.engine.points import KPIPoints
+from csskpi.errors import ContractError, Problem
+from csskpi.model.period import Period
+from csskpi.model.result import Result
+
+__all__ = [
+    "BUILTIN_REGIMES",
+    "CreditInput",
+    "CreditRegime",
+    "per_point",
+    "percent_of_charge_per_point",
+    "percent_per_point_below_target",
+    "share_of_cap",
+]
+
+
+def _read_only(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value))
+
+
+@attrs.frozen
+class CreditInput:
+    """What a credit regime is given for one service area and month."""
+
+    period: Period
+    area: str
+    points: Decimal  # the area's abatement points this month
+    allocated: int  # the points of all the area's KPIs in force this month
+    charge: Decimal  # the area's monthly charge
+    cap: Decimal
+    results: tuple[Result, ...]
+    kpi_points: tuple[KPIPoints, ...]
+    parameters: Mapping[str, Any] = attrs.field(factory=dict, converter=_read_only)
+
+
+@attrs.frozen
+class CreditRegime:
+    """A way of turning points into money. ``compute`` returns the credit before the cap and before rounding."""
+
+    name: str
+    description: str
+    compute: Callable[[CreditInput], Decimal] = attrs.field(eq=False)
+    requires: tuple[str, ...] = attrs.field(default=(), converter=tuple)  # its parameters in [parameters.credits]
 
 
 def _parameter(inputs: CreditInput, key: str) -> Decimal:
@@ -57,11 +100,15 @@ def percent_per_point_below_target(inputs: CreditInput) -> Decimal:
 
 BUILTIN_REGIMES = (
     CreditRegime("share_of_cap", "cap × min(1, points / allocated points of the area)", share_of_cap),
-    CreditRegime("per_point", "a fixed amount per abatement point", per_point),
-    CreditRegime("percent_of_charge_per_point", "a percentage of the monthly charge per point (MSC style)", percent_of_charge_per_point),
+    CreditRegime("per_point", "a fixed amount per abatement point", per_point, ("amount_per_point",)),
+    CreditRegime(
+        "percent_of_charge_per_point", "a percentage of the monthly charge per point (MSC style)",
+        percent_of_charge_per_point, ("percent_per_point",),
+    ),
     CreditRegime(
         "percent_per_point_below_target",
         "a percentage of the charge per percentage point below target (CCS call-off style)",
         percent_per_point_below_target,
+        ("percent_per_point",),
     ),
 )

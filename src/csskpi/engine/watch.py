@@ -1,6 +1,6 @@
 """Watch rules: thresholds over the history of results that let a council escalate (termination triggers).
 
-Declared in the contract as ``[[parameters.watch]]`` tables, each with a ``name`` and a ``rule``:
+Declared in the contract as ``[[parameters.watch]]`` tables (typed as :class:`csskpi.model.terms.WatchRule`):
 
 - ``consecutive``: the same KPI with a status in ``statuses`` (default ``["red"]``) ``months`` months running;
 - ``failures_in_window``: the same KPI failing (AMBER or RED) in ``count`` of any ``window`` consecutive months;
@@ -14,22 +14,23 @@ Each rule that fires gives a :class:`WatchWarning` naming the months that trigge
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 import attrs
 
+from csskpi.engine.points import KPIPoints
+from csskpi.engine.rules import Evaluation
 from csskpi.model.contract import Contract
-from csskpi.engine.credits import CreditRun
-from csskpi.errors import ContractError, Problem
 from csskpi.model.period import Period
 from csskpi.model.result import Status
-from csskpi.engine.rules import Evaluation
+from csskpi.model.terms import WatchRuleKind
 
-__all__ = ["WatchWarning", "apply_watch_rules", "RULES"]
+if TYPE_CHECKING:
+    from csskpi.engine.credits import AreaCredit
 
-RULES = ("consecutive", "failures_in_window", "points_in_window", "credit_at_cap")
+__all__ = ["WatchWarning", "apply_watch_rules"]
 
 
 @attrs.frozen
@@ -42,36 +43,23 @@ class WatchWarning:
     message: str
 
 
-def _int(table: Mapping[str, Any], key: str, default: int, where: str) -> int:
-    value = table.get(key, default)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ContractError(Problem(f"must be a whole number of at least 1, not {value!r}", field=f"{where}.{key}"))
-    return value
-
-
 def _windows(months: list[Period], window: int) -> list[tuple[Period, ...]]:
     """The ``window`` calendar months ending at each month of ``months``: a rule is checked month by month, as
     the council would, and never over months not yet judged."""
     return [tuple(Period.range(end + (1 - window), end)) for end in months]
 
 
-def apply_watch_rules(contract: Contract, evaluation: Evaluation, run: CreditRun) -> tuple[WatchWarning, ...]:
+def apply_watch_rules(
+    contract: Contract, evaluation: Evaluation, kpis: Sequence[KPIPoints], areas: Sequence[AreaCredit]
+) -> tuple[WatchWarning, ...]:
     warnings: list[WatchWarning] = []
     by_kpi: dict[str, dict[Period, Status]] = defaultdict(dict)
     for r in evaluation.results:
         by_kpi[r.reference][r.period] = r.status
-    for i, table in enumerate(contract.parameters.other.get("watch", [])):
-        where = f"parameters.watch[{i}]"
-        rule = table.get("rule")
-        name = str(table.get("name", rule))
-        if rule not in RULES:
-            raise ContractError(Problem(f"unknown rule {rule!r} (rules: {', '.join(RULES)})", field=f"{where}.rule"))
-        if rule == "consecutive":
-            months = _int(table, "months", 3, where)
-            try:
-                statuses = {Status(s) for s in table.get("statuses", ["red"])}
-            except ValueError as exc:
-                raise ContractError(Problem(str(exc), field=f"{where}.statuses")) from None
+    for rule in contract.parameters.watch:
+        name = rule.name
+        if rule.rule is WatchRuleKind.CONSECUTIVE:
+            months, statuses = rule.months, rule.statuses
             for kpi, history in by_kpi.items():
                 streak: list[Period] = []
                 for period in sorted(history):
@@ -84,8 +72,8 @@ def apply_watch_rules(contract: Contract, evaluation: Evaluation, run: CreditRun
                     if len(streak) == months:  # fire once per run, when it reaches the threshold
                         label = "/".join(s.name for s in sorted(statuses, key=lambda s: s.severity))
                         warnings.append(WatchWarning(name, kpi, tuple(streak), f"{kpi} {label} {months} months running ({streak[0]} to {streak[-1]})"))
-        elif rule == "failures_in_window":
-            count, window = _int(table, "count", 3, where), _int(table, "window", 9, where)
+        elif rule.rule is WatchRuleKind.FAILURES_IN_WINDOW:
+            count, window = rule.count, rule.window
             for kpi, history in by_kpi.items():
                 for span in _windows(sorted(history), window):
                     failing = tuple(p for p in span if p in history and history[p].failing)
@@ -95,12 +83,10 @@ def apply_watch_rules(contract: Contract, evaluation: Evaluation, run: CreditRun
                             name, kpi, failing,
                             f"{kpi} failing in {len(failing)} of the {window} months to {span[-1]} ({', '.join(map(str, failing))})",
                         ))
-        elif rule == "points_in_window":
-            window = _int(table, "window", 3, where)
-            threshold = Decimal(str(table.get("points", 50)))
-            scope = table.get("scope", "contract")
+        elif rule.rule is WatchRuleKind.POINTS_IN_WINDOW:
+            window, threshold, scope = rule.window, rule.points, rule.scope
             totals: dict[str, dict[Period, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-            for k in run.kpis:
+            for k in kpis:
                 totals["contract" if scope == "contract" else k.area][k.period] += k.points
             for subject, per_month in totals.items():
                 for span in _windows(sorted(per_month), window):
@@ -111,7 +97,7 @@ def apply_watch_rules(contract: Contract, evaluation: Evaluation, run: CreditRun
                             f"{total.normalize():f} abatement points in the {window} months to {span[-1]} ({subject}), at or above {threshold}",
                         ))
         else:
-            for a in run.areas:
+            for a in areas:
                 if a.capped:
                     warnings.append(WatchWarning(name, a.area, (a.period,), f"{a.area} credit at the cap in {a.period}: £{a.credit:,}"))
     return tuple(warnings)

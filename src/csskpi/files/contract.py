@@ -24,6 +24,8 @@ from csskpi.model.decisions import Suspension
 from csskpi.files.contract_dump import FORMAT_VERSION, dump_contract
 from csskpi.files.contract_dump import contract_to_data as contract_to_data
 from csskpi.errors import ContractError, Problem
+from csskpi.files.collector import Collector
+from csskpi.files.terms import parse_terms
 from csskpi.model.kpi import KPI, RetiredReference, ServiceArea, Unit
 from csskpi.model.period import ContractCalendar, Extension, Period
 from csskpi.model.targets import Comparison, Direction, PointsSchedule, PointsStep, TargetSchedule, TargetStep, schedule_problems
@@ -35,41 +37,7 @@ _CONTRACT_KEYS = {"name", "title", "council", "supplier", "start", "end", "notes
 _KPI_KEYS = {"reference", "area", "description", "unit", "direction", "start", "end", "measure", "notes", "targets", "points"}
 _STEP_KEYS = {"from", "to", "tsl", "msl", "tsl_comparison", "msl_comparison", "note"}
 _POINTS_KEYS = {"from", "points", "assumed", "note"}
-_PARAM_KEYS = {"decimals", "rounding", "measures", "assumed"}
 
-T = TypeVar("T")
-
-
-class _Collector:
-    """Gathers problems so that a file's every fault is reported at once."""
-
-    def __init__(self, file: str | None, text: str) -> None:
-        self.file = file
-        self.problems: list[Problem] = []
-        self._lines = text.splitlines()
-
-    def line_of(self, reference: str | None) -> int | None:
-        if not reference:
-            return None
-        pattern = re.compile(r'^\s*reference\s*=\s*["\']' + re.escape(reference) + r'["\']')
-        for number, line in enumerate(self._lines, start=1):
-            if pattern.match(line):
-                return number
-        return None
-
-    def add(self, message: str, *, field: str | None = None, kpi: str | None = None) -> None:
-        self.problems.append(Problem(message, file=self.file, line=self.line_of(kpi), field=field, kpi=kpi))
-
-    def attempt(self, build: Callable[[], T], *, field: str | None = None, kpi: str | None = None) -> T | None:
-        try:
-            return build()
-        except (ValueError, TypeError, ArithmeticError) as exc:
-            self.add(str(exc), field=field, kpi=kpi)
-            return None
-
-    def unknown_keys(self, table: Mapping[str, Any], allowed: set[str], where: str, kpi: str | None = None) -> None:
-        for key in sorted(set(table) - allowed):
-            self.add(f"unknown key in {where} (allowed: {', '.join(sorted(allowed))})", field=key, kpi=kpi)
 
 
 def read_contract(path: str | Path) -> Contract:
@@ -91,7 +59,7 @@ def parse_contract(text: str, *, file: str | None = None) -> Contract:
         raise ContractError(
             Problem(f"not valid TOML: {exc}", file=file, line=int(match.group(1)) if match else None)
         ) from None
-    c = _Collector(file, text)
+    c = Collector(file, text)
     contract = _build(data, c)
     if c.problems or contract is None:
         raise ContractError(c.problems or [Problem("the contract could not be built", file=file)])
@@ -117,13 +85,13 @@ def _date(value: Any, name: str) -> dt.date:
     raise ValueError(f"'{name}' must be a date YYYY-MM-DD, not {value!r}")
 
 
-def _require(table: Mapping[str, Any], key: str, c: _Collector, where: str, kpi: str | None = None) -> Any:
+def _require(table: Mapping[str, Any], key: str, c: Collector, where: str, kpi: str | None = None) -> Any:
     if key not in table:
         c.add(f"missing in {where}", field=key, kpi=kpi)
     return table.get(key)
 
 
-def _build(data: Mapping[str, Any], c: _Collector) -> Contract | None:
+def _build(data: Mapping[str, Any], c: Collector) -> Contract | None:
     c.unknown_keys(data, _TOP_KEYS, "the file")
     version = data.get("format", FORMAT_VERSION)
     if version != FORMAT_VERSION:
@@ -149,7 +117,7 @@ def _build(data: Mapping[str, Any], c: _Collector) -> Contract | None:
         else:
             calendar = ContractCalendar(start, end, tuple(extensions))
 
-    parameters = _parameters(data.get("parameters", {}), c)
+    parameters = parse_terms(data.get("parameters", {}), c)
     areas = _areas(data.get("areas", []), c)
     area_codes = {a.code for a in areas}
     kpis: list[KPI] = []
@@ -207,25 +175,7 @@ def _build(data: Mapping[str, Any], c: _Collector) -> Contract | None:
     ).with_kpis(effective)
 
 
-def _parameters(table: Mapping[str, Any], c: _Collector) -> Parameters | None:
-    if not isinstance(table, Mapping):
-        c.add("must be a table", field="parameters")
-        return None
-    known = {k: table[k] for k in _PARAM_KEYS if k in table}
-    other = {k: v for k, v in table.items() if k not in _PARAM_KEYS}
-    return c.attempt(
-        lambda: Parameters(
-            decimals=known.get("decimals", 2),
-            rounding=known.get("rounding", "half-up"),
-            measures=known.get("measures", {}),
-            other=other,
-            assumed=known.get("assumed", ()),
-        ),
-        field="parameters",
-    )
-
-
-def _areas(tables: list[Mapping[str, Any]], c: _Collector) -> list[ServiceArea]:
+def _areas(tables: list[Mapping[str, Any]], c: Collector) -> list[ServiceArea]:
     areas: list[ServiceArea] = []
     for i, table in enumerate(tables):
         c.unknown_keys(table, {"code", "name"}, f"areas[{i}]")
@@ -241,7 +191,7 @@ def _areas(tables: list[Mapping[str, Any]], c: _Collector) -> list[ServiceArea]:
 
 
 def _kpi(
-    table: Mapping[str, Any], where: str, c: _Collector, area_codes: set[str], calendar: ContractCalendar | None
+    table: Mapping[str, Any], where: str, c: Collector, area_codes: set[str], calendar: ContractCalendar | None
 ) -> KPI | None:
     ref = table.get("reference")
     if not isinstance(ref, str):
@@ -315,7 +265,7 @@ def _kpi(
     )
 
 
-# --- one entry of a list each, built inside _Collector.attempt (so a bad value is a problem) -----------------
+# --- one entry of a list each, built inside Collector.attempt (so a bad value is a problem) -----------------
 
 
 def _extension(table: Mapping[str, Any]) -> Extension:
@@ -366,7 +316,7 @@ def _exact(value: Any, name: str) -> Decimal:
     return number
 
 
-def _points(raw: Any, c: _Collector, ref: str, start: Period | None) -> PointsSchedule | None:
+def _points(raw: Any, c: Collector, ref: str, start: Period | None) -> PointsSchedule | None:
     if raw is None:
         c.add("missing: give the KPI's abatement points", field="points", kpi=ref)
         return None
@@ -396,7 +346,7 @@ def with_change_notices(contract: Contract, paths: list[str] | tuple[str, ...]) 
     """The contract with the changes of council change notices (TOML files of ``[[changes]]``) layered over it."""
     if not paths:
         return contract
-    c = _Collector(None, "")
+    c = Collector(None, "")
     codes = set(contract.area_codes)
     extra: list[Change] = []
     for path in paths:

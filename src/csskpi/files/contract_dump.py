@@ -11,6 +11,7 @@ from typing import Any
 
 import tomli_w
 
+from csskpi.files.terms import terms_to_data
 from csskpi.model.changes import change_to_data
 from csskpi.model.contract import Contract
 from csskpi.model.kpi import KPI
@@ -46,6 +47,7 @@ def contract_to_data(contract: Contract) -> dict[str, Any]:
         params["assumed"] = sorted(p.assumed)
     if p.measures:
         params["measures"] = _plain(p.measures)
+    params.update(terms_to_data(p))
     params.update(_plain(p.other))
     kpis = [kpi_to_data(k) for k in contract.base_kpis]
     data: dict[str, Any] = {

@@ -1,7 +1,7 @@
 """What the ledger stores of a month: an evaluation (and its credit run) cut into JSON-able records per month.
 
-Results are stored as :func:`csskpi.cli.console.result_record` gives them; points and credits as
-:func:`csskpi.cli.console.kpi_points_record` and :func:`csskpi.cli.console.area_credit_record` give them — the same records
+Results are stored as :func:`csskpi.engine.records.result_record` gives them; points and credits as
+:func:`csskpi.engine.records.kpi_points_record` and :func:`csskpi.engine.records.area_credit_record` give them — the same records
 the CLI's JSON shows. Decimals are strings, so every figure is kept exactly.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from csskpi.cli import console as render
+from csskpi.engine import records as render
 from csskpi.model.decisions import Decisions, Escalation, Mitigation, Suspension
 from csskpi.errors import Problem
 from csskpi.model.measurement import Measurement

@@ -13,6 +13,7 @@ from csskpi.errors import Problem, UnknownKPIError
 from csskpi.model.decisions import Suspension
 from csskpi.model.kpi import KPI, RetiredReference, ServiceArea
 from csskpi.model.period import ContractCalendar, Period
+from csskpi.model.terms import Charges, ClockHours, CreditTerms, PointsRules, WatchRule
 
 if TYPE_CHECKING:
     from csskpi.model.changes import Change
@@ -32,17 +33,25 @@ def _str_frozenset(value: Iterable[str]) -> frozenset[str]:
 
 @attrs.frozen
 class Parameters:
-    """The contract's parameters. Those marked *assumed* in ``assumed`` are decisions where the record is silent.
+    """The contract's parameters and commercial terms. Those named in ``assumed`` are decisions where the record is
+    silent.
 
     ``decimals`` and ``rounding``: the figure judged is the value as reported, rounded this way.
+    ``points``, ``credits``, ``charges``, ``watch``, ``clocks``: the typed terms (:mod:`csskpi.model.terms`),
+    checked when the contract is loaded.
     ``measures``: per-measure parameters (deadlines, channel lists…) read by the measure plugins.
-    ``other``: any further parameter, for later rules and for a council's own plugins.
+    ``other``: any further parameter, for a council's own plugins.
     """
 
     decimals: int = attrs.field(default=2, validator=[attrs.validators.instance_of(int), attrs.validators.ge(0)])
     rounding: str = attrs.field(default="half-up", validator=attrs.validators.in_(ROUNDING_MODES))
     measures: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping)
     other: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping)
+    points: PointsRules = attrs.field(factory=PointsRules, validator=attrs.validators.instance_of(PointsRules))
+    credits: CreditTerms = attrs.field(factory=CreditTerms, validator=attrs.validators.instance_of(CreditTerms))
+    charges: Charges = attrs.field(factory=Charges, validator=attrs.validators.instance_of(Charges))
+    watch: tuple[WatchRule, ...] = attrs.field(default=(), converter=tuple)
+    clocks: tuple[ClockHours, ...] = attrs.field(default=(), converter=tuple)
     assumed: frozenset[str] = attrs.field(factory=frozenset, converter=_str_frozenset)
 
     @property

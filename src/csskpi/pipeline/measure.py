@@ -106,23 +106,11 @@ class MeasureRun:
         return sum(d.height for d in self.data.datasets.values())
 
 
-def _time(value: Any, where: str) -> dt.time:
-    try:
-        return dt.time.fromisoformat(str(value))
-    except ValueError:
-        raise ContractError(Problem(f"must be a time HH:MM, not {value!r}", field=where)) from None
-
-
 def contract_clocks(contract: Contract, calendar: BusinessCalendar = ENGLAND_AND_WALES) -> dict[str, WorkingHours]:
-    """The contract's business-hours clocks (``[parameters.clocks.<name>]``, ``open``/``close``)."""
+    """The contract's business-hours clocks by name: the two every contract has, as its file sets them."""
     clocks = {"core_support_hours": CORE_SUPPORT_HOURS, "service_desk_hours": SERVICE_DESK_HOURS}
-    for name, table in dict(contract.parameters.other.get("clocks", {})).items():
-        where = f"parameters.clocks.{name}"
-        opens, closes = _time(table.get("open", "08:00"), f"{where}.open"), _time(table.get("close", "18:00"), f"{where}.close")
-        try:
-            clocks[name] = WorkingHours(opens, closes, calendar)
-        except ValueError as exc:
-            raise ContractError(Problem(str(exc), field=where)) from None
+    for clock in contract.parameters.clocks:
+        clocks[clock.name] = WorkingHours(clock.open, clock.close, calendar)
     return clocks
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from csskpi.engine.credits import CreditRegime
+    from csskpi.engine.regimes import CreditRegime
     from csskpi.model.measurement import Counts
     from csskpi.plugin.types import Appendix, DatasetSpec, Measure, MeasureInput, SynthFrame, SynthRequest
     from csskpi.plugin.registry import ContractSource, Example

@@ -13,12 +13,23 @@ from typing import TypeVar
 import attrs
 import pluggy
 
+from csskpi.engine.regimes import CreditRegime
 from csskpi.model.contract import Contract
 from csskpi.files.contract import read_contract, with_change_notices
-from csskpi.errors import PluginError, Problem, UnknownNameError
+from csskpi.errors import ContractError, PluginError, Problem, UnknownNameError
 from csskpi.plugin.manager import get_plugin_manager
 
-__all__ = ["ContractSource", "Example", "collect", "contracts", "examples", "load_contract", "DEFAULT_CONTRACT"]
+__all__ = [
+    "DEFAULT_CONTRACT",
+    "ContractSource",
+    "Example",
+    "collect",
+    "contracts",
+    "credit_regime",
+    "credit_regimes",
+    "examples",
+    "load_contract",
+]
 
 DEFAULT_CONTRACT = "lincolnshire-css"
 
@@ -119,3 +130,20 @@ def _load_contract(name_or_path: str | Path, pm: pluggy.PluginManager | None) ->
             Problem(f"no contract named {text!r} (known: {', '.join(sorted(known))}; or give a .toml path)", field="contract")
         )
     return known[text].load()
+
+
+def credit_regimes(pm: pluggy.PluginManager | None = None) -> Mapping[str, CreditRegime]:
+    """Every credit regime the installed plugins declare (csskpi's own among them)."""
+    return collect(_manager(pm), "csskpi_credit_regimes", lambda r: r.name, "credit regime")
+
+
+def credit_regime(contract: Contract, pm: pluggy.PluginManager | None = None) -> CreditRegime:
+    """The credit regime the contract names, resolved from the installed plugins."""
+    known = credit_regimes(pm)
+    name = contract.parameters.credits.regime
+    if name not in known:
+        raise ContractError(Problem(
+            f"no credit regime {name!r} (known: {', '.join(sorted(known))})",
+            file=contract.source, field="parameters.credits.regime",
+        ))
+    return known[name]

@@ -14,17 +14,17 @@ from decimal import Decimal
 
 import attrs
 
-from csskpi.engine.credits import Charges, CreditRun, compute_credits, contract_charges
+from csskpi.engine.credits import CreditRun, compute_credits
+from csskpi.model.terms import Charges
 from csskpi.model.decisions import Suspension
 from csskpi.errors import InputError, Problem
 from csskpi.plugin.types import AppendixTable
 from csskpi.model.period import Period
-from csskpi.engine.points import KPIPoints, PointsRules, abatement_points
+from csskpi.engine.points import KPIPoints
 from csskpi.engine.reconcile import PublishedRow, Reconciliation, reconcile
 from csskpi.model.result import Result, Status
 from csskpi.engine.rules import Evaluation
 from csskpi.engine.summary import ALL_AREAS, SummaryRow, summarise
-from csskpi.engine.watch import apply_watch_rules
 from csskpi.report.appendix import appendix_a
 from csskpi.report.model import (
     MITIGATION_TEXT,
@@ -113,8 +113,11 @@ def build_report(
     summaries = _summaries(in_range, rows, rec, periods)
     footnotes, details = appendix_a(in_range, periods)
 
-    run = credits if credits is not None else _credits(history, charges, notes)
-    if charges is None and credits is None and any(s.note == "illustrative" for s in contract_charges(contract).steps):
+    run = credits if credits is not None else compute_credits(history, charges, charges_required=False)
+    if run.uncharged:
+        notes.append("No monthly charges for every service area (give them in the contract or with --charges): "
+                     "abatement points are shown, service credits are not.")
+    if charges is None and credits is None and contract.parameters.charges.illustrative:
         notes.append("The monthly charges are the contract file's illustrative figures (the real ones are not "
                      "published): the service credits show the method, not the money due.")
     points_by_kpi_month = {(k.kpi, k.period): k for k in run.kpis}
@@ -177,20 +180,6 @@ def build_report(
         evaluation=evaluation,
         credit_run=run,
     )
-
-
-def _credits(history: Evaluation, charges: Charges | None, notes: list[str]) -> CreditRun:
-    try:
-        return compute_credits(history, charges)
-    except InputError as exc:
-        if not all(p.field == "monthly_charge" for p in exc.problems):
-            raise
-    notes.append("No monthly charges for every service area (give them in the contract or with --charges): "
-                 "abatement points are shown, service credits are not.")
-    contract = history.contract
-    kpis = abatement_points(history.results, PointsRules.from_parameters(contract.parameters.other.get("points")))
-    run = CreditRun(kpis, ())
-    return attrs.evolve(run, warnings=apply_watch_rules(contract, history, run))
 
 
 def _summaries(

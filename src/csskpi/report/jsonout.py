@@ -10,7 +10,8 @@ from fractions import Fraction
 from typing import Any
 
 from csskpi import __version__
-from csskpi.cli.console import area_credit_record, reconciliation_record, summary_record, to_json, warning_record
+from csskpi.engine.records import area_credit_record, reconciliation_record, summary_record, warning_record
+from csskpi.files.output import to_json
 from csskpi.model.targets import TargetStep
 from csskpi.report.model import Cell, KPIRow, Report
 from csskpi.report.text import decimal_text, points, slope_text

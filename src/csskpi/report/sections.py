@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from csskpi.engine.points import PointsRules
 from csskpi.report.htmlkit import e, table_html
 from csskpi.report.model import Report
 from csskpi.report.svg import credits_chart, points_chart
@@ -98,9 +97,9 @@ def exceptions(report: Report) -> str:
 
 
 def points_section(report: Report) -> str:
-    rules = PointsRules.from_parameters(report.contract.parameters.other.get("points"))
+    rules = report.contract.parameters.points
     ladder = ", ".join(f"×{m.normalize():f}" for m in rules.ladder)
-    cap = report.contract.parameters.other.get("credits", {}).get("cap_percent", "10")
+    cap = f"{report.contract.parameters.credits.cap_percent.normalize():f}"
     out = ['<section id="points"><h2>Abatement points and service credits</h2>',
            (f"<p>Each failing month attracts the KPI's abatement points (RED and data not available in full, AMBER "
            f"{(rules.amber_weight * 100).normalize():f}%), multiplied for consecutive failing months ({e(ladder)}). "
