@@ -11,6 +11,7 @@ import pytest
 
 import csskpi
 from csskpi.engine.credits import compute_credits
+from csskpi.pipeline.assessment import Assessment, assess
 from csskpi.model.period import Period
 from csskpi.report import Report, build_report
 from csskpi.model.result import Status
@@ -23,19 +24,23 @@ KNOWN_DIFFERENCES = {("ALL", "2017-06"), ("ALL", "2017-07"), ("ALL", "2017-09"),
 
 
 def dec2017_evaluation() -> csskpi.Evaluation:
+    return dec2017_assessment(published=False).evaluation
+
+
+def dec2017_assessment(*, published: bool = True) -> Assessment:
+    """The December 2017 example assessed as ``csskpi report --example dec-2017`` does."""
     ex = csskpi.example("dec-2017")
     contract = csskpi.load_contract(ex.contract)
     mf = csskpi.read_measurements(ex.measurements, contract)
-    assert ex.decisions is not None
-    return csskpi.evaluate(contract, mf.measurements, mf.decisions + csskpi.read_decisions(ex.decisions, contract))
+    assert ex.decisions is not None and ex.published is not None
+    decisions = mf.decisions + csskpi.read_decisions(ex.decisions, contract)
+    rows = csskpi.read_published(ex.published) if published else None
+    return assess(contract, mf.measurements, decisions, published=rows, source=ex.source if published else None)
 
 
 @pytest.fixture(scope="module")
 def report() -> Report:
-    ex = csskpi.example("dec-2017")
-    assert ex.published is not None
-    return build_report(dec2017_evaluation(), start="2017-05", end="2017-10", published=csskpi.read_published(ex.published),
-                        source=ex.source, generated=dt.date(2017, 12, 21))
+    return build_report(dec2017_assessment(), start="2017-05", end="2017-10", generated=dt.date(2017, 12, 21))
 
 
 def test_every_table_is_there(report: Report) -> None:
@@ -141,9 +146,7 @@ def test_exceptions_and_mitigations(report: Report) -> None:
 
 
 def test_range_and_window_can_be_narrower(report: Report) -> None:
-    ev = report.evaluation
-    assert ev is not None
-    small = build_report(ev, start="2017-09", end="2017-10", trend_start="2017-05", trend_end="2017-10",
+    small = build_report(dec2017_assessment(published=False), start="2017-09", end="2017-10", trend_start="2017-05", trend_end="2017-10",
                          generated=dt.date(2017, 12, 1))
     assert small.periods == (P("2017-09"), P("2017-10"))
     assert small.reconciliation is None
@@ -157,8 +160,7 @@ def test_range_and_window_can_be_narrower(report: Report) -> None:
 
 
 def test_bad_ranges_are_input_errors(report: Report) -> None:
-    ev = report.evaluation
-    assert ev is not None
+    ev = dec2017_assessment()
     with pytest.raises(csskpi.InputError, match="no measurements from 2017-11"):
         build_report(ev, start="2017-11", end="2017-12")
     with pytest.raises(csskpi.InputError, match="ends"):
@@ -170,8 +172,7 @@ def test_bad_ranges_are_input_errors(report: Report) -> None:
 def test_gaps_and_missing_charges_are_noted(contract: csskpi.Contract) -> None:
     ms = [csskpi.Measurement(k.reference, p, Decimal(100) if k.direction.value == "higher" else Decimal(0))
           for p in (P("2017-05"), P("2017-07")) for k in contract.kpis_in_force(p)]
-    ev = csskpi.evaluate(contract, ms)
-    r = build_report(ev, start="2017-05", end="2017-07", charges=csskpi.Charges(()))
+    r = build_report(assess(contract, ms, charges=csskpi.Charges(())), start="2017-05", end="2017-07")
     assert r.periods == (P("2017-05"), P("2017-07"))
     assert any("No measurements for Jun-17" in n for n in r.notes)
     assert any("service credits are not" in n for n in r.notes)

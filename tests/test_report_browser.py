@@ -21,7 +21,7 @@ import pytest
 import csskpi
 from csskpi.report import build_report, render
 
-from .test_report import dec2017_evaluation
+from .test_report import dec2017_assessment, dec2017_evaluation
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 # Feeds innerText and the page's width into the DOM, for --dump-dom (only in the test's copy of the page).
@@ -47,10 +47,7 @@ def chromium() -> str:
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    ex = csskpi.example("dec-2017")
-    assert ex.published is not None
-    report = build_report(dec2017_evaluation(), start="2017-05", end="2017-10",
-                          published=csskpi.read_published(ex.published), source=ex.source, generated=dt.date(2017, 12, 21))
+    report = build_report(dec2017_assessment(), start="2017-05", end="2017-10", generated=dt.date(2017, 12, 21))
     path = tmp_path_factory.mktemp("html") / "report.html"
     path.write_bytes(render(report, "html"))
     return path

@@ -14,11 +14,12 @@ import pytest
 
 import csskpi
 from csskpi.model.period import Period
+from csskpi.pipeline.assessment import assess
 from csskpi.report import Report, build_report, render
 from csskpi.report.text import FILLS
 from csskpi.model.result import Status
 
-from .test_report import dec2017_evaluation
+from .test_report import dec2017_assessment, dec2017_evaluation
 
 P = Period.parse
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -88,10 +89,7 @@ def parse(html: str) -> Structure:
 
 @pytest.fixture(scope="module")
 def report() -> Report:
-    ex = csskpi.example("dec-2017")
-    assert ex.published is not None
-    return build_report(dec2017_evaluation(), start="2017-05", end="2017-10", published=csskpi.read_published(ex.published),
-                        source=ex.source, generated=dt.date(2017, 12, 21))
+    return build_report(dec2017_assessment(), start="2017-05", end="2017-10", generated=dt.date(2017, 12, 21))
 
 
 @pytest.fixture(scope="module")
@@ -104,8 +102,7 @@ def hostile() -> Report:
         mitigations=[csskpi.Mitigation("IMT_KPI_04", "2017-09", "2017-09", **HOSTILE)],
         escalations=[csskpi.Escalation("PM_KPI_01", "2017-06", reason="-2+3 <b>bold</b>")],
     )
-    ev = csskpi.evaluate(contract, mf.measurements, decisions)
-    return build_report(ev, title="=cmd <i>title</i>", generated=dt.date(2017, 12, 21))
+    return build_report(assess(contract, mf.measurements, decisions), title="=cmd <i>title</i>", generated=dt.date(2017, 12, 21))
 
 
 def test_html_is_valid_and_self_contained(report: Report) -> None:

@@ -31,6 +31,7 @@ from csskpi.plugin.types import (
     SynthFrame,
     SynthRequest,
 )
+from csskpi.pipeline.assessment import Assessment, assess, assess_data
 from csskpi.pipeline.measure import MeasureRegistry, MeasureRun, load_data, measure
 from csskpi.model.period import ContractCalendar, Extension, Period
 from csskpi.engine.points import KPIPoints, abatement_points
@@ -45,9 +46,12 @@ from csskpi.pipeline.synth import synthesize, write_data
 from csskpi.engine.watch import WatchWarning
 from csskpi.model.targets import Comparison, Direction, PointsSchedule, PointsStep, TargetSchedule, TargetStep
 
-__version__ = "0.1.0"
+from csskpi._version import __version__
 
 __all__ = [
+    "Assessment",
+    "assess",
+    "assess_data",
     "ALL_AREAS",
     "AreaCredit",
     "BluePolicy",

@@ -14,15 +14,13 @@ from pathlib import Path
 
 import attrs
 
-from csskpi.engine.credits import compute_credits
 from csskpi.errors import InputError, Problem
 from csskpi.files.measurements import write_measurements
 from csskpi.plugin.types import SynthRequest
-from csskpi.pipeline.measure import MeasureRegistry, build_appendix, load_data, measure
+from csskpi.pipeline.assessment import assess_data
+from csskpi.pipeline.measure import MeasureRegistry, load_data, report_appendices
 from csskpi.model.period import Period
 from csskpi.plugin.registry import load_contract
-from csskpi.engine.rules import evaluate
-from csskpi.engine.summary import summarise
 from csskpi.pipeline.synth import synthesize, write_data
 
 __all__ = ["DemoResult", "run_demo", "DEMO_START", "DEMO_DEGRADE"]
@@ -82,37 +80,35 @@ def run_demo(
     write_data(frames, data_folder)
     say("loading and checking the raw data")
     data = load_data(data_folder, registry)
-    say("recomputing every KPI through the plugins")
-    run = measure(contract, data, periods, registry)
+    say("recomputing every KPI through the plugins; judging, abatement points and service credits")
+    assessment = assess_data(
+        contract, data, periods, registry, missing="dna", appendices=report_appendices(registry, data),
+        as_at=end.last_day + dt.timedelta(days=27),
+    )
+    evaluation, credits = assessment.evaluation, assessment.credits
     measurements_path = folder / "measurements.csv"
     with open(measurements_path, "w", encoding="utf-8", newline="") as fh:
-        write_measurements(run.measurements, fh, comment=f"Recomputed by csskpi demo from {data_folder}")
+        write_measurements(assessment.measurements, fh, comment=f"Recomputed by csskpi demo from {data_folder}")
 
-    say("judging, abatement points and service credits")
-    evaluation = evaluate(contract, run.measurements, missing="dna")
-    credits = compute_credits(evaluation)
     say(f"recording the months in the ledger {ledger_path}")
     ledger = Ledger.open(ledger_path)
     try:
-        ledger.publish(evaluation, credits, recorded_by="csskpi demo", measurements=run.measurements,
+        ledger.publish(evaluation, credits, recorded_by="csskpi demo", measurements=assessment.measurements,
                        source=str(measurements_path))
     finally:
         ledger.close()
 
     say("writing the scrutiny report (HTML and Excel)")
-    appendices = []
-    if "payroll-contacts" in registry.appendices:
-        appendices.append(build_appendix(registry, "payroll-contacts", data, start, end, end.last_day + dt.timedelta(days=27)))
-    report = build_report(evaluation, credits=credits, appendices=appendices,
-                          title=f"Performance of the {contract.title}, {start.label} to {end.label} (synthetic data)")
+    report = build_report(assessment, title=f"Performance of the {contract.title}, {start.label} to {end.label} (synthetic data)")
     html, xlsx = folder / "report.html", folder / "report.xlsx"
     write_report(report, "html", html)
     write_report(report, "xlsx", xlsx)
 
-    last = [r for r in summarise(evaluation) if r.period == end and r.area == "ALL"][0]
+    last = [r for r in assessment.summary if r.period == end and r.area == "ALL"][0]
     total = credits.total(end)
     summary = (f"{end.label}: {last.green} KPIs achieved TSL, {last.amber} MSL, {last.red} below MSL, {last.blue} "
                f"mitigated, of {last.total}; service credits £{total:,}; {len(credits.warnings)} watch-rule warnings "
                f"over the year")
-    return DemoResult(folder, data_folder, measurements_path, ledger_path, html, xlsx, run.records, months,
+    records = assessment.measure_run.records if assessment.measure_run else 0
+    return DemoResult(folder, data_folder, measurements_path, ledger_path, html, xlsx, records, months,
                       time.perf_counter() - began, summary)

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from csskpi import Period, Status, load_contract
-from csskpi.builtin.surveys import SURVEYS
+from csskpi.data.surveys import SURVEYS
 from csskpi.plugin.types import SynthFrame, SynthRequest
 from csskpi.data.load import load_dataset
 from csskpi.testing import synth_statuses

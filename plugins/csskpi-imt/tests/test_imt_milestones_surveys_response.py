@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
-from csskpi.builtin.surveys import SURVEYS
+from csskpi.data.surveys import SURVEYS
 from csskpi.model.measurement import Counts, Measurement
 from csskpi.plugin.types import MeasureInput
 from csskpi.model.period import Period

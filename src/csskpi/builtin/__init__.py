@@ -8,7 +8,7 @@ from pathlib import Path
 
 from csskpi.engine.regimes import BUILTIN_REGIMES
 from csskpi.engine.regimes import CreditRegime
-from csskpi.builtin.surveys import COMMON_DATASETS
+from csskpi.data.surveys import COMMON_DATASETS
 from csskpi.plugin.hookspecs import hookimpl
 from csskpi.plugin.types import DatasetSpec
 from csskpi.plugin.registry import ContractSource, Example

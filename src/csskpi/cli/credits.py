@@ -7,8 +7,6 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 from csskpi.cli.results import load_inputs, use_colour
-from csskpi.engine.credits import compute_credits
-from csskpi.files.charges import read_charges
 from csskpi.engine.records import area_credit_record, kpi_points_record, points_text, warning_record
 from csskpi.files.output import to_csv, to_json
 from csskpi.cli.console import paint, table
@@ -18,8 +16,8 @@ __all__ = ["cmd_credits"]
 
 def cmd_credits(args: argparse.Namespace, out: TextIO) -> None:
     inputs = load_inputs(args)
-    charges = read_charges(args.charges) if args.charges else None
-    run = compute_credits(inputs.evaluation, charges)
+    inputs.require_charges()
+    run = inputs.credits
     if args.format == "json":
         out.write(to_json({
             "contract": inputs.contract.name,

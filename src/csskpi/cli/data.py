@@ -22,7 +22,9 @@ from csskpi.plugin.registry import DEFAULT_CONTRACT, load_contract
 from csskpi.files.output import to_csv, to_json
 from csskpi.cli.console import paint, table
 from csskpi.model.result import Status
-from csskpi.engine.rules import judge
+from csskpi.cli.results import use_colour
+from csskpi.engine.compare import compare_with_supplier
+from csskpi.engine.records import comparison_record
 from csskpi.pipeline.synth import FORMATS, synthesize, write_data
 
 __all__ = ["add_data_commands", "cmd_measure", "cmd_plugins", "cmd_synth", "cmd_appendix"]
@@ -128,46 +130,28 @@ def cmd_measure(args: argparse.Namespace, out: TextIO) -> None:
 def _compare(args: argparse.Namespace, run: MeasureRun, out: TextIO) -> None:
     """The council's verification step: the supplier's figure against the recomputed one, KPI by KPI."""
     contract = load_contract(args.contract or DEFAULT_CONTRACT, changes=args.changes)
-    reported_file = read_measurements(args.compare, contract)
-    reported = {(m.kpi, m.period): m for m in reported_file.measurements}
-    recomputed = {(m.kpi, m.period): m for m in run.measurements}
-    records: list[dict[str, Any]] = []
-    for key in sorted(set(reported) | set(recomputed), key=lambda k: (k[1], contract.references().index(k[0]))):
-        rep, rec = reported.get(key), recomputed.get(key)
-        rep_status = judge(contract, rep).earned if rep else None
-        rec_status = judge(contract, rec).earned if rec else None
-        difference = None
-        if rep and rec and rep.value is not None and rec.value is not None:
-            difference = rec.value - rep.value
-        records.append({
-            "period": str(key[1]), "kpi": key[0],
-            "reported": None if rep is None or rep.value is None else f"{rep.value:f}",
-            "recomputed": None if rec is None or rec.value is None else f"{rec.value:f}",
-            "difference": None if difference is None else f"{difference:f}",
-            "reported_status": rep_status.value if rep_status else None,
-            "recomputed_status": rec_status.value if rec_status else None,
-            "agrees": rep is not None and rec is not None and rep.value == rec.value,
-            "status_agrees": rep_status is not None and rep_status is rec_status,
-        })
+    reported = read_measurements(args.compare, contract)
+    comparison = compare_with_supplier(contract, reported.measurements, run.measurements)
+    records = [comparison_record(r) for r in comparison.rows]
     fmt = args.format or "table"
     if fmt == "json":
-        out.write(to_json({"comparisons": records, "disagreements": sum(not r["agrees"] for r in records)}))
+        out.write(to_json({"comparisons": records, "disagreements": comparison.disagreements}))
     elif fmt == "csv":
         out.write(to_csv(records))
     else:
-        colour = sys.stdout.isatty() and args.color != "never" or args.color == "always"
+        colour = use_colour(args, out)
 
-        def shown(status: str | None) -> str:
-            return "-" if status is None else paint(Status(status), status.upper(), colour)
+        def shown(status: Status | None) -> str:
+            return "-" if status is None else paint(status, status.name, colour)
 
-        rows = [[r["period"], r["kpi"], r["reported"] or "-", r["recomputed"] or "-", r["difference"] or "",
-                 shown(r["reported_status"]), shown(r["recomputed_status"]), "" if r["agrees"] else "DIFFERS"]
-                for r in records]
+        rows = [[str(r.period), r.kpi, "-" if r.reported is None else f"{r.reported:f}",
+                 "-" if r.recomputed is None else f"{r.recomputed:f}", "" if r.difference is None else f"{r.difference:f}",
+                 shown(r.reported_status), shown(r.recomputed_status), "" if r.agrees else "DIFFERS"]
+                for r in comparison.rows]
         out.write(table(["Period", "KPI", "Reported", "Recomputed", "Diff", "Reported status", "Recomputed status", ""],
                         rows, right=(2, 3, 4)))
-        bad = sum(not r["status_agrees"] for r in records)
-        out.write(f"\n{len(records)} KPI-months; {sum(not r['agrees'] for r in records)} figures differ; "
-                  f"{bad} statuses differ.\n")
+        out.write(f"\n{len(comparison.rows)} KPI-months; {comparison.disagreements} figures differ; "
+                  f"{comparison.status_disagreements} statuses differ.\n")
 
 
 def cmd_plugins(args: argparse.Namespace, out: TextIO) -> None:

@@ -7,27 +7,23 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from decimal import Decimal
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, TextIO
 
-from csskpi.cli.results import use_colour
+from csskpi.cli.results import use_colour, warn_missing
 from csskpi.model.contract import Contract
-from csskpi.model.decisions import Decisions
-from csskpi.engine.credits import CreditRun, compute_credits
 from csskpi.files.charges import read_charges
 from csskpi.files.decisions import read_decisions_files
-from csskpi.errors import InputError, Problem
-from csskpi.files.measurements import MeasurementsFile, read_measurements
+from csskpi.files.inputs import read_inputs
+from csskpi.pipeline.assessment import assess
 from csskpi.model.period import Period
 from csskpi.plugin.registry import DEFAULT_CONTRACT, load_contract
 from csskpi.engine.records import points_text
 from csskpi.files.output import to_json
 from csskpi.cli.console import paint, table
 from csskpi.model.result import Status
-from csskpi.engine.rules import Evaluation, evaluate
 
 if TYPE_CHECKING:
     from csskpi.ledger import Ledger, MonthChanges, MonthView, VersionInfo
@@ -119,45 +115,21 @@ def _init(args: argparse.Namespace, out: TextIO) -> None:
                   f"{len(months)} month(s) published\n")
 
 
-def _read_inputs(args: argparse.Namespace, contract: Contract) -> tuple[MeasurementsFile, Decisions]:
-    """The measurements and decisions files, every problem of all of them reported together."""
-    problems: list[Problem] = []
-    mfile = None
-    try:
-        mfile = read_measurements(args.measurements, contract)
-    except InputError as exc:
-        problems.extend(exc.problems)
-    decisions = Decisions()
-    try:
-        decisions = read_decisions_files(args.decisions, contract)
-    except InputError as exc:
-        problems.extend(exc.problems)
-    if problems or mfile is None:
-        raise InputError(problems)
-    return mfile, decisions
-
-
-def _credits(args: argparse.Namespace, evaluation: Evaluation) -> CreditRun:
-    charges = read_charges(args.charges) if args.charges else None
-    return compute_credits(evaluation, charges)
-
-
 def _evaluate_and_write(args: argparse.Namespace, out: TextIO, kind: str) -> None:
     from csskpi.ledger import merge_decisions
 
     contract = _contract(args)
-    mfile, given = _read_inputs(args, contract)
+    mfile, given = read_inputs(args.measurements, args.decisions, contract)
+    charges = read_charges(args.charges) if args.charges else None
     with _open(args.db, create=kind == "publish") as ledger:
         # The decisions the ledger holds (recorded with `ledger decide` or earlier runs) apply too.
         decisions = merge_decisions(ledger.current_decisions(), mfile.decisions, given)
-        evaluation = evaluate(contract, mfile.measurements, decisions, missing=args.missing)
-        if evaluation.missing and args.missing == "warn":
-            print(f"csskpi: warning: {len(evaluation.missing)} KPI-month(s) in force have no measurement in "
-                  f"{args.measurements} (not judged; --missing dna judges them as data not available)", file=sys.stderr)
-        run = _credits(args, evaluation)
+        assessment = assess(contract, mfile.measurements, decisions, missing=args.missing, charges=charges)
+        warn_missing(assessment.evaluation, args.measurements, args.missing)
+        assessment.require_charges()  # the official record holds every area's credit
         write = ledger.publish if kind == "publish" else ledger.restate
         versions = write(
-            evaluation, run, reason=args.reason, recorded_by=args.by, measurements=mfile.measurements,
+            assessment.evaluation, assessment.credits, reason=args.reason, recorded_by=args.by, measurements=mfile.measurements,
             decisions=mfile.decisions + given, source=str(args.measurements),
         )
         verb = "published" if kind == "publish" else "restated"

@@ -1,7 +1,8 @@
 """The ``csskpi report`` command: the council's scrutiny report as HTML, Excel, Markdown or JSON.
 
 Inputs as ``evaluate`` (``--measurements`` or ``--example``), or ``--data DIR``: raw data measured through the
-plugins first, with the payroll-contacts appendix (Appendix C) when the PM plugin and its data are there.
+plugins first, with the appendices the plugins declare for the report (the PM plugin's payroll contacts,
+Appendix C) when their data are there.
 """
 
 from __future__ import annotations
@@ -12,21 +13,20 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
+import attrs
+
 from csskpi.cli.results import load_inputs
 from csskpi.files.charges import read_charges
 from csskpi.files.decisions import read_decisions_files
 from csskpi.errors import CsskpiError, InputError, Problem
-from csskpi.plugin.types import AppendixTable
-from csskpi.pipeline.measure import MeasureRegistry, build_appendix, load_data, measure
+from csskpi.pipeline.assessment import Assessment, assess_data
+from csskpi.pipeline.measure import MeasureRegistry, build_appendix, load_data, report_appendices
 from csskpi.model.period import Period
 from csskpi.files.published import read_published
 from csskpi.plugin.registry import DEFAULT_CONTRACT, load_contract
 from csskpi.report import FORMATS, build_report, write_report
-from csskpi.engine.rules import Evaluation, evaluate
 
-__all__ = ["PAYROLL_APPENDIX", "add_report_commands", "cmd_report"]
-
-PAYROLL_APPENDIX = "payroll-contacts"
+__all__ = ["add_report_commands", "cmd_report"]
 
 
 def add_report_commands(sub: Any, common: argparse.ArgumentParser, period: Callable[[str], Period]) -> None:
@@ -57,25 +57,28 @@ def add_report_commands(sub: Any, common: argparse.ArgumentParser, period: Calla
     )
 
 
-def _from_data(args: argparse.Namespace) -> tuple[Evaluation, tuple[AppendixTable, ...]]:
+def _from_data(args: argparse.Namespace) -> Assessment:
     """Measure every month of the report (and of the trend window) from raw data, then judge it."""
     contract = load_contract(args.contract or DEFAULT_CONTRACT, changes=args.changes)
     registry = MeasureRegistry.from_plugins()
     first = min(p for p in (args.start, args.trend_from, args.history_from) if p is not None)
     last = max(p for p in (args.end, args.trend_to) if p is not None)
     data = load_data(args.data, registry)
-    run = measure(contract, data, list(Period.range(first, last)), registry)
-    for f in run.findings:
-        print(f"csskpi: finding: {f}", file=sys.stderr)
     decisions = read_decisions_files(args.decisions, contract)
-    evaluation = evaluate(contract, run.measurements, decisions, missing=args.missing)
-    appendices: tuple[AppendixTable, ...] = ()
-    if PAYROLL_APPENDIX in registry.appendices:
+    assessment = assess_data(
+        contract, data, Period.range(first, last), registry, decisions, missing=args.missing,
+        charges=read_charges(args.charges) if args.charges else None,
+        published=read_published(args.published) if args.published else None, source=args.source,
+    )
+    for f in assessment.measure_run.findings if assessment.measure_run else ():
+        print(f"csskpi: finding: {f}", file=sys.stderr)
+    tables = []
+    for name in report_appendices(registry, data):
         try:
-            appendices = (build_appendix(registry, PAYROLL_APPENDIX, data, args.start, args.end, args.as_at or dt.date.today()),)
+            tables.append(build_appendix(registry, name, data, args.start, args.end, args.as_at or dt.date.today()))
         except CsskpiError as exc:
-            print(f"csskpi: warning: no Appendix C: {exc}", file=sys.stderr)
-    return evaluation, appendices
+            print(f"csskpi: warning: no appendix {name}: {exc}", file=sys.stderr)
+    return attrs.evolve(assessment, appendices=tuple(tables))
 
 
 def cmd_report(args: argparse.Namespace, out: TextIO) -> None:
@@ -83,20 +86,10 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> None:
         raise InputError(Problem(f"--to ({args.end}) is before --from ({args.start})", field="--to"))
     if args.out == "-" and args.format == "xlsx":
         raise InputError(Problem("an Excel workbook cannot go to standard output: give --out FILE", field="--out"))
-    published_path = args.published
-    source = args.source
-    appendices: tuple[AppendixTable, ...] = ()
-    if args.data:
-        evaluation, appendices = _from_data(args)
-    else:
-        inputs = load_inputs(args)
-        evaluation = inputs.evaluation
-        published_path, source = inputs.published, inputs.source
-    charges = read_charges(args.charges) if args.charges else None
-    published = read_published(published_path) if published_path else None
+    assessment = _from_data(args) if args.data else load_inputs(args)
     report = build_report(
-        evaluation, start=args.start, end=args.end, charges=charges, published=published, source=source,
-        appendices=appendices, trend_start=args.trend_from, trend_end=args.trend_to, title=args.title,
+        assessment, start=args.start, end=args.end, trend_start=args.trend_from, trend_end=args.trend_to,
+        title=args.title,
     )
     if args.out == "-":
         from csskpi.report import render

@@ -8,32 +8,29 @@ import os
 import sys
 from typing import Any, TextIO
 
-import attrs
-
-from csskpi.model.contract import Contract
-from csskpi.model.decisions import Decisions
-from csskpi.files.decisions import read_decisions_files
 from csskpi.errors import InputError, Problem
-from csskpi.files.measurements import read_measurements
 from csskpi.model.period import Period
-from csskpi.engine.reconcile import reconcile
 from csskpi.files.published import read_published
 from csskpi.plugin.registry import DEFAULT_CONTRACT, example, load_contract
 from csskpi.engine.records import catalogue_records, missing_record, reconciliation_record, result_record, summary_record
 from csskpi.files.output import to_csv, to_json
 from csskpi.cli.console import paint, summary_tables, table
-from csskpi.engine.rules import Evaluation, evaluate
-from csskpi.engine.summary import summarise
+from csskpi.engine.rules import Evaluation
+from csskpi.files.charges import read_charges
+from csskpi.files.inputs import read_inputs
+from csskpi.pipeline.assessment import Assessment, assess
 
-__all__ = ["cmd_changes", "cmd_kpis", "cmd_evaluate", "cmd_summary", "cmd_reconcile", "cmd_explain", "use_colour", "load_inputs"]
-
-
-@attrs.frozen
-class _Inputs:
-    contract: Contract
-    evaluation: Evaluation
-    published: str | None
-    source: str | None
+__all__ = [
+    "cmd_changes",
+    "cmd_evaluate",
+    "cmd_explain",
+    "cmd_kpis",
+    "cmd_reconcile",
+    "cmd_summary",
+    "load_inputs",
+    "use_colour",
+    "warn_missing",
+]
 
 
 def use_colour(args: argparse.Namespace, stream: TextIO) -> bool:
@@ -44,7 +41,9 @@ def use_colour(args: argparse.Namespace, stream: TextIO) -> bool:
     return stream.isatty()
 
 
-def load_inputs(args: argparse.Namespace) -> _Inputs:
+def load_inputs(args: argparse.Namespace) -> Assessment:
+    """The assessment of the command's inputs: ``--example`` or ``--measurements``, decisions, published figures
+    and charges as given."""
     published = getattr(args, "published", None)
     source = getattr(args, "source", None)
     decisions_files = list(args.decisions)
@@ -60,30 +59,27 @@ def load_inputs(args: argparse.Namespace) -> _Inputs:
     else:
         contract = load_contract(args.contract or DEFAULT_CONTRACT, changes=args.changes)
         measurements_path = args.measurements
-    problems: list[Problem] = []
-    mfile = None
-    decisions = Decisions()
-    # The measurements' and the decisions' problems are reported together, in one run.
-    try:
-        mfile = read_measurements(measurements_path, contract)
-    except InputError as exc:
-        problems.extend(exc.problems)
-    try:
-        decisions = read_decisions_files(decisions_files, contract)
-    except InputError as exc:
-        problems.extend(exc.problems)
-    if problems or mfile is None:
-        raise InputError(problems)
-    ev = evaluate(contract, mfile.measurements, mfile.decisions + decisions, missing=args.missing)
-    if ev.missing and args.missing == "warn":
-        shown = ", ".join(f"{m.kpi} {m.period}" for m in ev.missing[:10])
-        more = f" and {len(ev.missing) - 10} more" if len(ev.missing) > 10 else ""
+    mfile, given = read_inputs(measurements_path, decisions_files, contract)
+    charges_file = getattr(args, "charges", None)
+    assessment = assess(
+        contract, mfile.measurements, mfile.decisions + given, missing=args.missing,
+        charges=read_charges(charges_file) if charges_file else None,
+        published=read_published(published) if published else None, source=source,
+    )
+    warn_missing(assessment.evaluation, measurements_path, args.missing)
+    return assessment
+
+
+def warn_missing(evaluation: Evaluation, where: str, missing: str) -> None:
+    """Say on stderr which KPI-months in force had no measurement (unless they were judged data not available)."""
+    if evaluation.missing and missing == "warn":
+        shown = ", ".join(f"{m.kpi} {m.period}" for m in evaluation.missing[:10])
+        more = f" and {len(evaluation.missing) - 10} more" if len(evaluation.missing) > 10 else ""
         print(
-            f"csskpi: warning: {len(ev.missing)} KPI-month(s) in force have no measurement in {measurements_path}: "
+            f"csskpi: warning: {len(evaluation.missing)} KPI-month(s) in force have no measurement in {where}: "
             f"{shown}{more} (not judged; --missing dna judges them as data not available)",
             file=sys.stderr,
         )
-    return _Inputs(contract, ev, published, source)
 
 
 def cmd_kpis(args: argparse.Namespace, out: TextIO) -> None:
@@ -143,10 +139,8 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO) -> None:
 
 def cmd_summary(args: argparse.Namespace, out: TextIO) -> None:
     inputs = load_inputs(args)
-    rows = summarise(inputs.evaluation)
-    rec = None
-    if inputs.published:
-        rec = reconcile(inputs.evaluation, read_published(inputs.published), source=inputs.source)
+    rows = inputs.summary
+    rec = inputs.reconciliation
     if args.format == "json":
         data: dict[str, Any] = {"contract": inputs.contract.name, "summary": [summary_record(r) for r in rows]}
         if rec is not None:
@@ -174,9 +168,9 @@ def _write_reconciliation(rec: Any, source: str | None, out: TextIO) -> None:
 
 def cmd_reconcile(args: argparse.Namespace, out: TextIO) -> None:
     inputs = load_inputs(args)
-    if not inputs.published:
+    rec = inputs.reconciliation
+    if rec is None:
         raise InputError(Problem("give the published figures with --published FILE", field="--published"))
-    rec = reconcile(inputs.evaluation, read_published(inputs.published), source=inputs.source)
     if args.format == "json":
         out.write(to_json(reconciliation_record(rec)))
     else:

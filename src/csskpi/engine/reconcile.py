@@ -8,13 +8,10 @@ difference in the overall row by the area rows that differ in the same month.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 import attrs
 
-from csskpi.errors import InputError, Problem
 from csskpi.model.period import Period
 from csskpi.model.result import Result, Status
 from csskpi.engine.rules import Evaluation

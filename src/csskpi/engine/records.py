@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from csskpi.engine.compare import ComparisonRow
 from csskpi.engine.credits import AreaCredit
 from csskpi.engine.points import KPIPoints
 from csskpi.engine.reconcile import Reconciliation
@@ -22,6 +23,7 @@ from csskpi.model.result import MissingMeasurement, Result
 __all__ = [
     "area_credit_record",
     "catalogue_records",
+    "comparison_record",
     "kpi_points_record",
     "kpi_record",
     "missing_record",
@@ -167,4 +169,18 @@ def reconciliation_record(rec: Reconciliation) -> dict[str, Any]:
             {"source": n.source, "area": n.area, "period": str(n.period), "reason": n.reason} for n in rec.not_compared
         ],
         "compared": rec.compared,
+    }
+
+
+def comparison_record(row: ComparisonRow) -> dict[str, Any]:
+    return {
+        "period": str(row.period),
+        "kpi": row.kpi,
+        "reported": _num(row.reported),
+        "recomputed": _num(row.recomputed),
+        "difference": _num(row.difference),
+        "reported_status": row.reported_status.value if row.reported_status else None,
+        "recomputed_status": row.recomputed_status.value if row.recomputed_status else None,
+        "agrees": row.agrees,
+        "status_agrees": row.status_agrees,
     }

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
 import attrs
-from typing import Any, TypeVar
+from typing import Any
 
 from csskpi.model.changes import Change, apply_changes, parse_changes, read_change_notice
 from csskpi.model.contract import Contract, Parameters

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 import attrs
 import pluggy
@@ -26,7 +25,7 @@ from csskpi.plugin.manager import get_plugin_manager
 from csskpi.data.load import DataFolder, Finding, load_data_folder
 from csskpi.plugin.registry import collect
 
-__all__ = ["PluginInfo", "MeasureRegistry", "MeasureRun", "measure", "load_data", "build_appendix", "contract_clocks"]
+__all__ = ["PluginInfo", "MeasureRegistry", "MeasureRun", "measure", "load_data", "build_appendix", "contract_clocks", "report_appendices"]
 
 
 @attrs.frozen
@@ -182,3 +181,11 @@ def build_appendix(
     if absent:
         raise PluginError(Problem(f"appendix {name!r} needs dataset {', '.join(absent)}, absent from {data.folder}", field="data"))
     return appendix.build(AppendixInput(start, end, as_at, {d: frames[d] for d in appendix.datasets}, ENGLAND_AND_WALES))
+
+
+def report_appendices(registry: MeasureRegistry, data: DataFolder) -> tuple[str, ...]:
+    """The appendices the plugins declare for the report whose datasets ``data`` holds, in registry order."""
+    frames = data.frames()
+    return tuple(
+        a.name for a in registry.appendices.values() if a.in_report and all(d in frames for d in a.datasets)
+    )

@@ -122,6 +122,7 @@ class Appendix:
     title: str
     columns: Mapping[str, tuple[str, ...]] = attrs.field(converter=_columns)
     build: Callable[[AppendixInput], AppendixTable] = attrs.field(eq=False)
+    in_report: bool = False  # shown in the scrutiny report whenever its datasets are there
 
     @property
     def datasets(self) -> tuple[str, ...]:

@@ -4,10 +4,11 @@
 
     from csskpi.report import build_report, write_report
 
-    report = build_report(evaluation, start="2017-05", end="2017-10", published=rows, source="dec2017-report")
+    assessment = csskpi.assess(contract, measurements, decisions, published=rows, source="dec2017-report")
+    report = build_report(assessment, start="2017-05", end="2017-10")
     write_report(report, "html", "report.html")      # also "xlsx", "md", "json"
 
-:func:`build_report` makes a :class:`Report` (frozen) from the engine's objects; :func:`render` turns it into the
+:func:`build_report` makes a :class:`Report` (frozen) from an assessment; :func:`render` turns it into the
 bytes of a format, :func:`write_report` writes them to a file.
 """
 

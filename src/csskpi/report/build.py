@@ -1,27 +1,26 @@
-"""Building the scrutiny report from the engine's objects: an :class:`~csskpi.Evaluation`, optionally a
-:class:`~csskpi.CreditRun`, published figures and plugin appendices.
+"""Building the scrutiny report from an :class:`~csskpi.pipeline.assessment.Assessment`.
 
-Every number is the engine's: the summary rows are :func:`csskpi.summarise`'s, the reconciliation is
-:func:`csskpi.engine.reconcile`'s, points and credits are :func:`csskpi.compute_credits`'s. This module only selects the
-months, groups and words them as the council's report does.
+Every number is the engine's, as the assessment holds it: results, points, credits and watch warnings are taken
+as they are; the summary rows and the reconciliation are :func:`csskpi.summarise`'s and :func:`csskpi.reconcile`'s
+over the months reported. This module only selects the months, groups and words them as the council's report does.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 import attrs
 
-from csskpi.engine.credits import CreditRun, compute_credits
-from csskpi.model.terms import Charges
+from csskpi.engine.credits import CreditRun
 from csskpi.model.decisions import Suspension
 from csskpi.errors import InputError, Problem
 from csskpi.plugin.types import AppendixTable
 from csskpi.model.period import Period
 from csskpi.engine.points import KPIPoints
-from csskpi.engine.reconcile import PublishedRow, Reconciliation, reconcile
+from csskpi.engine.reconcile import Reconciliation, reconcile
+from csskpi.pipeline.assessment import Assessment
 from csskpi.model.result import Result, Status
 from csskpi.engine.rules import Evaluation
 from csskpi.engine.summary import ALL_AREAS, SummaryRow, summarise
@@ -55,28 +54,25 @@ def _restrict(evaluation: Evaluation, start: Period | None, end: Period) -> Eval
 
 
 def build_report(
-    evaluation: Evaluation,
+    assessment: Assessment,
     *,
     start: Period | str | None = None,
     end: Period | str | None = None,
-    credits: CreditRun | None = None,
-    charges: Charges | None = None,
-    published: Iterable[PublishedRow] | None = None,
-    source: str | None = None,
     appendices: Sequence[AppendixTable] = (),
     trend_start: Period | str | None = None,
     trend_end: Period | str | None = None,
     title: str | None = None,
     generated: dt.date | None = None,
 ) -> Report:
-    """The scrutiny report for the months ``start`` to ``end`` (default: every month of the evaluation).
+    """The scrutiny report for the months ``start`` to ``end`` (default: every month assessed).
 
-    Months of the evaluation before ``start`` still count where the report looks back: the consecutive-failure
-    ladder, the abatement points since contract start and the watch rules. ``credits`` default to
-    :func:`compute_credits` on the evaluation up to ``end`` with ``charges`` (default: the contract's); with no
-    charges at all, the points are shown and the credits left out, with a note. ``published`` rows (of
-    ``source``, or all) within the range are reconciled. The trend window defaults to the range.
+    Everything judged comes from ``assessment`` (:func:`csskpi.assess`): results, points, credits and watch
+    warnings are taken as they are, never recomputed. Months assessed before ``start`` still count where the
+    report looks back: the abatement points since the first month and the watch rules. Area-months with no
+    charge show their points and leave their credits out, with a note. The published rows within the range are
+    reconciled; the trend window defaults to the range. ``appendices`` are shown after the assessment's own.
     """
+    evaluation = assessment.evaluation
     contract = evaluation.contract
     judged = evaluation.periods
     if not judged:
@@ -107,17 +103,17 @@ def build_report(
 
     rows = summarise(in_range)
     rec = None
-    if published is not None:
-        rows_in_range = [p for p in published if first <= p.period <= last]
-        rec = reconcile(in_range, rows_in_range, source=source)
+    if assessment.published is not None:
+        rows_in_range = [p for p in assessment.published if first <= p.period <= last]
+        rec = reconcile(in_range, rows_in_range, source=assessment.source)
     summaries = _summaries(in_range, rows, rec, periods)
     footnotes, details = appendix_a(in_range, periods)
 
-    run = credits if credits is not None else compute_credits(history, charges, charges_required=False)
+    run = _up_to(assessment.credits, last)
     if run.uncharged:
         notes.append("No monthly charges for every service area (give them in the contract or with --charges): "
                      "abatement points are shown, service credits are not.")
-    if charges is None and credits is None and contract.parameters.charges.illustrative:
+    if not assessment.charges_given and assessment.charges.illustrative:
         notes.append("The monthly charges are the contract file's illustrative figures (the real ones are not "
                      "published): the service credits show the method, not the money due.")
     points_by_kpi_month = {(k.kpi, k.period): k for k in run.kpis}
@@ -174,11 +170,21 @@ def build_report(
         warnings=warnings,
         trend=trend,
         reconciliation=rec,
-        published_source=source,
-        appendices=tuple(appendices),
+        published_source=assessment.source,
+        appendices=assessment.appendices + tuple(appendices),
         notes=tuple(notes),
         evaluation=evaluation,
         credit_run=run,
+    )
+
+
+def _up_to(run: CreditRun, last: Period) -> CreditRun:
+    """The credit run as it stood at ``last``: a watch rule that fired only after it is not yet known."""
+    return CreditRun(
+        tuple(k for k in run.kpis if k.period <= last),
+        tuple(a for a in run.areas if a.period <= last),
+        tuple(w for w in run.warnings if w.months and w.months[-1] <= last),
+        tuple(u for u in run.uncharged if u[1] <= last),
     )
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from csskpi import __version__
+from csskpi._version import __version__
 from csskpi.engine.records import area_credit_record, reconciliation_record, summary_record, warning_record
 from csskpi.files.output import to_json
 from csskpi.model.targets import TargetStep

@@ -119,5 +119,6 @@ APPENDIX: Final = Appendix(
     name=NAME,
     title=TITLE,
     columns={"pm_contacts": ("received_at", "category", "resolved_at")},
+    in_report=True,
     build=build,
 )
