@@ -41,7 +41,7 @@ from csskpi.pipeline.synth import synthesize, write_data
 from csskpi.engine.watch import WatchWarning
 from csskpi.model.targets import Comparison, Direction, PointsSchedule, PointsStep, TargetSchedule, TargetStep
 
-__version__ = "0.1.0"
+from csskpi._version import __version__  # one source: the package metadata
 
 __all__ = [
     "ALL_AREAS",

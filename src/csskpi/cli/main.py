@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from csskpi import __version__
+from csskpi._version import __version__
 from csskpi.cli.credits import cmd_credits
 from csskpi.cli.demo import cmd_demo
 from csskpi.cli.data import add_data_commands, cmd_appendix, cmd_measure, cmd_plugins, cmd_synth

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from csskpi import __version__
+from csskpi._version import __version__
 from csskpi.model.result import Status
 from csskpi.report.htmlkit import e, status_legend, table_html
 from csskpi.report.model import Cell, KPIRow, Report, SummaryTable

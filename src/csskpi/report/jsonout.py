@@ -9,7 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from csskpi import __version__
+from csskpi._version import __version__
 from csskpi.cli.console import area_credit_record, reconciliation_record, summary_record, to_json, warning_record
 from csskpi.model.targets import TargetStep
 from csskpi.report.model import Cell, KPIRow, Report

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from csskpi import __version__
+from csskpi._version import __version__
 from csskpi.report.model import Cell, Report
 from csskpi.report.sections import TREND_SYMBOLS
 from csskpi.report.text import SYMBOLS, WORDS, circled, money, month_runs, percent, points, slope_text, target

@@ -9,11 +9,13 @@ them. csskpi finds the plugin through the ``csskpi`` entry point ``pm`` (:mod:`c
 
 from __future__ import annotations
 
+from importlib import metadata
+
 from .appendix import APPENDIX, payroll_contact_counts
 from .datasets import DATASETS
 from .measures import MEASURES
 from .synth import synthesize
 
-__version__ = "0.1.0"
+__version__: str = metadata.version("csskpi-pm")  # one source: the distribution's metadata
 
 __all__ = ["APPENDIX", "DATASETS", "MEASURES", "payroll_contact_counts", "synthesize", "__version__"]
