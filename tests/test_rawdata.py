@@ -16,8 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from csskpi.builtin.surveys import SURVEYS, good_or_better, rating_score
-from csskpi.errors import InputError, PluginError, Problem
-from csskpi.plugin.types import Column, ColumnKind, DatasetSpec
+from csskpi.data.checks import MAX_PROBLEMS_PER_CHECK
 from csskpi.data.load import (
     FRAME_SOURCE,
     ROW_COLUMN,
@@ -28,7 +27,8 @@ from csskpi.data.load import (
     load_data_folder,
     load_dataset,
 )
-from csskpi.data.checks import MAX_PROBLEMS_PER_CHECK
+from csskpi.errors import InputError, PluginError, Problem
+from csskpi.plugin.types import Column, ColumnKind, DatasetSpec
 
 K = ColumnKind
 

@@ -12,8 +12,8 @@ import pytest
 import csskpi
 from csskpi.engine.credits import compute_credits
 from csskpi.model.period import Period
-from csskpi.report import Report, build_report
 from csskpi.model.result import Status
+from csskpi.report import Report, build_report
 
 P = Period.parse
 MONTHS = [P(f"2017-{m:02d}") for m in range(5, 11)]

@@ -15,15 +15,15 @@ from pathlib import Path
 import attrs
 
 from csskpi.engine.credits import compute_credits
-from csskpi.errors import InputError, Problem
-from csskpi.files.measurements import write_measurements
-from csskpi.plugin.types import SynthRequest
-from csskpi.pipeline.measure import MeasureRegistry, build_appendix, load_data, measure
-from csskpi.model.period import Period
-from csskpi.plugin.registry import load_contract
 from csskpi.engine.rules import evaluate
 from csskpi.engine.summary import summarise
+from csskpi.errors import InputError, Problem
+from csskpi.files.measurements import write_measurements
+from csskpi.model.period import Period
+from csskpi.pipeline.measure import MeasureRegistry, build_appendix, load_data, measure
 from csskpi.pipeline.synth import synthesize, write_data
+from csskpi.plugin.registry import load_contract
+from csskpi.plugin.types import SynthRequest
 
 __all__ = ["DemoResult", "run_demo", "DEMO_START", "DEMO_DEGRADE"]
 

@@ -11,6 +11,7 @@ import polars as pl
 from csskpi import Counts, MeasureInput, Period
 from csskpi.builtin.surveys import SURVEYS
 from csskpi.data.load import load_dataset
+
 from csskpi_acf.datasets import DATASETS
 from csskpi_acf.measures import BY_NAME
 

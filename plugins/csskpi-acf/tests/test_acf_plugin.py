@@ -9,10 +9,11 @@ from importlib.metadata import entry_points
 
 import csskpi
 import pytest
-from acf_test_support import D, T, frame
 from csskpi import Counts, MeasureInput, Period
-from csskpi.plugin.types import SynthFrame, SynthRequest
 from csskpi.data.load import load_dataset
+from csskpi.plugin.types import SynthFrame, SynthRequest
+
+from acf_test_support import D, T, frame
 from csskpi_acf import plugin
 from csskpi_acf.datasets import DATASETS
 from csskpi_acf.measures import MEASURES

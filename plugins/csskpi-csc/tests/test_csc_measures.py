@@ -10,8 +10,8 @@ import attrs
 import polars as pl
 import pytest
 from csskpi import ContractError, Counts, MeasureInput, Period
-from csskpi.data.calendars import ENGLAND_AND_WALES, BusinessCalendar
 from csskpi.builtin.surveys import SURVEYS
+from csskpi.data.calendars import ENGLAND_AND_WALES, BusinessCalendar
 from csskpi.data.load import load_dataset
 
 from csskpi_csc.datasets import CALLS, CARERS_ASSESSMENTS, CONTACTS

@@ -6,12 +6,12 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-from csskpi.engine.regimes import BUILTIN_REGIMES
-from csskpi.engine.credits import CreditRegime
 from csskpi.builtin.surveys import COMMON_DATASETS
+from csskpi.engine.credits import CreditRegime
+from csskpi.engine.regimes import BUILTIN_REGIMES
 from csskpi.plugin.hookspecs import hookimpl
-from csskpi.plugin.types import DatasetSpec
 from csskpi.plugin.registry import ContractSource, Example
+from csskpi.plugin.types import DatasetSpec
 
 
 def _here(*parts: str) -> Path:

@@ -12,15 +12,15 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from csskpi.model.contract import Contract
 from csskpi.engine.credits import AreaCredit
-from csskpi.model.kpi import KPI
-from csskpi.model.period import Period
 from csskpi.engine.points import KPIPoints
 from csskpi.engine.reconcile import Reconciliation
-from csskpi.model.result import MissingMeasurement, Result, Status
 from csskpi.engine.summary import SummaryRow
 from csskpi.engine.watch import WatchWarning
+from csskpi.model.contract import Contract
+from csskpi.model.kpi import KPI
+from csskpi.model.period import Period
+from csskpi.model.result import MissingMeasurement, Result, Status
 
 __all__ = [
     "points_text",

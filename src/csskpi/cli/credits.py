@@ -6,9 +6,18 @@ import argparse
 from decimal import Decimal
 from typing import Any, TextIO
 
+from csskpi.cli.console import (
+    area_credit_record,
+    kpi_points_record,
+    paint,
+    points_text,
+    table,
+    to_csv,
+    to_json,
+    warning_record,
+)
 from csskpi.cli.results import load_inputs, use_colour
 from csskpi.engine.credits import compute_credits, read_charges
-from csskpi.cli.console import area_credit_record, kpi_points_record, paint, points_text, table, to_csv, to_json, warning_record
 
 __all__ = ["cmd_credits"]
 

@@ -14,15 +14,15 @@ from typing import Any, TextIO
 
 from csskpi.cli.results import load_inputs
 from csskpi.engine.credits import read_charges
-from csskpi.files.decisions import read_decisions_files
-from csskpi.errors import CsskpiError, InputError, Problem
-from csskpi.plugin.types import AppendixTable
-from csskpi.pipeline.measure import MeasureRegistry, build_appendix, load_data, measure
-from csskpi.model.period import Period
 from csskpi.engine.reconcile import read_published
-from csskpi.plugin.registry import DEFAULT_CONTRACT, load_contract
-from csskpi.report import FORMATS, build_report, write_report
 from csskpi.engine.rules import Evaluation, evaluate
+from csskpi.errors import CsskpiError, InputError, Problem
+from csskpi.files.decisions import read_decisions_files
+from csskpi.model.period import Period
+from csskpi.pipeline.measure import MeasureRegistry, build_appendix, load_data, measure
+from csskpi.plugin.registry import DEFAULT_CONTRACT, load_contract
+from csskpi.plugin.types import AppendixTable
+from csskpi.report import FORMATS, build_report, write_report
 
 __all__ = ["PAYROLL_APPENDIX", "add_report_commands", "cmd_report"]
 

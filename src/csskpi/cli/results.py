@@ -10,14 +10,6 @@ from typing import Any, TextIO
 
 import attrs
 
-from csskpi.model.contract import Contract
-from csskpi.model.decisions import Decisions
-from csskpi.files.decisions import read_decisions_files
-from csskpi.errors import InputError, Problem
-from csskpi.files.measurements import read_measurements
-from csskpi.model.period import Period
-from csskpi.engine.reconcile import read_published, reconcile
-from csskpi.plugin.registry import DEFAULT_CONTRACT, example, load_contract
 from csskpi.cli.console import (
     catalogue_records,
     missing_record,
@@ -30,8 +22,16 @@ from csskpi.cli.console import (
     to_csv,
     to_json,
 )
+from csskpi.engine.reconcile import read_published, reconcile
 from csskpi.engine.rules import Evaluation, evaluate
 from csskpi.engine.summary import summarise
+from csskpi.errors import InputError, Problem
+from csskpi.files.decisions import read_decisions_files
+from csskpi.files.measurements import read_measurements
+from csskpi.model.contract import Contract
+from csskpi.model.decisions import Decisions
+from csskpi.model.period import Period
+from csskpi.plugin.registry import DEFAULT_CONTRACT, example, load_contract
 
 __all__ = ["cmd_changes", "cmd_kpis", "cmd_evaluate", "cmd_summary", "cmd_reconcile", "cmd_explain", "use_colour", "load_inputs"]
 

@@ -34,8 +34,6 @@ import attrs
 import fastexcel
 import polars as pl
 
-from csskpi.errors import InputError, PluginError, Problem
-from csskpi.plugin.types import DatasetSpec
 from csskpi.data.checks import (
     Locator,
     blank_to_null,
@@ -48,6 +46,8 @@ from csskpi.data.checks import (
     parse_columns,
     unreadable_csv,
 )
+from csskpi.errors import InputError, PluginError, Problem
+from csskpi.plugin.types import DatasetSpec
 
 __all__ = [
     "ROW_COLUMN",

@@ -17,14 +17,14 @@ from typing import Any
 import attrs
 import pluggy
 
-from csskpi.model.contract import Contract
-from csskpi.errors import ContractError, InputError, PluginError, Problem
-from csskpi.model.period import Period
-from csskpi.plugin.manager import get_plugin_manager
 from csskpi.engine.points import KPIPoints, PointsRules, abatement_points
-from csskpi.plugin.registry import collect
-from csskpi.model.result import Result
 from csskpi.engine.rules import Evaluation
+from csskpi.errors import ContractError, InputError, PluginError, Problem
+from csskpi.model.contract import Contract
+from csskpi.model.period import Period
+from csskpi.model.result import Result
+from csskpi.plugin.manager import get_plugin_manager
+from csskpi.plugin.registry import collect
 
 __all__ = [
     "ChargeStep",

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import attrs
 
+from csskpi.engine.rules import Evaluation
+from csskpi.engine.summary import ALL_AREAS, SummaryRow, summarise
 from csskpi.errors import InputError, Problem
 from csskpi.model.period import Period
 from csskpi.model.result import Result, Status
-from csskpi.engine.rules import Evaluation
-from csskpi.engine.summary import ALL_AREAS, SummaryRow, summarise
 
 __all__ = ["PublishedRow", "Difference", "NotCompared", "Reconciliation", "read_published", "reconcile"]
 

@@ -20,12 +20,12 @@ from typing import Any
 
 import attrs
 
-from csskpi.model.contract import Contract
 from csskpi.engine.credits import CreditRun
+from csskpi.engine.rules import Evaluation
 from csskpi.errors import ContractError, Problem
+from csskpi.model.contract import Contract
 from csskpi.model.period import Period
 from csskpi.model.result import Status
-from csskpi.engine.rules import Evaluation
 
 __all__ = ["WatchWarning", "apply_watch_rules", "RULES"]
 

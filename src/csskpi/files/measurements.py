@@ -17,12 +17,12 @@ from typing import TextIO
 
 import attrs
 
+from csskpi.engine.rules import check_measurements
+from csskpi.errors import InputError, Problem
 from csskpi.model.contract import Contract
 from csskpi.model.decisions import Decisions, Escalation, EscalationKind, Mitigation
-from csskpi.errors import InputError, Problem
 from csskpi.model.measurement import Measurement, Source
 from csskpi.model.period import Period
-from csskpi.engine.rules import check_measurements
 
 __all__ = ["MeasurementsFile", "read_measurements", "parse_measurements", "write_measurements", "ANNOTATIONS", "HEADER"]
 

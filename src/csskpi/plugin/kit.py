@@ -19,8 +19,8 @@ import polars as pl
 from csskpi.data.calendars import ENGLAND_AND_WALES, BusinessCalendar
 from csskpi.errors import ContractError, Problem
 from csskpi.model.measurement import Counts
-from csskpi.plugin.types import MeasureInput
 from csskpi.model.period import Period
+from csskpi.plugin.types import MeasureInput
 
 __all__ = [
     "month_index",

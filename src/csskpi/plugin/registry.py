@@ -13,9 +13,9 @@ from typing import TypeVar
 import attrs
 import pluggy
 
-from csskpi.model.contract import Contract
-from csskpi.files.contract import read_contract, with_change_notices
 from csskpi.errors import PluginError, Problem, UnknownNameError
+from csskpi.files.contract import read_contract, with_change_notices
+from csskpi.model.contract import Contract
 from csskpi.plugin.manager import get_plugin_manager
 
 __all__ = ["ContractSource", "Example", "collect", "contracts", "examples", "load_contract", "DEFAULT_CONTRACT"]

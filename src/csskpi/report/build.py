@@ -15,16 +15,16 @@ from decimal import Decimal
 import attrs
 
 from csskpi.engine.credits import Charges, CreditRun, compute_credits, contract_charges
-from csskpi.model.decisions import Suspension
-from csskpi.errors import InputError, Problem
-from csskpi.plugin.types import AppendixTable
-from csskpi.model.period import Period
 from csskpi.engine.points import KPIPoints, PointsRules, abatement_points
 from csskpi.engine.reconcile import PublishedRow, Reconciliation, reconcile
-from csskpi.model.result import Result, Status
 from csskpi.engine.rules import Evaluation
 from csskpi.engine.summary import ALL_AREAS, SummaryRow, summarise
 from csskpi.engine.watch import apply_watch_rules
+from csskpi.errors import InputError, Problem
+from csskpi.model.decisions import Suspension
+from csskpi.model.period import Period
+from csskpi.model.result import Result, Status
+from csskpi.plugin.types import AppendixTable
 from csskpi.report.appendix import appendix_a
 from csskpi.report.model import (
     MITIGATION_TEXT,

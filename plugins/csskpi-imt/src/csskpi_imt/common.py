@@ -25,10 +25,10 @@ from csskpi.data.calendars import (
     WorkingHours,
 )
 from csskpi.errors import ContractError, Problem
-from csskpi.plugin.kit import calendar_of, deadline_counts
 from csskpi.model.measurement import Counts
-from csskpi.plugin.types import MeasureInput
 from csskpi.model.period import Period
+from csskpi.plugin.kit import calendar_of, deadline_counts
+from csskpi.plugin.types import MeasureInput
 
 __all__ = [
     "DEFAULT_CLOCKS",

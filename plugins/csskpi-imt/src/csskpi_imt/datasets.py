@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Final
 
 import polars as pl
-from csskpi.plugin.types import Column, ColumnKind, DatasetSpec
 from csskpi.data.load import ROW_COLUMN, Finding, finding_for
+from csskpi.plugin.types import Column, ColumnKind, DatasetSpec
 
 __all__ = [
     "PRIORITIES",

@@ -19,8 +19,8 @@ from __future__ import annotations
 from typing import Final
 
 import polars as pl
-from csskpi.plugin.types import Column, ColumnKind, DatasetSpec
 from csskpi.data.load import Finding, finding_for
+from csskpi.plugin.types import Column, ColumnKind, DatasetSpec
 
 __all__ = [
     "PAYROLL_PAYMENTS",

@@ -12,10 +12,8 @@ MEASURES.md gives for ACF_KPI_03/04 (``financial_assessments``, month by ``compl
 from __future__ import annotations
 
 import polars as pl
-
 from csskpi import Counts, Measure, MeasureInput
 from csskpi.plugin.kit import count_parameter, deadline_counts
-
 
 NAME = "ACF_KPI_11"
 

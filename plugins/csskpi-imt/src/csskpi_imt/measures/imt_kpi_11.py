@@ -11,8 +11,8 @@ milestones are left out of the population.
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin.kit import ratio
 from csskpi.model.measurement import Counts
+from csskpi.plugin.kit import ratio
 from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import between

@@ -7,8 +7,8 @@ Parameters: ``kind`` (``it_incident``; not in the bundled contract, MEASURES.md'
 
 from __future__ import annotations
 
-from csskpi.plugin.kit import survey_counts
 from csskpi.model.measurement import Counts
+from csskpi.plugin.kit import survey_counts
 from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import param

@@ -7,8 +7,8 @@ Formula (MEASURES.md): of the month's ``app_response`` samples (``measured_at``)
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin.kit import ratio
 from csskpi.model.measurement import Counts
+from csskpi.plugin.kit import ratio
 from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import between, month_bounds

@@ -12,8 +12,8 @@ that month fails in that month.
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin.kit import in_month, ratio
 from csskpi.model.measurement import Counts
+from csskpi.plugin.kit import in_month, ratio
 from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import parameter

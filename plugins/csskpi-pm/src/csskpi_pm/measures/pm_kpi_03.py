@@ -8,8 +8,8 @@ the backlog rule changes nothing.
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin.kit import in_month, ratio
 from csskpi.model.measurement import Counts
+from csskpi.plugin.kit import in_month, ratio
 from csskpi.plugin.types import Measure, MeasureInput
 
 __all__ = ["MEASURE", "compute"]

@@ -11,8 +11,8 @@ flagged as resolved at first contact but with no ``resolved_at`` still passes, a
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin.kit import in_month, ratio
 from csskpi.model.measurement import Counts
+from csskpi.plugin.kit import in_month, ratio
 from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import parameter
