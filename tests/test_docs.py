@@ -224,3 +224,19 @@ def test_pages_link_only_inside_the_repository(page: Path) -> None:
             continue  # a web address
         resolved = (page.parent / target).resolve()
         assert resolved.is_relative_to(REPO) and resolved.exists(), f"{page.name} links to {target}"
+
+
+# -- docs/measures.md against the installed plugins -------------------------------------------------------------------
+
+def test_measures_page_names_every_dataset_column_and_kpi() -> None:
+    text = (DOCS / "measures.md").read_text(encoding="utf-8")
+    registry = csskpi.MeasureRegistry.from_plugins()
+    rows = {m.group(1): m.group(0) for m in re.finditer(r"^\| `([a-z_]+)`.*$", _section(text, "The datasets"), re.M)}
+    assert set(rows) == set(registry.datasets), "docs/measures.md: the datasets table is not the plugins' datasets"
+    for name, spec in registry.datasets.items():
+        for column in spec.columns:
+            assert f"`{column.name}`" in rows[name], f"docs/measures.md: {name} lacks its column {column.name}"
+            optional = f"`{column.name}` (*optional*" in rows[name]
+            assert optional == column.nullable, f"docs/measures.md: {name}.{column.name} optional is {column.nullable}"
+    documented = set(re.findall(r"^\| ([A-Z]+_KPI_\d\d) ", text, re.M))
+    assert documented == set(registry.measures), "docs/measures.md: the KPI tables are not the plugins' measures"

@@ -192,7 +192,7 @@ def test_plugins_listing(registry: MeasureRegistry) -> None:
     assert infos["csskpi.builtin"].datasets == ("surveys",)
 
 
-# The backlog rule (MEASURES.md): a record counts once, in its month — unless still open at the end of the
+# The backlog rule (docs/measures.md): a record counts once, in its month — unless still open at the end of the
 # month its deadline fell in, when it counts as a failure in the deadline's month instead.
 BACKLOG = pl.DataFrame(
     {

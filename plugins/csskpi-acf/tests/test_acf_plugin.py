@@ -32,7 +32,7 @@ def test_measures_are_the_acf_kpis_in_force_in_the_bundled_contract() -> None:
     for measure in MEASURES:  # one module per KPI, its docstring quoting the KPI and its formula
         module = sys.modules[measure.compute.__module__]
         assert module.__name__.endswith(measure.name.lower())
-        assert module.__doc__.startswith(f"{measure.name} — ") and "MEASURES.md" in module.__doc__
+        assert module.__doc__.startswith(f"{measure.name} — ") and "docs/measures.md" in module.__doc__
         assert set(measure.datasets) <= {d.name for d in DATASETS} | {"surveys"}
 
 

@@ -18,7 +18,7 @@ from csskpi_imt.measures import imt_kpi_11, imt_kpi_12, imt_kpi_13
 
 MAY = Period(2017, 5)
 
-# "KPI Reporting Month" table of the 21 December 2017 OSMB report (seed 002): met, exception, fail, excluded
+# "KPI Reporting Month" table of the 21 December 2017 OSMB report: met, exception, fail, excluded
 # milestones per month, and the published KPI%.
 DECEMBER_2017_TABLE = {
     Period(2017, 3): (13, 7, 9, 1, "68.97"),

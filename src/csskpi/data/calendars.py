@@ -1,6 +1,6 @@
 """Business days and business-hours clocks: the time every KPI deadline is counted in.
 
-The contract counts time two ways (``MEASURES.md``, general rules):
+The contract counts time two ways (``docs/measures.md``, general rules):
 
 * **business days**, Monday to Friday less the bank holidays of England and Wales, for targets such as "within 20
   business days of referral": :class:`BusinessCalendar`;

@@ -43,7 +43,7 @@ def _ladder(values: Iterable[Any]) -> tuple[Decimal, ...]:
 
 @attrs.frozen
 class PointsRules:
-    """The contract's points parameters (``[parameters.points]``); the defaults are DOMAIN.md's."""
+    """The contract's points parameters (``[parameters.points]``); the defaults are those of ``docs/credits.md``."""
 
     amber_weight: Decimal = attrs.field(default=Decimal("0.5"), converter=_decimal)
     red_weight: Decimal = attrs.field(default=Decimal("1"), converter=_decimal)

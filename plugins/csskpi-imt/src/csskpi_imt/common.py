@@ -67,7 +67,7 @@ DEADLINE = "__deadline__"
 
 
 def param(inputs: MeasureInput, name: str, default: Any) -> Any:
-    """The measure's contract parameter ``name``, or ``default`` (MEASURES.md's value) if the contract omits it."""
+    """The measure's contract parameter ``name``, or ``default`` (docs/measures.md's value) if the contract omits it."""
     value = inputs.parameters.get(name)
     return default if value is None else value
 

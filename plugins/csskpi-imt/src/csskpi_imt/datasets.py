@@ -1,4 +1,4 @@
-"""The raw datasets the IMT measures read (``MEASURES.md``), and their checks for valid-but-odd records.
+"""The raw datasets the IMT measures read (``docs/measures.md``), and their checks for valid-but-odd records.
 
 The shared ``surveys`` dataset (IMT_KPI_12 reads its ``it_incident`` responses) is declared by the core, not here.
 

@@ -1,6 +1,6 @@
 """csskpi-pm: the People Management measures of the Corporate Support Services contract, recomputed from raw data.
 
-KPIs PM_KPI_01, 02, 03, 05, 06, 07, 08, 11 and 12 (``MEASURES.md``), from the datasets ``payroll_payments``,
+KPIs PM_KPI_01, 02, 03, 05, 06, 07, 08, 11 and 12 (``docs/measures.md``), from the datasets ``payroll_payments``,
 ``payment_errors``, ``third_party_deductions``, ``pm_contacts``, ``spot_checks``, ``recruitments`` and
 ``pm_transactions`` (declared here) and the core's shared ``surveys`` (kinds ``pm_manager_contact`` and
 ``pm_my_helpdesk``); the ``payroll-contacts`` appendix (the council's Appendix C); and synthetic data for all of

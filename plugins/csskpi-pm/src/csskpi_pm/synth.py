@@ -62,7 +62,7 @@ TRANSACTION_TYPES: Final = (
     ("pension", 15, 0.05),
     ("expenses", 10, 0.10),
 )
-_RECRUITMENT_DAYS: Final = 40  # MEASURES.md's PM_KPI_07 target: synthetic data need not follow a contract
+_RECRUITMENT_DAYS: Final = 40  # docs/measures.md's PM_KPI_07 target: synthetic data need not follow a contract
 _LEAD_IN: Final = {"recruitments": 4, "pm_transactions": 2}  # months generated before the first, for open records
 _US_PER_MINUTE: Final = 60_000_000
 

@@ -1,6 +1,6 @@
 """IMT_KPI_11 — % of project milestones achieved each month.
 
-Formula (MEASURES.md): of the milestones due in the month (``due_on``)::
+Formula (docs/measures.md): of the milestones due in the month (``due_on``)::
 
     100 * (met + exception) / (all - excluded)
 

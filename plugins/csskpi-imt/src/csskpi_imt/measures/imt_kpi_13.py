@@ -1,6 +1,6 @@
 """IMT_KPI_13 — % of user activities within monitored applications that meet the required response timescales.
 
-Formula (MEASURES.md): of the month's ``app_response`` samples (``measured_at``), the % with
+Formula (docs/measures.md): of the month's ``app_response`` samples (``measured_at``), the % with
 ``response_ms <= required_ms``.
 """
 

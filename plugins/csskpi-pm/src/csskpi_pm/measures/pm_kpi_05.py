@@ -1,6 +1,6 @@
 """PM_KPI_05: People Management First Contact Resolution Rate of Tier 1 Contacts in each month.
 
-MEASURES.md: pm_contacts (contact_id, received_at, tier, category, first_contact_resolved, resolved_at), month by
+docs/measures.md: pm_contacts (contact_id, received_at, tier, category, first_contact_resolved, resolved_at), month by
 received_at: "% of tier-1 contacts resolved at first contact".
 
 The population is the contacts of tier ``tier`` (parameter, default 1) received in the month, corporate and school
