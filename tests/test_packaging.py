@@ -37,10 +37,15 @@ def test_no_version_is_written_in_the_code() -> None:
     assert len(sources) > 50
     for path in sources:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+            if isinstance(node, ast.Assign):
+                targets = node.targets
+            elif isinstance(node, ast.AnnAssign):
+                targets = [node.target]
+            else:
+                continue
             for target in targets:
                 if isinstance(target, ast.Name) and target.id == "__version__":
-                    value = node.value  # type: ignore[union-attr]
+                    value = node.value
                     is_literal = isinstance(value, ast.Constant) and re.fullmatch(r"\d+(\.\d+)+", str(value.value))
                     if is_literal and path.name != "_version.py":
                         pytest.fail(f"{path}:{node.lineno} writes the version {value.value!r}")  # type: ignore[union-attr]
