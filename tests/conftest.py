@@ -9,7 +9,7 @@ import pytest
 import csskpi
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_RECORD = REPO.parent / "shared" / "record"
+RECORD = Path(__file__).resolve().parent / "data" / "record"  # the published record, transcribed (its README.md)
 EXAMPLE = REPO / "src" / "csskpi" / "builtin" / "examples" / "dec-2017"
 
 
@@ -20,14 +20,15 @@ def contract() -> csskpi.Contract:
 
 @pytest.fixture(scope="session")
 def record_dir() -> Path:
-    """The transcribed record: ``../shared/record`` when the checkout has it, else the bundled copy."""
-    return SHARED_RECORD if SHARED_RECORD.is_dir() else EXAMPLE
+    """The published December 2017 record, transcribed, as the tests hold it (``tests/data/record``)."""
+    return RECORD
 
 
 def record_file(record_dir: Path, name: str) -> Path:
-    aliases = {"appendix_a_2017.csv": "measurements.csv", "published_summaries.csv": "published.csv"}
     path = record_dir / name
-    return path if path.exists() else record_dir / aliases[name]
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: the transcribed record is part of the repository")
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -196,7 +196,7 @@ def test_other_opening_hours() -> None:
 
 def test_clock_refuses_bad_input() -> None:
     with pytest.raises(ValueError, match="naive"):
-        CLOCK.elapsed(T(2017, 4, 13, 12, tzinfo=dt.timezone.utc), T(2017, 4, 13, 13))
+        CLOCK.elapsed(T(2017, 4, 13, 12, tzinfo=dt.UTC), T(2017, 4, 13, 13))
     with pytest.raises(ValueError, match="negative"):
         CLOCK.deadline(T(2017, 4, 13, 12), -1)
     with pytest.raises(TypeError):
@@ -296,7 +296,7 @@ def test_vectorised_clock_equals_scalar(starts: list[dt.datetime | None], data: 
         by_row=CLOCK.deadline_expr("start", pl.col("hours")),
         clock_start=CLOCK.clock_start_expr("start"),
     )
-    for i, (s, e, h) in enumerate(zip(starts, ends, hours)):
+    for i, (s, e, h) in enumerate(zip(starts, ends, hours, strict=True)):
         row = out.row(i, named=True)
         assert row["elapsed"] == (None if s is None or e is None else CLOCK.elapsed(s, e))
         assert row["deadline"] == (None if s is None else CLOCK.deadline(s, fixed))
@@ -316,7 +316,7 @@ def test_vectorised_calendar_equals_scalar(days: list[dt.date | None], n: int, d
         between=CAL.business_day_count_expr("day", "other"),
         business=CAL.is_business_day_expr("day"),
     )
-    for i, (d, o, k) in enumerate(zip(days, others, steps)):
+    for i, (d, o, k) in enumerate(zip(days, others, steps, strict=True)):
         row = out.row(i, named=True)
         if d is None:
             assert row == {"added": None, "stepped": None, "between": None, "business": None}

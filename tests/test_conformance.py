@@ -7,8 +7,8 @@ import pytest
 
 import csskpi
 from csskpi import Counts, MeasureInput, Period, hookimpl
-from csskpi.testing.conformance import assert_conforms, check_measure
 from csskpi.pipeline.measure import MeasureRegistry, load_data
+from csskpi.testing.conformance import assert_conforms, check_measure
 
 PERIODS = [Period(2017, 5), Period(2017, 6)]
 LATER = [Period(2020, 10)]  # ACF_KPI_11 and the revised KPIs of the second extension

@@ -11,10 +11,10 @@ import pytest
 import sqlalchemy as sa
 
 import csskpi
-from csskpi.model.decisions import Decisions, Escalation, Mitigation, Suspension
-from csskpi.ledger import AppendOnlyError, Ledger, LedgerError, MonthView
-from csskpi.model.period import Period
 from csskpi.engine.records import result_record
+from csskpi.ledger import AppendOnlyError, Ledger, LedgerError, MonthView
+from csskpi.model.decisions import Decisions, Escalation, Mitigation, Suspension
+from csskpi.model.period import Period
 from csskpi.model.result import Status
 
 from . import test_ledger_support as support
@@ -23,7 +23,7 @@ from .test_ledger_support import build_evaluation, build_measurements, credit_ru
 backend = support.backend  # the fixture, for this module's tests
 ledger_target = support.ledger_target  # the fixture, for this module's tests
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 T1 = dt.datetime(2017, 11, 10, 9, 0, tzinfo=UTC)
 T2 = dt.datetime(2017, 12, 5, 14, 30, tzinfo=UTC)
 T3 = dt.datetime(2018, 1, 20, 11, 15, tzinfo=UTC)
@@ -53,7 +53,7 @@ def test_publish_stores_results_points_and_credits_exactly(ledger: Ledger, contr
     expected = [r for r in ev.results if r.period == Period(2017, 9)]
     assert [r.kpi for r in view.results] == [r.reference for r in expected]
     assert [r.record for r in view.results] == [result_record(r) for r in expected]
-    for stored, r in zip(view.results, expected):
+    for stored, r in zip(view.results, expected, strict=True):
         assert stored.status is r.status and stored.value == r.value and stored.area == r.area
     points = {k.kpi: k.points for k in run.kpis if k.period == Period(2017, 9)}
     assert {k.kpi: k.points for k in view.kpis} == points

@@ -39,7 +39,7 @@ def _at_revision(target: str, revision: str) -> sa.Engine:
     return engine
 
 
-WHEN = dt.datetime(2017, 11, 10, 9, 0, tzinfo=dt.timezone.utc)
+WHEN = dt.datetime(2017, 11, 10, 9, 0, tzinfo=dt.UTC)
 
 
 def _write_revision_1_month(engine: sa.Engine) -> None:

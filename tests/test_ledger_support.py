@@ -23,9 +23,9 @@ import pytest
 import sqlalchemy as sa
 
 import csskpi
+from csskpi.engine.rules import classify
 from csskpi.model.period import Period
 from csskpi.model.result import Status
-from csskpi.engine.rules import classify
 
 PG_ENV = "CSSKPI_TEST_POSTGRES_URL"
 BACKENDS = ("sqlite", "postgresql")

@@ -10,11 +10,11 @@ import pytest
 
 import csskpi
 from csskpi import Column, ColumnKind, Counts, DatasetSpec, Measure, MeasureInput, Period, hookimpl
+from csskpi.data.load import ROW_COLUMN, Finding, finding_for
+from csskpi.pipeline.measure import MeasureRegistry, build_appendix, load_data, measure
+from csskpi.pipeline.synth import synthesize, write_data
 from csskpi.plugin.kit import deadline_counts, in_month, ratio
 from csskpi.plugin.types import Appendix, AppendixInput, AppendixTable, SynthFrame, SynthRequest
-from csskpi.pipeline.measure import MeasureRegistry, build_appendix, load_data, measure
-from csskpi.data.load import ROW_COLUMN, Finding, finding_for
-from csskpi.pipeline.synth import synthesize, write_data
 
 CONTRACT = """
 format = 1
@@ -192,7 +192,7 @@ def test_plugins_listing(registry: MeasureRegistry) -> None:
     assert infos["csskpi.builtin"].datasets == ("surveys",)
 
 
-# The backlog rule (MEASURES.md): a record counts once, in its month — unless still open at the end of the
+# The backlog rule (docs/measures.md): a record counts once, in its month — unless still open at the end of the
 # month its deadline fell in, when it counts as a failure in the deadline's month instead.
 BACKLOG = pl.DataFrame(
     {

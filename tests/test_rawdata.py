@@ -15,9 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from csskpi.data.surveys import SURVEYS, good_or_better, rating_score
-from csskpi.errors import InputError, PluginError, Problem
-from csskpi.plugin.types import Column, ColumnKind, DatasetSpec
+from csskpi.data.checks import MAX_PROBLEMS_PER_CHECK
 from csskpi.data.load import (
     FRAME_SOURCE,
     ROW_COLUMN,
@@ -28,7 +26,9 @@ from csskpi.data.load import (
     load_data_folder,
     load_dataset,
 )
-from csskpi.data.checks import MAX_PROBLEMS_PER_CHECK
+from csskpi.data.surveys import SURVEYS, good_or_better, rating_score
+from csskpi.errors import InputError, PluginError, Problem
+from csskpi.plugin.types import Column, ColumnKind, DatasetSpec
 
 K = ColumnKind
 

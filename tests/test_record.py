@@ -11,7 +11,7 @@ import pytest
 import csskpi
 from csskpi import Measurement, Period, Status
 
-from .conftest import EXAMPLE, SHARED_RECORD, record_file
+from .conftest import EXAMPLE, RECORD, record_file
 
 KNOWN_DIFFERENCES = {
     ("ACF", "2017-06"),
@@ -24,10 +24,7 @@ KNOWN_DIFFERENCES = {
 
 
 def _catalogue(record_dir: Path) -> list[dict[str, str]]:
-    path = record_dir / "kpi_catalogue_2017.csv"
-    if not path.exists():
-        pytest.skip("the shared record's catalogue is not beside this checkout")
-    with open(path, encoding="utf-8") as fh:
+    with open(record_file(record_dir, "kpi_catalogue_2017.csv"), encoding="utf-8") as fh:
         return list(csv.DictReader(line for line in fh if not line.startswith("#")))
 
 
@@ -72,11 +69,15 @@ def test_contract_calendar_numbers_months(contract: csskpi.Contract) -> None:
     assert cal.contract_year(Period(2019, 4)) == 5
 
 
-def test_bundled_example_is_the_shared_record() -> None:
-    if not SHARED_RECORD.is_dir():
-        pytest.skip("no shared record beside this checkout")
-    assert (EXAMPLE / "measurements.csv").read_bytes() == (SHARED_RECORD / "appendix_a_2017.csv").read_bytes()
-    assert (EXAMPLE / "published.csv").read_bytes() == (SHARED_RECORD / "published_summaries.csv").read_bytes()
+def test_bundled_example_is_the_record() -> None:
+    # The example a user runs (csskpi summary --example dec-2017) is the record the tests check, byte for byte.
+    assert (EXAMPLE / "measurements.csv").read_bytes() == (RECORD / "appendix_a_2017.csv").read_bytes()
+    assert (EXAMPLE / "published.csv").read_bytes() == (RECORD / "published_summaries.csv").read_bytes()
+
+
+def test_record_catalogue_has_every_reference() -> None:
+    rows = _catalogue(RECORD)
+    assert len(rows) == 48 and sum(r["in_use"] == "yes" for r in rows) == 41
 
 
 def test_december_2017_tables_recomputed(dec2017: csskpi.Evaluation, published: tuple[csskpi.PublishedRow, ...]) -> None:

@@ -11,10 +11,10 @@ import pytest
 
 import csskpi
 from csskpi.engine.credits import compute_credits
-from csskpi.pipeline.assessment import Assessment, assess
 from csskpi.model.period import Period
-from csskpi.report import Report, build_report
 from csskpi.model.result import Status
+from csskpi.pipeline.assessment import Assessment, assess
+from csskpi.report import Report, build_report
 
 P = Period.parse
 MONTHS = [P(f"2017-{m:02d}") for m in range(5, 11)]

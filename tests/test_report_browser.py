@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pytest
 
-import csskpi
 from csskpi.report import build_report, render
 
-from .test_report import dec2017_assessment, dec2017_evaluation
+from .test_report import dec2017_assessment
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 # Feeds innerText and the page's width into the DOM, for --dump-dom (only in the test's copy of the page).

@@ -14,10 +14,10 @@ import pytest
 
 import csskpi
 from csskpi.model.period import Period
+from csskpi.model.result import Status
 from csskpi.pipeline.assessment import assess
 from csskpi.report import Report, build_report, render
 from csskpi.report.text import FILLS
-from csskpi.model.result import Status
 
 from .test_report import dec2017_assessment, dec2017_evaluation
 

@@ -49,6 +49,10 @@ from csskpi.model.targets import Comparison, Direction, PointsSchedule, PointsSt
 from csskpi._version import __version__
 
 __all__ = [
+    "WatchRuleKind",
+    "WatchRule",
+    "CreditTerms",
+    "ClockHours",
     "Assessment",
     "assess",
     "assess_data",

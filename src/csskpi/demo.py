@@ -16,12 +16,12 @@ import attrs
 
 from csskpi.errors import InputError, Problem
 from csskpi.files.measurements import write_measurements
-from csskpi.plugin.types import SynthRequest
+from csskpi.model.period import Period
 from csskpi.pipeline.assessment import assess_data
 from csskpi.pipeline.measure import MeasureRegistry, load_data, report_appendices
-from csskpi.model.period import Period
-from csskpi.plugin.registry import load_contract
 from csskpi.pipeline.synth import synthesize, write_data
+from csskpi.plugin.registry import load_contract
+from csskpi.plugin.types import SynthRequest
 
 __all__ = ["DemoResult", "run_demo", "DEMO_START", "DEMO_DEGRADE"]
 

@@ -9,8 +9,9 @@ from typing import Any
 
 import polars as pl
 from csskpi import Counts, MeasureInput, Period
-from csskpi.data.surveys import SURVEYS
 from csskpi.data.load import load_dataset
+from csskpi.data.surveys import SURVEYS
+
 from csskpi_acf.datasets import DATASETS
 from csskpi_acf.measures import BY_NAME
 

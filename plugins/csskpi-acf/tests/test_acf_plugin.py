@@ -9,10 +9,11 @@ from importlib.metadata import entry_points
 
 import csskpi
 import pytest
-from acf_test_support import D, T, frame
 from csskpi import Counts, MeasureInput, Period
-from csskpi.plugin.types import SynthFrame, SynthRequest
 from csskpi.data.load import load_dataset
+from csskpi.plugin.types import SynthFrame, SynthRequest
+
+from acf_test_support import D, T, frame
 from csskpi_acf import plugin
 from csskpi_acf.datasets import DATASETS
 from csskpi_acf.measures import MEASURES
@@ -31,7 +32,7 @@ def test_measures_are_the_acf_kpis_in_force_in_the_bundled_contract() -> None:
     for measure in MEASURES:  # one module per KPI, its docstring quoting the KPI and its formula
         module = sys.modules[measure.compute.__module__]
         assert module.__name__.endswith(measure.name.lower())
-        assert module.__doc__.startswith(f"{measure.name} — ") and "MEASURES.md" in module.__doc__
+        assert module.__doc__.startswith(f"{measure.name} — ") and "docs/measures.md" in module.__doc__
         assert set(measure.datasets) <= {d.name for d in DATASETS} | {"surveys"}
 
 

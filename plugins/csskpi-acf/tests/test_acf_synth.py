@@ -8,12 +8,13 @@ from collections import Counter
 import numpy as np
 import polars as pl
 import pytest
-from acf_test_support import SPECS
 from csskpi import Period, Status, get_plugin_manager, load_contract
 from csskpi.data.calendars import ENGLAND_AND_WALES
-from csskpi.plugin.types import SynthRequest
 from csskpi.data.load import load_dataset
+from csskpi.plugin.types import SynthRequest
 from csskpi.testing import synth_statuses
+
+from acf_test_support import SPECS
 from csskpi_acf.measures import MEASURES
 from csskpi_acf.synth import VOLUMES, synthesize
 

@@ -11,8 +11,8 @@ import polars as pl
 import pytest
 from csskpi import ContractError, Counts, MeasureInput, Period
 from csskpi.data.calendars import ENGLAND_AND_WALES, BusinessCalendar
-from csskpi.data.surveys import SURVEYS
 from csskpi.data.load import load_dataset
+from csskpi.data.surveys import SURVEYS
 
 from csskpi_csc.datasets import CALLS, CARERS_ASSESSMENTS, CONTACTS
 from csskpi_csc.measures import (

@@ -69,9 +69,9 @@ def test_csc_plugin_alone_with_the_core_registers_cleanly() -> None:
 
 
 def test_csc_through_the_core_pipeline(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from csskpi.plugin.types import SynthRequest
     from csskpi.pipeline.measure import MeasureRegistry, load_data, measure
     from csskpi.pipeline.synth import synthesize, write_data
+    from csskpi.plugin.types import SynthRequest
 
     registry = MeasureRegistry.from_plugins(csskpi.get_plugin_manager(load_entry_points=False, extra=[plugin]))
     frames = synthesize(SynthRequest(Period(2017, 5), Period(2017, 5), 0.02, 11), registry)

@@ -8,9 +8,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 from csskpi import Period, Status, load_contract
+from csskpi.data.load import load_dataset
 from csskpi.data.surveys import SURVEYS
 from csskpi.plugin.types import SynthFrame, SynthRequest
-from csskpi.data.load import load_dataset
 from csskpi.testing import synth_statuses
 
 from csskpi_csc import synth

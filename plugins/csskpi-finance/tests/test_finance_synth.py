@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 from csskpi import Period, Status, load_contract
 from csskpi.data.calendars import ENGLAND_AND_WALES
-from csskpi.plugin.types import SynthFrame, SynthRequest
 from csskpi.data.load import load_dataset
+from csskpi.plugin.types import SynthFrame, SynthRequest
 from csskpi.testing import synth_statuses
 
 from csskpi_finance import synth

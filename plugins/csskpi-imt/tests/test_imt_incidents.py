@@ -7,9 +7,9 @@ import datetime as dt
 import polars as pl
 import pytest
 from csskpi.data.calendars import ENGLAND_AND_WALES, WorkingHours
-from csskpi.plugin.types import MeasureInput
-from csskpi.model.period import Period
 from csskpi.data.load import load_dataset
+from csskpi.model.period import Period
+from csskpi.plugin.types import MeasureInput
 
 from csskpi_imt.datasets import INCIDENTS
 from csskpi_imt.measures import BY_NAME

@@ -7,18 +7,18 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
+from csskpi.data.load import load_dataset
 from csskpi.data.surveys import SURVEYS
 from csskpi.model.measurement import Counts, Measurement
-from csskpi.plugin.types import MeasureInput
 from csskpi.model.period import Period
-from csskpi.data.load import load_dataset
+from csskpi.plugin.types import MeasureInput
 
 from csskpi_imt.datasets import APP_RESPONSE, MILESTONES
 from csskpi_imt.measures import imt_kpi_11, imt_kpi_12, imt_kpi_13
 
 MAY = Period(2017, 5)
 
-# "KPI Reporting Month" table of the 21 December 2017 OSMB report (seed 002): met, exception, fail, excluded
+# "KPI Reporting Month" table of the 21 December 2017 OSMB report: met, exception, fail, excluded
 # milestones per month, and the published KPI%.
 DECEMBER_2017_TABLE = {
     Period(2017, 3): (13, 7, 9, 1, "68.97"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import metadata
+
 import csskpi
 import pytest
 from csskpi.pipeline.measure import MeasureRegistry
@@ -34,7 +36,7 @@ def test_entry_point_registers_the_plugin() -> None:
     assert len(ours) == 1
     assert set(ours[0].kpis) == {m.name for m in MEASURES}
     assert set(ours[0].datasets) == {d.name for d in csskpi_imt.DATASETS}
-    assert ours[0].version == "0.1.0"
+    assert ours[0].version == metadata.version("csskpi-imt")  # the distribution's own
 
 
 def test_compute_hook_declines_other_measures() -> None:

@@ -8,11 +8,11 @@ import csskpi
 import polars as pl
 import pytest
 from csskpi.data.calendars import ENGLAND_AND_WALES
+from csskpi.data.load import load_dataset
 from csskpi.errors import InputError
 from csskpi.model.measurement import Counts
-from csskpi.pipeline.measure import MeasureRegistry
 from csskpi.model.period import Period
-from csskpi.data.load import load_dataset
+from csskpi.pipeline.measure import MeasureRegistry
 
 import csskpi_pm
 import csskpi_pm.plugin as plugin

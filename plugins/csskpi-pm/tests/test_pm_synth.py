@@ -7,12 +7,12 @@ import datetime as dt
 import csskpi
 import polars as pl
 import pytest
-from csskpi.plugin.types import SynthRequest
-from csskpi.pipeline.measure import MeasureRegistry, load_data
-from csskpi.model.period import Period
 from csskpi.data.load import load_dataset
+from csskpi.model.period import Period
 from csskpi.model.result import Status
+from csskpi.pipeline.measure import MeasureRegistry, load_data
 from csskpi.pipeline.synth import write_data
+from csskpi.plugin.types import SynthRequest
 from csskpi.testing import synth_statuses
 
 import csskpi_pm.plugin

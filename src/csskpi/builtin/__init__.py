@@ -6,12 +6,11 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-from csskpi.engine.regimes import BUILTIN_REGIMES
-from csskpi.engine.regimes import CreditRegime
 from csskpi.data.surveys import COMMON_DATASETS
+from csskpi.engine.regimes import BUILTIN_REGIMES, CreditRegime
 from csskpi.plugin.hookspecs import hookimpl
-from csskpi.plugin.types import DatasetSpec
 from csskpi.plugin.registry import ContractSource, Example
+from csskpi.plugin.types import DatasetSpec
 
 
 def _here(*parts: str) -> Path:

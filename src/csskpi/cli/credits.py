@@ -6,10 +6,10 @@ import argparse
 from decimal import Decimal
 from typing import Any, TextIO
 
+from csskpi.cli.console import paint, table
 from csskpi.cli.results import load_inputs, use_colour
 from csskpi.engine.records import area_credit_record, kpi_points_record, points_text, warning_record
 from csskpi.files.output import to_csv, to_json
-from csskpi.cli.console import paint, table
 
 __all__ = ["cmd_credits"]
 

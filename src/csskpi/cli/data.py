@@ -12,52 +12,52 @@ from typing import Any, TextIO
 
 import attrs
 
-from csskpi.errors import InputError, Problem
-from csskpi.model.measurement import Measurement
-from csskpi.files.measurements import read_measurements, write_measurements
-from csskpi.plugin.types import SynthRequest
-from csskpi.pipeline.measure import MeasureRegistry, MeasureRun, build_appendix, load_data, measure
-from csskpi.model.period import Period
-from csskpi.plugin.registry import DEFAULT_CONTRACT, load_contract
-from csskpi.files.output import to_csv, to_json
 from csskpi.cli.console import paint, table
-from csskpi.model.result import Status
 from csskpi.cli.results import use_colour
 from csskpi.engine.compare import compare_with_supplier
 from csskpi.engine.records import comparison_record
+from csskpi.errors import InputError, Problem
+from csskpi.files.measurements import read_measurements, write_measurements
+from csskpi.files.output import to_csv, to_json
+from csskpi.model.measurement import Measurement
+from csskpi.model.period import Period
+from csskpi.model.result import Status
+from csskpi.pipeline.measure import MeasureRegistry, MeasureRun, build_appendix, load_data, measure
 from csskpi.pipeline.synth import FORMATS, synthesize, write_data
+from csskpi.plugin.registry import DEFAULT_CONTRACT, load_contract
+from csskpi.plugin.types import SynthRequest
 
 __all__ = ["add_data_commands", "cmd_measure", "cmd_plugins", "cmd_synth", "cmd_appendix"]
 
 
 def add_data_commands(sub: Any, common: argparse.ArgumentParser, period: Callable[[str], Period]) -> None:
     p = sub.add_parser("measure", parents=[common], help="recompute every KPI from raw data through the plugins")
-    p.add_argument("--contract", metavar="C")
+    p.add_argument("--contract", metavar="C", help="contract name or .toml path (default: lincolnshire-css)")
     p.add_argument("--data", metavar="DIR", required=True, help="folder of raw datasets (<name>.csv/.parquet/.xlsx)")
-    p.add_argument("--period", metavar="YYYY-MM", type=period, required=True)
+    p.add_argument("--period", metavar="YYYY-MM", type=period, required=True, help="the (first) month to measure")
     p.add_argument("--to", metavar="YYYY-MM", type=period, help="last month (default: --period)")
     p.add_argument("--compare", metavar="FILE", help="the supplier's reported measurements, to reconcile KPI by KPI")
     p.add_argument("--format", choices=("csv", "json", "table"), help="default: csv (table with --compare)")
 
     p = sub.add_parser("plugins", parents=[common], help="the installed plugins and what they measure")
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
 
     p = sub.add_parser("synth", parents=[common], help="generate realistic synthetic raw data for every dataset")
-    p.add_argument("--out", metavar="DIR", required=True)
-    p.add_argument("--from", dest="start", metavar="YYYY-MM", type=period, required=True)
-    p.add_argument("--to", dest="end", metavar="YYYY-MM", type=period, required=True)
+    p.add_argument("--out", metavar="DIR", required=True, help="folder to write one file per dataset into")
+    p.add_argument("--from", dest="start", metavar="YYYY-MM", type=period, required=True, help="first month generated")
+    p.add_argument("--to", dest="end", metavar="YYYY-MM", type=period, required=True, help="last month generated")
     p.add_argument("--scale", type=float, default=1.0, help="1.0 is a county council's month (default)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="random seed: the same arguments give the same data (default: 0)")
     p.add_argument("--degrade", metavar="KPI[,KPI]", default="", help="measures to generate failing (below MSL)")
-    p.add_argument("--file-format", choices=FORMATS, default="csv")
+    p.add_argument("--file-format", choices=FORMATS, default="csv", help="file type written (default: csv)")
 
     p = sub.add_parser("appendix", parents=[common], help="a plugin's extra table, e.g. payroll-contacts")
-    p.add_argument("name", metavar="NAME")
-    p.add_argument("--data", metavar="DIR", required=True)
-    p.add_argument("--from", dest="start", metavar="YYYY-MM", type=period, required=True)
-    p.add_argument("--to", dest="end", metavar="YYYY-MM", type=period, required=True)
+    p.add_argument("name", metavar="NAME", help="the appendix, as `csskpi plugins` lists them")
+    p.add_argument("--data", metavar="DIR", required=True, help="folder of raw datasets (<name>.csv/.parquet/.xlsx)")
+    p.add_argument("--from", dest="start", metavar="YYYY-MM", type=period, required=True, help="first month shown")
+    p.add_argument("--to", dest="end", metavar="YYYY-MM", type=period, required=True, help="last month shown")
     p.add_argument("--as-at", type=dt.date.fromisoformat, help="the snapshot date (default: today)")
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (default: table)")
 
 
 def _progress(label: str) -> Callable[[Period, int, int], None] | None:

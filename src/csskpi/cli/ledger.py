@@ -12,18 +12,18 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, TextIO
 
+from csskpi.cli.console import paint, table
 from csskpi.cli.results import use_colour, warn_missing
-from csskpi.model.contract import Contract
+from csskpi.engine.records import points_text
 from csskpi.files.charges import read_charges
 from csskpi.files.decisions import read_decisions_files
 from csskpi.files.inputs import read_inputs
-from csskpi.pipeline.assessment import assess
-from csskpi.model.period import Period
-from csskpi.plugin.registry import DEFAULT_CONTRACT, load_contract
-from csskpi.engine.records import points_text
 from csskpi.files.output import to_json
-from csskpi.cli.console import paint, table
+from csskpi.model.contract import Contract
+from csskpi.model.period import Period
 from csskpi.model.result import Status
+from csskpi.pipeline.assessment import assess
+from csskpi.plugin.registry import DEFAULT_CONTRACT, load_contract
 
 if TYPE_CHECKING:
     from csskpi.ledger import Ledger, MonthChanges, MonthView, VersionInfo
@@ -67,21 +67,21 @@ def add_ledger_commands(sub: Any, common: argparse.ArgumentParser, period: Calla
     p.add_argument("--reason", metavar="TEXT", required=True, help="why the figures change (an escalation settled, an addendum)")
 
     p = action("show", "a month as it stands now, as first published, or as at a date")
-    p.add_argument("--period", metavar="YYYY-MM", type=period, required=True)
+    p.add_argument("--period", metavar="YYYY-MM", type=period, required=True, help="the month")
     which = p.add_mutually_exclusive_group()
     which.add_argument("--as-at", metavar="WHEN", help="'first', a date YYYY-MM-DD (its end, UTC) or an ISO date and time")
     which.add_argument("--version", type=int, metavar="N", help="a given version")
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
 
     p = action("history", "every version of a month: who, when, why, and what changed")
-    p.add_argument("--period", metavar="YYYY-MM", type=period, required=True)
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--period", metavar="YYYY-MM", type=period, required=True, help="the month")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
 
     p = action("changes", "what changed in a month between two versions (default: the last two)")
-    p.add_argument("--period", metavar="YYYY-MM", type=period, required=True)
-    p.add_argument("--from", dest="from_version", type=int, metavar="N")
-    p.add_argument("--to", dest="to_version", type=int, metavar="N")
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--period", metavar="YYYY-MM", type=period, required=True, help="the month")
+    p.add_argument("--from", dest="from_version", type=int, metavar="N", help="the earlier version (default: the one before --to)")
+    p.add_argument("--to", dest="to_version", type=int, metavar="N", help="the later version (default: the latest)")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
 
 
 def _contract(args: argparse.Namespace) -> Contract:
@@ -248,11 +248,11 @@ def _history(args: argparse.Namespace, out: TextIO) -> None:
         diffs = [None] + [ledger.changes(args.period, a.version, b.version) for a, b in pairwise(versions)]
     if args.format == "json":
         out.write(to_json({"period": str(args.period), "versions": [
-            {**v.as_record(), "changes": d.as_record() if d is not None else None} for v, d in zip(versions, diffs)
+            {**v.as_record(), "changes": d.as_record() if d is not None else None} for v, d in zip(versions, diffs, strict=True)
         ]}))
         return
     rows = []
-    for v, d in zip(versions, diffs):
+    for v, d in zip(versions, diffs, strict=True):
         changed = "" if d is None else (f"{len(d.kpis)} KPI(s), {len(d.areas)} area(s)" if d else "none")
         rows.append([str(v.version), "published" if v.kind == "publish" else "restated", f"{v.recorded_at:%Y-%m-%d %H:%M:%S}",
                      v.recorded_by, v.reason, changed])

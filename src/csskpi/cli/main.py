@@ -12,10 +12,10 @@ from typing import TextIO
 
 from csskpi._version import __version__
 from csskpi.cli.credits import cmd_credits
-from csskpi.cli.demo import cmd_demo
 from csskpi.cli.data import add_data_commands, cmd_appendix, cmd_measure, cmd_plugins, cmd_synth
-from csskpi.cli.report import add_report_commands, cmd_report
+from csskpi.cli.demo import cmd_demo
 from csskpi.cli.ledger import add_ledger_commands, cmd_ledger
+from csskpi.cli.report import add_report_commands, cmd_report
 from csskpi.cli.results import cmd_changes, cmd_evaluate, cmd_explain, cmd_kpis, cmd_reconcile, cmd_summary
 from csskpi.errors import CsskpiError
 from csskpi.model.period import Period
@@ -64,11 +64,11 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("changes", parents=[common], help="the contract's change history: each change, its date and reason")
-    p.add_argument("--contract", metavar="C")
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--contract", metavar="C", help=f"contract name or .toml path (default: {DEFAULT_CONTRACT})")
+    _format(p, ("table", "json"))
 
     p = sub.add_parser("kpis", parents=[common], help="the KPI catalogue with the targets and points in force at a month")
-    p.add_argument("--contract", metavar="C")
+    p.add_argument("--contract", metavar="C", help=f"contract name or .toml path (default: {DEFAULT_CONTRACT})")
     p.add_argument("--at", type=_period, metavar="YYYY-MM", help="month (default: this month, within the contract)")
     _format(p, ("table", "json", "csv"))
 
@@ -85,8 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     _format(p, ("table", "json"))
 
     p = sub.add_parser("explain", parents=[common], help="the whole reasoning for one KPI in one month")
-    p.add_argument("kpi", metavar="KPI")
-    p.add_argument("period", metavar="PERIOD", type=_period)
+    p.add_argument("kpi", metavar="KPI", help="the KPI reference, e.g. F_KPI_01")
+    p.add_argument("period", metavar="PERIOD", type=_period, help="the month, YYYY-MM")
     _add_inputs(p)
 
     p = sub.add_parser("credits", parents=[common], help="abatement points, service credits under the cap, watch rules")
@@ -98,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
                        "judge, credits, ledger, HTML and Excel report")
     p.add_argument("--out", metavar="DIR", default="csskpi-demo", help="where to write everything (default: ./csskpi-demo)")
     p.add_argument("--scale", type=float, default=1.0, help="1.0 is a county council's month (default)")
-    p.add_argument("--seed", type=int, default=2015)
+    p.add_argument("--seed", type=int, default=2015, help="random seed of the synthetic data (default: 2015)")
 
     add_data_commands(sub, common, _period)
     add_report_commands(sub, common, _period)

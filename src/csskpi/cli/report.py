@@ -16,13 +16,13 @@ from typing import Any, TextIO
 import attrs
 
 from csskpi.cli.results import load_inputs
+from csskpi.errors import CsskpiError, InputError, Problem
 from csskpi.files.charges import read_charges
 from csskpi.files.decisions import read_decisions_files
-from csskpi.errors import CsskpiError, InputError, Problem
+from csskpi.files.published import read_published
+from csskpi.model.period import Period
 from csskpi.pipeline.assessment import Assessment, assess_data
 from csskpi.pipeline.measure import MeasureRegistry, build_appendix, load_data, report_appendices
-from csskpi.model.period import Period
-from csskpi.files.published import read_published
 from csskpi.plugin.registry import DEFAULT_CONTRACT, load_contract
 from csskpi.report import FORMATS, build_report, write_report
 

@@ -8,17 +8,23 @@ import os
 import sys
 from typing import Any, TextIO
 
-from csskpi.errors import InputError, Problem
-from csskpi.model.period import Period
-from csskpi.files.published import read_published
-from csskpi.plugin.registry import DEFAULT_CONTRACT, example, load_contract
-from csskpi.engine.records import catalogue_records, missing_record, reconciliation_record, result_record, summary_record
-from csskpi.files.output import to_csv, to_json
 from csskpi.cli.console import paint, summary_tables, table
+from csskpi.engine.records import (
+    catalogue_records,
+    missing_record,
+    reconciliation_record,
+    result_record,
+    summary_record,
+)
 from csskpi.engine.rules import Evaluation
+from csskpi.errors import InputError, Problem
 from csskpi.files.charges import read_charges
 from csskpi.files.inputs import read_inputs
+from csskpi.files.output import to_csv, to_json
+from csskpi.files.published import read_published
+from csskpi.model.period import Period
 from csskpi.pipeline.assessment import Assessment, assess
+from csskpi.plugin.registry import DEFAULT_CONTRACT, example, load_contract
 
 __all__ = [
     "cmd_changes",

@@ -1,6 +1,6 @@
 """Business days and business-hours clocks: the time every KPI deadline is counted in.
 
-The contract counts time two ways (``MEASURES.md``, general rules):
+The contract counts time two ways (``docs/measures.md``, general rules):
 
 * **business days**, Monday to Friday less the bank holidays of England and Wales, for targets such as "within 20
   business days of referral": :class:`BusinessCalendar`;
@@ -363,7 +363,7 @@ SERVICE_DESK_HOURS = WorkingHours()
 def _utc(t: dt.datetime) -> dt.datetime:
     _check_naive(t)
     # fold=0 reads a repeated autumn wall time as the first (BST) one, and a skipped spring time as GMT.
-    return t.replace(tzinfo=LONDON).astimezone(dt.timezone.utc)
+    return t.replace(tzinfo=LONDON).astimezone(dt.UTC)
 
 
 def plain_elapsed(start: dt.datetime, end: dt.datetime) -> dt.timedelta:

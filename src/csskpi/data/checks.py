@@ -1,6 +1,6 @@
 """Checking a raw dataset against its :class:`~csskpi.plugin.types.DatasetSpec`: where its rows are, and its cells.
 
-This is the half of :mod:`csskpi.data.load` that knows the formats of ``MEASURES.md``. It finds which line of a
+This is the half of :mod:`csskpi.data.load` that knows the formats of ``docs/measures.md``. It finds which line of a
 CSV file (or row of a sheet) each record is on, turns the cells a reader produced (text, or a frame's native
 types) into typed polars columns, and reports every fault as a :class:`~csskpi.errors.Problem` naming the file,
 the row and the column. Everything is vectorised: a column is parsed with ``strict=False`` and the faulty rows
@@ -34,8 +34,8 @@ from xml.etree import ElementTree
 import attrs
 import polars as pl
 
-from csskpi.errors import Problem
 from csskpi.data.spec import Column, ColumnKind, DatasetSpec
+from csskpi.errors import Problem
 
 __all__ = [
     "DECIMAL_PRECISION",
@@ -312,7 +312,7 @@ def _nested(dtype: pl.DataType) -> bool:
 
 
 def blank_to_null(frame: pl.DataFrame) -> pl.DataFrame:
-    """``MEASURES.md``: an empty cell is missing. A CSV's ``""`` or a frame's empty string is an empty cell."""
+    """``docs/measures.md``: an empty cell is missing. A CSV's ``""`` or a frame's empty string is an empty cell."""
     return frame.with_columns(pl.when(pl.col(pl.String) != "").then(pl.col(pl.String)))
 
 

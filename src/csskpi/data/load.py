@@ -11,7 +11,7 @@ Nothing is guessed. A cell that does not read exactly in its declared format, an
 a repeated id or a negative duration is an error, never coerced and never dropped; every such fault of a file is
 raised together in one :class:`~csskpi.errors.InputError`, a :class:`~csskpi.errors.Problem` each (at most
 :data:`~csskpi.data.checks.MAX_PROBLEMS_PER_CHECK` per column and check, then a count of the rest). The formats
-are those of ``MEASURES.md``; :mod:`csskpi.data.checks` states them precisely.
+are those of ``docs/measures.md``; :mod:`csskpi.data.checks` states them precisely.
 
 Row numbers: a CSV row is named by its line in the file (the header is line 1, the first record line 2); an Excel
 row by its row in the sheet; a Parquet file's or a frame's row by its 0-based index, labelled "row". Blank lines of
@@ -34,8 +34,6 @@ import attrs
 import fastexcel
 import polars as pl
 
-from csskpi.errors import InputError, PluginError, Problem
-from csskpi.data.spec import DatasetSpec
 from csskpi.data.checks import (
     Locator,
     blank_to_null,
@@ -48,6 +46,8 @@ from csskpi.data.checks import (
     parse_columns,
     unreadable_csv,
 )
+from csskpi.data.spec import DatasetSpec
+from csskpi.errors import InputError, PluginError, Problem
 
 __all__ = [
     "ROW_COLUMN",

@@ -1,7 +1,7 @@
 """Raw datasets shared by several measure plugins: the ``surveys`` dataset.
 
 One ``surveys`` file holds every satisfaction survey response of the contract; each KPI that reports a survey
-selects its ``kind`` (``MEASURES.md``: PM_KPI_08 ``pm_manager_contact``, PM_KPI_12 ``pm_my_helpdesk``,
+selects its ``kind`` (``docs/measures.md``: PM_KPI_08 ``pm_manager_contact``, PM_KPI_12 ``pm_my_helpdesk``,
 IMT_KPI_12 ``it_incident``, CSC_KPI_07 ``csc_customer``, ACF_KPI_09 ``acf_user``). ``kind`` is free text rather
 than an enumeration so that a file may carry responses to surveys no KPI measures; a response of an unknown kind
 simply counts towards no KPI.

@@ -14,9 +14,9 @@ from decimal import Decimal
 
 import attrs
 
-from csskpi.model.terms import BluePolicy, PointsRules
 from csskpi.model.period import Period
 from csskpi.model.result import Result, Status
+from csskpi.model.terms import BluePolicy, PointsRules
 
 __all__ = ["BluePolicy", "PointsRules", "KPIPoints", "abatement_points", "ordinal"]
 

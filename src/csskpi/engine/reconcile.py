@@ -1,6 +1,6 @@
 """Reconciling recomputed summaries with the figures a council published, and explaining every difference.
 
-Published tables are read from a CSV in the format of ``record/published_summaries.csv``
+Published tables are read from a CSV in the format of the bundled example's ``published.csv``
 (``source,area,period,tsl_achieved,msl_achieved,below_msl,mitigation,total``; an empty cell was not published
 and is not compared). A difference in an area row is explained by the KPIs whose status accounts for it; a
 difference in the overall row by the area rows that differ in the same month.
@@ -12,10 +12,10 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from csskpi.model.period import Period
-from csskpi.model.result import Result, Status
 from csskpi.engine.rules import Evaluation
 from csskpi.engine.summary import ALL_AREAS, SummaryRow, summarise
+from csskpi.model.period import Period
+from csskpi.model.result import Result, Status
 
 __all__ = ["PublishedRow", "Difference", "NotCompared", "Reconciliation", "reconcile", "HEADER", "FIELDS"]
 

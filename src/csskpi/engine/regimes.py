@@ -6,7 +6,7 @@ contract's ``[parameters.credits]`` table.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
@@ -27,6 +27,10 @@ __all__ = [
     "percent_per_point_below_target",
     "share_of_cap",
 ]
+
+
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
 
 
 def _read_only(value: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -55,7 +59,7 @@ class CreditRegime:
     name: str
     description: str
     compute: Callable[[CreditInput], Decimal] = attrs.field(eq=False)
-    requires: tuple[str, ...] = attrs.field(default=(), converter=tuple)  # its parameters in [parameters.credits]
+    requires: tuple[str, ...] = attrs.field(default=(), converter=_names)  # its parameters in [parameters.credits]
 
 
 def _parameter(inputs: CreditInput, key: str) -> Decimal:

@@ -13,9 +13,9 @@ from typing import Literal
 
 import attrs
 
+from csskpi.errors import InputError, Problem
 from csskpi.model.contract import Contract
 from csskpi.model.decisions import Decisions, Escalation, Mitigation
-from csskpi.errors import InputError, Problem
 from csskpi.model.measurement import Measurement, Source, round_half_up
 from csskpi.model.period import Period
 from csskpi.model.result import MissingMeasurement, Result, Status

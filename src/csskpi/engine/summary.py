@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 import attrs
 
+from csskpi.engine.rules import Evaluation
 from csskpi.model.period import Period
 from csskpi.model.result import Result, Status
-from csskpi.engine.rules import Evaluation
 
 __all__ = ["SummaryRow", "summarise", "ALL_AREAS"]
 

@@ -14,21 +14,29 @@ from collections.abc import Mapping
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
-
-import attrs
 from typing import Any
 
+import attrs
+
+from csskpi.errors import ContractError, Problem
+from csskpi.files.collector import Collector
+from csskpi.files.contract_dump import FORMAT_VERSION, dump_contract
+from csskpi.files.contract_dump import contract_to_data as contract_to_data
+from csskpi.files.terms import parse_terms
 from csskpi.model.changes import Change, apply_changes, parse_changes, read_change_notice
 from csskpi.model.contract import Contract, Parameters
 from csskpi.model.decisions import Suspension
-from csskpi.files.contract_dump import FORMAT_VERSION, dump_contract
-from csskpi.files.contract_dump import contract_to_data as contract_to_data
-from csskpi.errors import ContractError, Problem
-from csskpi.files.collector import Collector
-from csskpi.files.terms import parse_terms
 from csskpi.model.kpi import KPI, RetiredReference, ServiceArea, Unit
 from csskpi.model.period import ContractCalendar, Extension, Period
-from csskpi.model.targets import Comparison, Direction, PointsSchedule, PointsStep, TargetSchedule, TargetStep, schedule_problems
+from csskpi.model.targets import (
+    Comparison,
+    Direction,
+    PointsSchedule,
+    PointsStep,
+    TargetSchedule,
+    TargetStep,
+    schedule_problems,
+)
 
 __all__ = ["read_contract", "parse_contract", "dump_contract", "with_change_notices", "FORMAT_VERSION"]
 

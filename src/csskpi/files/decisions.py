@@ -16,12 +16,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from csskpi.engine.rules import check_decisions
+from csskpi.errors import InputError, Problem
 from csskpi.model.contract import Contract
 from csskpi.model.decisions import Decisions, Escalation, EscalationKind, Mitigation, Suspension
-from csskpi.errors import InputError, Problem
 from csskpi.model.measurement import Source
 from csskpi.model.period import Period
-from csskpi.engine.rules import check_decisions
 
 __all__ = ["read_decisions", "read_decisions_files", "parse_decisions"]
 

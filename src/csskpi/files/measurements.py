@@ -1,7 +1,7 @@
 """The measurements file: ``period,kpi_id,value,annotation``, one row per KPI-month, ``#`` comment lines.
 
-This is the format of the council's Appendix A as transcribed in ``record/appendix_a_2017.csv``. ``value`` is
-the reported figure (empty when there is none); ``annotation`` is empty or one of ``dna`` (data not
+This is the format of the council's Appendix A as transcribed in the bundled example (``dec-2017/measurements.csv``).
+``value`` is the reported figure (empty when there is none); ``annotation`` is empty or one of ``dna`` (data not
 available), ``mitigated``, ``escalated``, ``disputed``. Mitigation, escalation and dispute are decisions, so the
 reader returns them as :class:`~csskpi.Decisions` beside the measurements.
 """
@@ -17,12 +17,12 @@ from typing import TextIO
 
 import attrs
 
+from csskpi.engine.rules import check_measurements
+from csskpi.errors import InputError, Problem
 from csskpi.model.contract import Contract
 from csskpi.model.decisions import Decisions, Escalation, EscalationKind, Mitigation
-from csskpi.errors import InputError, Problem
 from csskpi.model.measurement import Measurement, Source
 from csskpi.model.period import Period
-from csskpi.engine.rules import check_measurements
 
 __all__ = ["MeasurementsFile", "read_measurements", "parse_measurements", "write_measurements", "ANNOTATIONS", "HEADER"]
 

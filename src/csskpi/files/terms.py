@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from csskpi.engine.regimes import BUILTIN_REGIMES
@@ -16,8 +17,8 @@ from csskpi.files.collector import Collector
 from csskpi.model.contract import Parameters
 from csskpi.model.period import Period
 from csskpi.model.terms import (
-    ChargeStep,
     Charges,
+    ChargeStep,
     ClockHours,
     CreditTerms,
     PointsRules,
@@ -83,6 +84,10 @@ def _credits(value: Any, c: Collector) -> CreditTerms | None:
     return terms
 
 
+def _charge_step(entry: Mapping[str, Any]) -> ChargeStep:
+    return ChargeStep(str(entry["area"]), Period.parse(entry["from"]), entry["monthly_charge"], str(entry.get("note", "")))
+
+
 def _charges(value: Any, c: Collector) -> Charges | None:
     line = c.line_of_table("parameters.charges")
     steps: list[ChargeStep] = []
@@ -94,10 +99,7 @@ def _charges(value: Any, c: Collector) -> Charges | None:
         if missing:
             c.add(f"missing {', '.join(missing)}", field=where, line=line)
             continue
-        step = c.attempt(
-            lambda entry=entry: ChargeStep(entry["area"], Period.parse(entry["from"]), entry["monthly_charge"], str(entry.get("note", ""))),
-            field=where, line=line,
-        )
+        step = c.attempt(partial(_charge_step, entry), field=where, line=line)
         if step is None:
             continue
         if (step.area, step.start) in seen:
@@ -122,10 +124,7 @@ def _watch(value: Any, c: Collector) -> tuple[WatchRule, ...]:
         args = {k: table[k] for k in _WATCH_KEYS[kind] if k in table}
         if kind in _WATCH_DEFAULT_WINDOW:
             args.setdefault("window", _WATCH_DEFAULT_WINDOW[kind])
-        rule = c.attempt(
-            lambda table=table, kind=kind, args=args: WatchRule(str(table.get("name", kind.value)), kind, **args),
-            field=where, line=line,
-        )
+        rule = c.attempt(partial(WatchRule, str(table.get("name", kind.value)), kind, **args), field=where, line=line)
         if rule is not None:
             rules.append(rule)
     return tuple(rules)
@@ -142,6 +141,10 @@ def _time(value: Any) -> dt.time:
         raise ValueError(f"must be a time HH:MM, not {value!r}") from None
 
 
+def _clock(name: str, entry: Mapping[str, Any]) -> ClockHours:
+    return ClockHours(name, _time(entry.get("open", "08:00")), _time(entry.get("close", "18:00")))
+
+
 def _clocks(value: Any, c: Collector) -> tuple[ClockHours, ...]:
     line = c.line_of_table("parameters.clocks")
     table = _table(value, "parameters.clocks", c, line)
@@ -153,10 +156,7 @@ def _clocks(value: Any, c: Collector) -> tuple[ClockHours, ...]:
         if entry is None:
             continue
         c.unknown_keys(entry, {"open", "close"}, where, line=here)
-        clock = c.attempt(
-            lambda entry=entry, name=name: ClockHours(str(name), _time(entry.get("open", "08:00")), _time(entry.get("close", "18:00"))),
-            field=where, line=here,
-        )
+        clock = c.attempt(partial(_clock, str(name), entry), field=where, line=here)
         if clock is not None:
             clocks.append(clock)
     return tuple(clocks)

@@ -84,7 +84,13 @@ def create_engine(url: sa.URL) -> sa.Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    try:
+        return sa.create_engine(url, pool_pre_ping=True)
+    except ImportError as e:  # SQLAlchemy imports the driver here: without the extra, say how to get it
+        raise LedgerError(
+            f"a PostgreSQL ledger ({display(url)}) needs the PostgreSQL driver, which is not installed "
+            f"({e.name or e}): install csskpi with its postgres extra, pip install 'csskpi[postgres]'"
+        ) from None
 
 
 @contextmanager

@@ -21,18 +21,26 @@ from typing import Any, Self
 import sqlalchemy as sa
 from sqlalchemy import exc
 
-from csskpi.model.decisions import Decisions
-from csskpi.errors import Problem
-from csskpi.model.measurement import Measurement
-from csskpi.model.period import Period
 from csskpi.engine.rules import Evaluation
+from csskpi.errors import Problem
 from csskpi.ledger import reading
 from csskpi.ledger import schema as t
-from csskpi.ledger.engine import create_engine, display, make_url, read_connection, run_write, translate, write_transaction
+from csskpi.ledger.engine import (
+    create_engine,
+    display,
+    make_url,
+    read_connection,
+    run_write,
+    translate,
+    write_transaction,
+)
 from csskpi.ledger.errors import LedgerError
 from csskpi.ledger.migrate import HEAD, current_revision, upgrade
 from csskpi.ledger.records import MonthPayload, decision_rows, measurement_row, month_payloads
 from csskpi.ledger.values import Batch, MonthChanges, MonthView, RecordedDecision, RecordedMeasurement, VersionInfo
+from csskpi.model.decisions import Decisions
+from csskpi.model.measurement import Measurement
+from csskpi.model.period import Period
 
 __all__ = ["Ledger"]
 
@@ -49,7 +57,7 @@ def _period(value: PeriodLike) -> Period:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _who(recorded_by: str) -> str:

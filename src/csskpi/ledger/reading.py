@@ -15,10 +15,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from csskpi.model.decisions import Decisions, Escalation, EscalationKind, Mitigation, Suspension
-from csskpi.model.measurement import Source
-from csskpi.model.period import Period
-from csskpi.model.result import Status
 from csskpi.ledger import schema as t
 from csskpi.ledger.errors import LedgerError
 from csskpi.ledger.values import (
@@ -33,6 +29,10 @@ from csskpi.ledger.values import (
     StoredResult,
     VersionInfo,
 )
+from csskpi.model.decisions import Decisions, Escalation, EscalationKind, Mitigation, Suspension
+from csskpi.model.measurement import Source
+from csskpi.model.period import Period
+from csskpi.model.result import Status
 
 __all__ = [
     "utc",
@@ -54,7 +54,7 @@ AsAt = dt.datetime | dt.date | str | None
 
 def utc(value: dt.datetime) -> dt.datetime:
     """A datetime in UTC; a naive one is taken to be UTC already (as the ledger stores them)."""
-    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 def as_at_moment(as_at: dt.datetime | dt.date | str) -> dt.datetime:
@@ -68,7 +68,7 @@ def as_at_moment(as_at: dt.datetime | dt.date | str) -> dt.datetime:
     if isinstance(as_at, dt.datetime):
         return utc(as_at)
     end = dt.datetime.combine(as_at, dt.time.max)
-    return end.replace(tzinfo=dt.timezone.utc)
+    return end.replace(tzinfo=dt.UTC)
 
 
 def _info(row: Any) -> VersionInfo:

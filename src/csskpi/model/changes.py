@@ -16,8 +16,8 @@ from typing import Any
 
 import attrs
 
-from csskpi.model.decisions import Suspension
 from csskpi.errors import ContractError, Problem
+from csskpi.model.decisions import Suspension
 from csskpi.model.kpi import KPI
 from csskpi.model.period import ContractCalendar, Period
 from csskpi.model.targets import Comparison, PointsSchedule, PointsStep, TargetSchedule, TargetStep
@@ -193,7 +193,7 @@ def apply_changes(
 
         def live(ref: str) -> KPI | None:
             kpi = kpis.get(ref)
-            if kpi is None or not kpi.in_force(change.period):
+            if kpi is None or not kpi.in_force(change.period):  # noqa: B023 (called only in this iteration)
                 bad("names a KPI not in force from that month", ref)
                 return None
             return kpi

@@ -52,6 +52,22 @@ def exact(value: Any, what: str = "value") -> Decimal:
     return amount
 
 
+def _weight(value: Any) -> Decimal:
+    return exact(value, "a points weight")
+
+
+def _cap(value: Any) -> Decimal:
+    return exact(value, "'cap_percent'")
+
+
+def _points(value: Any) -> Decimal:
+    return exact(value, "'points'")
+
+
+def _steps(value: Iterable[ChargeStep]) -> tuple[ChargeStep, ...]:
+    return tuple(value)
+
+
 def _money(value: Any) -> Decimal:
     amount = exact(value, "a monthly charge")
     if amount < 0:
@@ -82,8 +98,8 @@ class PointsRules:
     ``blue``: what a mitigated month does to a run.
     """
 
-    amber_weight: Decimal = attrs.field(default=Decimal("0.5"), converter=lambda v: exact(v, "'amber_weight'"))
-    red_weight: Decimal = attrs.field(default=Decimal("1"), converter=lambda v: exact(v, "'red_weight'"))
+    amber_weight: Decimal = attrs.field(default=Decimal("0.5"), converter=_weight)
+    red_weight: Decimal = attrs.field(default=Decimal("1"), converter=_weight)
     ladder: tuple[Decimal, ...] = attrs.field(default=(Decimal("1"), Decimal("1.5"), Decimal("2")), converter=_ladder)
     blue: BluePolicy = attrs.field(default=BluePolicy.END, converter=BluePolicy)
 
@@ -110,7 +126,7 @@ class CreditTerms:
     an area's monthly charge, and the regime's own numeric parameters (``amount_per_point``…)."""
 
     regime: str = attrs.field(default="share_of_cap", validator=attrs.validators.instance_of(str))
-    cap_percent: Decimal = attrs.field(default=Decimal(10), converter=lambda v: exact(v, "'cap_percent'"))
+    cap_percent: Decimal = attrs.field(default=Decimal(10), converter=_cap)
     parameters: Mapping[str, Decimal] = attrs.field(factory=dict, converter=_regime_parameters)
 
     def __attrs_post_init__(self) -> None:
@@ -138,7 +154,7 @@ class ChargeStep:
 class Charges:
     """Effective-dated monthly charges per service area."""
 
-    steps: tuple[ChargeStep, ...] = attrs.field(default=(), converter=tuple)
+    steps: tuple[ChargeStep, ...] = attrs.field(default=(), converter=_steps)
     source: str = attrs.field(default="", eq=False)  # where they were read: for messages, not identity
 
     def at(self, area: str, period: Period) -> Decimal | None:
@@ -161,7 +177,7 @@ class WatchRuleKind(enum.Enum):
     CREDIT_AT_CAP = "credit_at_cap"  # an area's credit reaching its cap
 
 
-def _positive(instance: Any, attribute: attrs.Attribute[int], value: int) -> None:
+def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise ValueError(f"'{attribute.name}' must be a whole number of at least 1, not {value!r}")
 
@@ -182,7 +198,7 @@ class WatchRule:
     statuses: frozenset[Status] = attrs.field(default=frozenset({Status.RED}), converter=_statuses)
     count: int = attrs.field(default=3, validator=_positive)
     window: int = attrs.field(default=9, validator=_positive)
-    points: Decimal = attrs.field(default=Decimal(50), converter=lambda v: exact(v, "'points'"))
+    points: Decimal = attrs.field(default=Decimal(50), converter=_points)
     scope: str = attrs.field(default="contract", validator=attrs.validators.in_(("contract", "area")))
 
     def __attrs_post_init__(self) -> None:

@@ -31,10 +31,9 @@ from csskpi.model.terms import Charges
 if TYPE_CHECKING:
     import pluggy
 
-    from csskpi.plugin.types import AppendixTable
-
     from csskpi.data.load import DataFolder
     from csskpi.pipeline.measure import MeasureRegistry, MeasureRun
+    from csskpi.plugin.types import AppendixTable
 
 __all__ = ["Assessment", "assess", "assess_data"]
 

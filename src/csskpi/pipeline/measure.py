@@ -15,15 +15,21 @@ from pathlib import Path
 import attrs
 import pluggy
 
-from csskpi.data.calendars import CORE_SUPPORT_HOURS, ENGLAND_AND_WALES, SERVICE_DESK_HOURS, BusinessCalendar, WorkingHours
-from csskpi.model.contract import Contract
+from csskpi.data.calendars import (
+    CORE_SUPPORT_HOURS,
+    ENGLAND_AND_WALES,
+    SERVICE_DESK_HOURS,
+    BusinessCalendar,
+    WorkingHours,
+)
+from csskpi.data.load import DataFolder, Finding, load_data_folder
 from csskpi.errors import ContractError, PluginError, Problem
+from csskpi.model.contract import Contract
 from csskpi.model.measurement import Counts, Measurement, Source
-from csskpi.plugin.types import Appendix, AppendixInput, AppendixTable, DatasetSpec, Measure, MeasureInput
 from csskpi.model.period import Period
 from csskpi.plugin.manager import get_plugin_manager
-from csskpi.data.load import DataFolder, Finding, load_data_folder
 from csskpi.plugin.registry import collect
+from csskpi.plugin.types import Appendix, AppendixInput, AppendixTable, DatasetSpec, Measure, MeasureInput
 
 __all__ = ["PluginInfo", "MeasureRegistry", "MeasureRun", "measure", "load_data", "build_appendix", "contract_clocks", "report_appendices"]
 

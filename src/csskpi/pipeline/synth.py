@@ -13,8 +13,8 @@ from typing import cast
 import polars as pl
 
 from csskpi.errors import PluginError, Problem
-from csskpi.plugin.types import SynthFrame, SynthRequest
 from csskpi.pipeline.measure import MeasureRegistry
+from csskpi.plugin.types import SynthFrame, SynthRequest
 
 __all__ = ["synthesize", "write_data", "FORMATS"]
 

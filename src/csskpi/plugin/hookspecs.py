@@ -15,8 +15,8 @@ import pluggy
 if TYPE_CHECKING:
     from csskpi.engine.regimes import CreditRegime
     from csskpi.model.measurement import Counts
-    from csskpi.plugin.types import Appendix, DatasetSpec, Measure, MeasureInput, SynthFrame, SynthRequest
     from csskpi.plugin.registry import ContractSource, Example
+    from csskpi.plugin.types import Appendix, DatasetSpec, Measure, MeasureInput, SynthFrame, SynthRequest
 
 hookspec = pluggy.HookspecMarker("csskpi")
 hookimpl = pluggy.HookimplMarker("csskpi")

@@ -1,4 +1,4 @@
-"""Building blocks for measure plugins: the month rules of ``MEASURES.md`` as polars expressions, and the reading
+"""Building blocks for measure plugins: the month rules of ``docs/measures.md`` as polars expressions, and the reading
 of a measure's contract parameters.
 
 Every measure selects its month and counts; these helpers keep the rules that many measures share — the month
@@ -6,8 +6,8 @@ of a column, the backlog rule for records with a deadline, surveys rated good or
 and vectorised.
 
 A measure's parameters come from ``[parameters.measures.<MEASURE>]`` of the contract (:attr:`MeasureInput.parameters
-<csskpi.plugin.types.MeasureInput.parameters>`): a missing one takes the default (``MEASURES.md``'s value), a malformed
-one is a :class:`~csskpi.errors.ContractError` whose field is ``parameters.measures.<MEASURE>.<name>``.
+<csskpi.plugin.types.MeasureInput.parameters>`): a missing one takes the default (its value in ``docs/measures.md``), a
+malformed one is a :class:`~csskpi.errors.ContractError` whose field is ``parameters.measures.<MEASURE>.<name>``.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import polars as pl
 from csskpi.data.calendars import ENGLAND_AND_WALES, BusinessCalendar
 from csskpi.errors import ContractError, Problem
 from csskpi.model.measurement import Counts
-from csskpi.plugin.types import MeasureInput
 from csskpi.model.period import Period
+from csskpi.plugin.types import MeasureInput
 
 __all__ = [
     "month_index",
@@ -70,7 +70,7 @@ def deadline_counts(
     completed: pl.Expr,
     met: pl.Expr | None = None,
 ) -> Counts:
-    """Counts for records with a deadline, under the backlog rule of ``MEASURES.md``.
+    """Counts for records with a deadline, under the backlog rule of ``docs/measures.md``.
 
     A record counts once: in the month of ``month_by``, passing when ``met`` (by default: completed on or before
     the deadline) — unless it was still open at the end of the month in which its deadline fell (``completed``

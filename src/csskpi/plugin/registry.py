@@ -14,9 +14,9 @@ import attrs
 import pluggy
 
 from csskpi.engine.regimes import CreditRegime
-from csskpi.model.contract import Contract
-from csskpi.files.contract import read_contract, with_change_notices
 from csskpi.errors import ContractError, PluginError, Problem, UnknownNameError
+from csskpi.files.contract import read_contract, with_change_notices
+from csskpi.model.contract import Contract
 from csskpi.plugin.manager import get_plugin_manager
 
 __all__ = [

@@ -1,6 +1,6 @@
 """What a measure plugin declares: the raw datasets it reads and the measures it computes from them.
 
-A :class:`DatasetSpec` is the interface of one raw dataset (``MEASURES.md``): its columns, their types, its
+A :class:`DatasetSpec` is the interface of one raw dataset (``docs/measures.md``): its columns, their types, its
 id column and the order its timestamps must keep. A :class:`Measure` names the KPI measure it computes, the
 datasets and columns it needs and the function that turns one month of them into :class:`~csskpi.Counts`.
 """
@@ -62,7 +62,7 @@ class MeasureInput:
     """What a measure is given for one month: the month, its datasets, its contract parameters, the calendar.
 
     ``data`` maps each dataset the measure declared to the whole loaded dataset (every month); the measure
-    selects its month by the rule of ``MEASURES.md``. ``parameters`` are the measure's own contract parameters
+    selects its month by the rule of ``docs/measures.md``. ``parameters`` are the measure's own contract parameters
     (``[parameters.measures.<name>]``); ``clocks`` the contract's business-hours clocks by name
     (``core_support_hours``, ``service_desk_hours``).
     """

@@ -14,16 +14,16 @@ from decimal import Decimal
 import attrs
 
 from csskpi.engine.credits import CreditRun
-from csskpi.model.decisions import Suspension
-from csskpi.errors import InputError, Problem
-from csskpi.plugin.types import AppendixTable
-from csskpi.model.period import Period
 from csskpi.engine.points import KPIPoints
 from csskpi.engine.reconcile import Reconciliation, reconcile
-from csskpi.pipeline.assessment import Assessment
-from csskpi.model.result import Result, Status
 from csskpi.engine.rules import Evaluation
 from csskpi.engine.summary import ALL_AREAS, SummaryRow, summarise
+from csskpi.errors import InputError, Problem
+from csskpi.model.decisions import Suspension
+from csskpi.model.period import Period
+from csskpi.model.result import Result, Status
+from csskpi.pipeline.assessment import Assessment
+from csskpi.plugin.types import AppendixTable
 from csskpi.report.appendix import appendix_a
 from csskpi.report.model import (
     MITIGATION_TEXT,

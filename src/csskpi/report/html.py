@@ -12,7 +12,15 @@ from csskpi._version import __version__
 from csskpi.model.result import Status
 from csskpi.report.htmlkit import e, status_legend, table_html
 from csskpi.report.model import Cell, KPIRow, Report, SummaryTable
-from csskpi.report.sections import TOC, exceptions, notes_section, points_section, reconciliation, trend_section, warnings_section
+from csskpi.report.sections import (
+    TOC,
+    exceptions,
+    notes_section,
+    points_section,
+    reconciliation,
+    trend_section,
+    warnings_section,
+)
 from csskpi.report.style import CSS
 from csskpi.report.svg import sparkline, status_chart
 from csskpi.report.text import SYMBOLS, WORDS, circled, money, percent, points, target

@@ -11,16 +11,16 @@ from decimal import Decimal
 
 import attrs
 
-from csskpi.model.contract import Contract
 from csskpi.engine.credits import AreaCredit, CreditRun
-from csskpi.plugin.types import AppendixTable
-from csskpi.model.period import Period
 from csskpi.engine.reconcile import Reconciliation
-from csskpi.model.result import Status
 from csskpi.engine.rules import Evaluation
 from csskpi.engine.summary import SummaryRow
-from csskpi.model.targets import Comparison, Direction, TargetStep
 from csskpi.engine.watch import WatchWarning
+from csskpi.model.contract import Contract
+from csskpi.model.period import Period
+from csskpi.model.result import Status
+from csskpi.model.targets import Comparison, Direction, TargetStep
+from csskpi.plugin.types import AppendixTable
 from csskpi.report.trend import TrendAnalysis
 
 __all__ = [

@@ -24,13 +24,13 @@ import attrs
 import polars as pl
 
 from csskpi.data.calendars import ENGLAND_AND_WALES
-from csskpi.model.contract import Contract
-from csskpi.errors import InputError
-from csskpi.model.measurement import Counts
-from csskpi.plugin.types import ColumnKind, MeasureInput
-from csskpi.pipeline.measure import MeasureRegistry, contract_clocks, load_data, measure
-from csskpi.model.period import Period
 from csskpi.data.load import load_dataset
+from csskpi.errors import InputError
+from csskpi.model.contract import Contract
+from csskpi.model.measurement import Counts
+from csskpi.model.period import Period
+from csskpi.pipeline.measure import MeasureRegistry, contract_clocks, load_data, measure
+from csskpi.plugin.types import ColumnKind, MeasureInput
 
 __all__ = ["ConformanceFailure", "check_measure", "assert_conforms", "CHECKS"]
 

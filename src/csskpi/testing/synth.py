@@ -7,14 +7,14 @@ from collections.abc import Iterable, Mapping
 import polars as pl
 
 from csskpi.data.calendars import ENGLAND_AND_WALES
+from csskpi.data.load import load_dataset
+from csskpi.engine.rules import classify
 from csskpi.model.contract import Contract
 from csskpi.model.measurement import Measurement
-from csskpi.plugin.types import DatasetSpec, Measure, MeasureInput
-from csskpi.pipeline.measure import contract_clocks
 from csskpi.model.period import Period
-from csskpi.data.load import load_dataset
 from csskpi.model.result import Status
-from csskpi.engine.rules import classify
+from csskpi.pipeline.measure import contract_clocks
+from csskpi.plugin.types import DatasetSpec, Measure, MeasureInput
 
 __all__ = ["synth_statuses"]
 

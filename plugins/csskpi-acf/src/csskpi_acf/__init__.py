@@ -8,10 +8,12 @@ and generates realistic synthetic data. csskpi finds it through the ``csskpi`` e
 
 from __future__ import annotations
 
+from importlib import metadata
+
 from .datasets import DATASETS
 from .measures import MEASURES
 from .synth import synthesize
 
 __all__ = ["DATASETS", "MEASURES", "synthesize", "__version__"]
 
-__version__ = "0.1.0"
+__version__: str = metadata.version("csskpi-acf")  # one source: the distribution's metadata

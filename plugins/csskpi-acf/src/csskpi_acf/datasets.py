@@ -1,6 +1,6 @@
-"""The raw datasets of the Adult Care Finance KPIs (``MEASURES.md``), and what is odd in them.
+"""The raw datasets of the Adult Care Finance KPIs (``docs/measures.md``), and what is odd in them.
 
-Each :class:`~csskpi.DatasetSpec` declares exactly the columns ``MEASURES.md`` names, so a supplier's file with
+Each :class:`~csskpi.DatasetSpec` declares exactly the columns ``docs/measures.md`` names, so a supplier's file with
 just those columns loads; extra columns are accepted by the loader. The ``findings`` functions list records that
 are valid but worth a reader's attention — never dropped, and where they change how a record counts, the finding
 says how it was counted.

@@ -8,9 +8,11 @@ The plugin (entry point ``csc`` in the ``csskpi`` group, module :mod:`csskpi_csc
 
 from __future__ import annotations
 
+from importlib import metadata
+
 from .datasets import CALLS, CARERS_ASSESSMENTS, CHANNELS, CONTACTS, DATASETS
 from .measures import MEASURES
 
-__version__ = "0.1.0"
+__version__: str = metadata.version("csskpi-csc")  # one source: the distribution's metadata
 
 __all__ = ["CALLS", "CARERS_ASSESSMENTS", "CHANNELS", "CONTACTS", "DATASETS", "MEASURES", "__version__"]

@@ -1,9 +1,9 @@
-"""The Customer Service Centre's raw datasets (``MEASURES.md``): contacts, calls and carers assessments.
+"""The Customer Service Centre's raw datasets (``docs/measures.md``): contacts, calls and carers assessments.
 
 The satisfaction survey responses (CSC_KPI_07, kind ``csc_customer``) are in the core's shared ``surveys`` dataset,
 declared by csskpi itself and not again here.
 
-Decisions where ``MEASURES.md`` is silent:
+Decisions where ``docs/measures.md`` is silent:
 
 - ``contacts.channel`` is an enumeration of the ten channels below, written exactly so (lowercase). A free string
   would let ``Email`` or ``e-mail`` count silently as a non-digital channel and drop out of CSC_KPI_05; an
@@ -18,7 +18,7 @@ Decisions where ``MEASURES.md`` is silent:
 
 Findings (valid but odd records, listed, never dropped):
 
-- a call both answered and abandoned (``answered_at`` and ``abandoned_at`` set): the formula of ``MEASURES.md``
+- a call both answered and abandoned (``answered_at`` and ``abandoned_at`` set): the formula of ``docs/measures.md``
   defines abandoned as "``abandoned_at`` set and ``answered_at`` empty", so it counts as offered and **not**
   abandoned (the caller reached an agent; a later drop, e.g. in a transfer, is not an abandoned call);
 - a call neither answered nor abandoned: it counts as offered and not abandoned;
@@ -63,11 +63,11 @@ CHANNELS: Final = (
     "letter",
     "face_to_face",
 )
-#: MEASURES.md's default (*assumed*) digital channels, CSC_KPI_01's ``digital_channels`` parameter.
+#: docs/measures.md's default (*assumed*) digital channels, CSC_KPI_01's ``digital_channels`` parameter.
 DIGITAL_CHANNELS: Final = ("web", "email", "webchat", "online_form", "self_service", "app", "social")
-#: MEASURES.md's default (*assumed*) response timescales, CSC_KPI_05's ``timescale_business_days`` parameter.
+#: docs/measures.md's default (*assumed*) response timescales, CSC_KPI_05's ``timescale_business_days`` parameter.
 TIMESCALE_BUSINESS_DAYS: Final = {"email": 2, "web": 2, "letter": 10}
-#: MEASURES.md's default LRSP queue (CSC_KPI_10's ``queue``, CSC_KPI_04's ``excluded_queues``).
+#: docs/measures.md's default LRSP queue (CSC_KPI_10's ``queue``, CSC_KPI_04's ``excluded_queues``).
 LRSP_QUEUE: Final = "lrsp"
 
 

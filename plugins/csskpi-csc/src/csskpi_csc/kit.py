@@ -45,7 +45,7 @@ def month_share(frame: pl.DataFrame, period: Period, month_by: str, passing: pl.
 
 
 def abandoned() -> pl.Expr:
-    """An abandoned call (MEASURES.md): ``abandoned_at`` set and ``answered_at`` empty.
+    """An abandoned call (docs/measures.md): ``abandoned_at`` set and ``answered_at`` empty.
 
     A call both answered and abandoned is therefore not abandoned (and is listed as a finding).
     """

@@ -8,9 +8,11 @@ and 03 (:mod:`csskpi_finance.measures`, one module per KPI) and generates synthe
 
 from __future__ import annotations
 
+from importlib import metadata
+
 from .datasets import DATASETS, DEBTORS, INVOICES, PAYMENT_RUNS
 from .measures import MEASURES
 
-__version__ = "0.1.0"
+__version__: str = metadata.version("csskpi-finance")  # one source: the distribution's metadata
 
 __all__ = ["DATASETS", "DEBTORS", "INVOICES", "MEASURES", "PAYMENT_RUNS", "__version__"]

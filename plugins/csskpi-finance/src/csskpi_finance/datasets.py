@@ -1,6 +1,6 @@
-"""The Finance (Exchequer) raw datasets (``MEASURES.md``): invoices, payment runs and the debtors snapshot.
+"""The Finance (Exchequer) raw datasets (``docs/measures.md``): invoices, payment runs and the debtors snapshot.
 
-Decisions where ``MEASURES.md`` is silent:
+Decisions where ``docs/measures.md`` is silent:
 
 - ``invoices``: a payment before the invoice was received is an error (``received_on`` <= ``paid_on``); an
   invoice received after its due date is valid but odd (a finding): it can only be paid late or on the day.
@@ -34,7 +34,7 @@ __all__ = [
     "payment_runs_findings",
 ]
 
-#: MEASURES.md's categories left out of F_KPI_03 (its ``excluded_categories`` parameter).
+#: docs/measures.md's categories left out of F_KPI_03 (its ``excluded_categories`` parameter).
 EXCLUDED_CATEGORIES: Final = ("acf_assessment_income", "health_authority")
 
 

@@ -8,10 +8,12 @@ Measures IMT_KPI_01-07 and 09-14 (IMT_KPI_08 is not in use) from the datasets ``
 
 from __future__ import annotations
 
+from importlib import metadata
+
 from .datasets import DATASETS
 from .measures import MEASURES
 from .synth import synthesize
 
 __all__ = ["DATASETS", "MEASURES", "synthesize", "__version__"]
 
-__version__ = "0.1.0"
+__version__: str = metadata.version("csskpi-imt")  # one source: the distribution's metadata

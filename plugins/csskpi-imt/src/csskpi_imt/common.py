@@ -25,10 +25,10 @@ from csskpi.data.calendars import (
     WorkingHours,
 )
 from csskpi.errors import ContractError, Problem
-from csskpi.plugin.kit import calendar_of, deadline_counts
 from csskpi.model.measurement import Counts
-from csskpi.plugin.types import MeasureInput
 from csskpi.model.period import Period
+from csskpi.plugin.kit import calendar_of, deadline_counts
+from csskpi.plugin.types import MeasureInput
 
 __all__ = [
     "DEFAULT_CLOCKS",
@@ -67,7 +67,7 @@ DEADLINE = "__deadline__"
 
 
 def param(inputs: MeasureInput, name: str, default: Any) -> Any:
-    """The measure's contract parameter ``name``, or ``default`` (MEASURES.md's value) if the contract omits it."""
+    """The measure's contract parameter ``name``, or ``default`` (docs/measures.md's value) if the contract omits it."""
     value = inputs.parameters.get(name)
     return default if value is None else value
 

@@ -1,4 +1,4 @@
-"""The raw datasets the IMT measures read (``MEASURES.md``), and their checks for valid-but-odd records.
+"""The raw datasets the IMT measures read (``docs/measures.md``), and their checks for valid-but-odd records.
 
 The shared ``surveys`` dataset (IMT_KPI_12 reads its ``it_incident`` responses) is declared by the core, not here.
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Final
 
 import polars as pl
-from csskpi.plugin.types import Column, ColumnKind, DatasetSpec
 from csskpi.data.load import ROW_COLUMN, Finding, finding_for
+from csskpi.plugin.types import Column, ColumnKind, DatasetSpec
 
 __all__ = [
     "PRIORITIES",

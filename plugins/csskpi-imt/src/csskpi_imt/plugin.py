@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from csskpi.plugin.hookspecs import hookimpl
 from csskpi.model.measurement import Counts
+from csskpi.plugin.hookspecs import hookimpl
 from csskpi.plugin.types import DatasetSpec, Measure, MeasureInput, SynthFrame, SynthRequest
 
 from . import synth

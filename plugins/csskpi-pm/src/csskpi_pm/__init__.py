@@ -1,6 +1,6 @@
 """csskpi-pm: the People Management measures of the Corporate Support Services contract, recomputed from raw data.
 
-KPIs PM_KPI_01, 02, 03, 05, 06, 07, 08, 11 and 12 (``MEASURES.md``), from the datasets ``payroll_payments``,
+KPIs PM_KPI_01, 02, 03, 05, 06, 07, 08, 11 and 12 (``docs/measures.md``), from the datasets ``payroll_payments``,
 ``payment_errors``, ``third_party_deductions``, ``pm_contacts``, ``spot_checks``, ``recruitments`` and
 ``pm_transactions`` (declared here) and the core's shared ``surveys`` (kinds ``pm_manager_contact`` and
 ``pm_my_helpdesk``); the ``payroll-contacts`` appendix (the council's Appendix C); and synthetic data for all of
@@ -9,11 +9,13 @@ them. csskpi finds the plugin through the ``csskpi`` entry point ``pm`` (:mod:`c
 
 from __future__ import annotations
 
+from importlib import metadata
+
 from .appendix import APPENDIX, payroll_contact_counts
 from .datasets import DATASETS
 from .measures import MEASURES
 from .synth import synthesize
 
-__version__ = "0.1.0"
+__version__: str = metadata.version("csskpi-pm")  # one source: the distribution's metadata
 
 __all__ = ["APPENDIX", "DATASETS", "MEASURES", "payroll_contact_counts", "synthesize", "__version__"]

@@ -17,10 +17,10 @@ from fractions import Fraction
 from typing import Final
 
 import polars as pl
-from csskpi.plugin.kit import month_index
 from csskpi.model.measurement import round_half_up
-from csskpi.plugin.types import Appendix, AppendixInput, AppendixTable
 from csskpi.model.period import Period
+from csskpi.plugin.kit import month_index
+from csskpi.plugin.types import Appendix, AppendixInput, AppendixTable
 
 from .datasets import CATEGORIES
 

@@ -8,16 +8,16 @@ from collections.abc import Callable
 from typing import Any
 
 import polars as pl
-from csskpi.plugin.kit import calendar_of, deadline_counts, survey_counts
 from csskpi.model.measurement import Counts
-from csskpi.plugin.types import MeasureInput
 from csskpi.model.period import Period
+from csskpi.plugin.kit import calendar_of, deadline_counts, survey_counts
+from csskpi.plugin.types import MeasureInput
 
 __all__ = ["parameter", "within_business_days", "survey_measure"]
 
 
 def parameter(inputs: MeasureInput, name: str, default: Any) -> Any:
-    """The measure's contract parameter ``name``, or ``default`` (``MEASURES.md``'s value) if the contract has none."""
+    """The measure's contract parameter ``name``, or ``default`` (its value in ``docs/measures.md``) if not given."""
     value = inputs.parameters.get(name)
     return default if value is None else value
 
@@ -78,7 +78,7 @@ def _before_end_of(expr: pl.Expr, period: Period, timestamps: bool) -> pl.Expr:
 def survey_measure(default_kind: str) -> Callable[[MeasureInput], Counts]:
     """A measure's ``compute`` for a survey KPI: % of the month's responses of its kind rated good or better.
 
-    The kind is the measure's parameter ``kind`` (default ``default_kind``, as ``MEASURES.md`` names it).
+    The kind is the measure's parameter ``kind`` (default ``default_kind``, as ``docs/measures.md`` names it).
     """
 
     def compute(inputs: MeasureInput) -> Counts:

@@ -1,6 +1,6 @@
-"""The raw datasets of People Management (``MEASURES.md``) and their data-quality findings.
+"""The raw datasets of People Management (``docs/measures.md``) and their data-quality findings.
 
-Choices where ``MEASURES.md`` is silent:
+Choices where ``docs/measures.md`` is silent:
 
 * Completion columns (``paid_date``, ``resolved_on``, ``paid_on``, ``resolved_at``, ``appointed_on``,
   ``completed_at``) are nullable: empty means still open (unpaid, unresolved, not yet appointed, not completed).
@@ -19,8 +19,8 @@ from __future__ import annotations
 from typing import Final
 
 import polars as pl
-from csskpi.plugin.types import Column, ColumnKind, DatasetSpec
 from csskpi.data.load import Finding, finding_for
+from csskpi.plugin.types import Column, ColumnKind, DatasetSpec
 
 __all__ = [
     "PAYROLL_PAYMENTS",

@@ -25,8 +25,8 @@ from typing import Any, Final, Literal
 import numpy as np
 import polars as pl
 from csskpi.data.calendars import ENGLAND_AND_WALES
-from csskpi.plugin.types import SynthFrame, SynthRequest
 from csskpi.model.period import Period
+from csskpi.plugin.types import SynthFrame, SynthRequest
 
 __all__ = ["synthesize", "STREAMS", "BASE_VOLUMES", "TRANSACTION_TYPES"]
 
@@ -62,7 +62,7 @@ TRANSACTION_TYPES: Final = (
     ("pension", 15, 0.05),
     ("expenses", 10, 0.10),
 )
-_RECRUITMENT_DAYS: Final = 40  # MEASURES.md's PM_KPI_07 target: synthetic data need not follow a contract
+_RECRUITMENT_DAYS: Final = 40  # docs/measures.md's PM_KPI_07 target: synthetic data need not follow a contract
 _LEAD_IN: Final = {"recruitments": 4, "pm_transactions": 2}  # months generated before the first, for open records
 _US_PER_MINUTE: Final = 60_000_000
 

@@ -1,6 +1,6 @@
 """ACF_KPI_01 — "% of ACF First Contact Resolution Rate per month".
 
-MEASURES.md: ``acf_contacts`` (contact_id, received_at, first_contact_resolved), month by ``received_at``:
+docs/measures.md: ``acf_contacts`` (contact_id, received_at, first_contact_resolved), month by ``received_at``:
 % resolved at first contact, i.e. ``100 * (contacts received in the month with first_contact_resolved) /
 (contacts received in the month)``.
 """

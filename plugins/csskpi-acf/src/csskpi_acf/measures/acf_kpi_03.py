@@ -1,7 +1,7 @@
 """ACF_KPI_03 — "% of new and change of circumstance financial assessments for non-res care completed within 15
 Business Days of referral from the Council".
 
-MEASURES.md: ``financial_assessments`` (care=non_residential; assessment_id, care, kind, referred_on,
+docs/measures.md: ``financial_assessments`` (care=non_residential; assessment_id, care, kind, referred_on,
 completed_on), month by ``completed_on``: % completed within 15 business days of referral, i.e. ``completed_on <=
 referred_on + 15 business days`` (the referral day is day 0). Both kinds (new, change) count. An assessment still
 open at the end of the month in which its deadline fell counts once, as a failure, in that month (backlog rule).

@@ -1,7 +1,7 @@
 """ACF_KPI_04 — "% of new and change of circumstance financial assessments for residential care completed within
 15 Business Days of referral from the Council".
 
-MEASURES.md: ``financial_assessments`` (care=residential), month by ``completed_on``: as ACF_KPI_03 — % with
+docs/measures.md: ``financial_assessments`` (care=residential), month by ``completed_on``: as ACF_KPI_03 — % with
 ``completed_on <= referred_on + 15 business days`` (the referral day is day 0), backlog rule for assessments still
 open past their deadline.
 

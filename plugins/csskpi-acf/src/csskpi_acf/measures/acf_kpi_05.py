@@ -1,7 +1,7 @@
 """ACF_KPI_05 — "% of Adult Care Service Users who receive their first Direct Payment within 10 Business Days of
 referral from the Council".
 
-MEASURES.md: ``direct_payments`` (service_user_id, referred_on, first_paid_on), month by ``first_paid_on``: % with
+docs/measures.md: ``direct_payments`` (service_user_id, referred_on, first_paid_on), month by ``first_paid_on``: % with
 ``first_paid_on <= referred_on + 10 business days`` (the referral day is day 0). A service user still unpaid at the
 end of the month in which the deadline fell counts once, as a failure, in that month (backlog rule).
 

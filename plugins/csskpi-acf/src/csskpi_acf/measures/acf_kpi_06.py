@@ -1,6 +1,6 @@
 """ACF_KPI_06 — "% of Adult Care Income due which is more than 28 days old" (lower is better).
 
-MEASURES.md: ``acf_income`` month-end snapshot (invoice_id, snapshot_on, due_on, outstanding), month by
+docs/measures.md: ``acf_income`` month-end snapshot (invoice_id, snapshot_on, due_on, outstanding), month by
 ``snapshot_on``: % of outstanding VALUE more than 28 days past ``due_on``, i.e. ``100 * sum(outstanding where
 snapshot_on - due_on > 28 days) / sum(outstanding)``, over the rows of the latest ``snapshot_on`` within the month,
 exact in pence (``passing`` is the aged value, ``population`` the whole outstanding value).

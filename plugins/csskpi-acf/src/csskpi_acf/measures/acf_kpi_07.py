@@ -1,7 +1,7 @@
 """ACF_KPI_07 — "% of cases where necessary paperwork to enable Council's legal services to secure charges are
 submitted within time".
 
-MEASURES.md: ``legal_charges`` (case_id, due_on, submitted_on), month by ``due_on``: % with ``submitted_on <=
+docs/measures.md: ``legal_charges`` (case_id, due_on, submitted_on), month by ``due_on``: % with ``submitted_on <=
 due_on``. A case still unsubmitted (or submitted after ``due_on``) is a failure in its due month: the deadline is
 the month-by date, so the backlog rule puts every case in the month of ``due_on``.
 """

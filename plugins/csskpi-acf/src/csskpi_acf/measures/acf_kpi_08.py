@@ -1,7 +1,7 @@
 """ACF_KPI_08 — "% of court protection and appointeeship cases that have been actioned correctly and commenced
 within 5 Business Days of referral".
 
-MEASURES.md: ``court_protection`` (case_id, referred_on, commenced_on, actioned_correctly), month by
+docs/measures.md: ``court_protection`` (case_id, referred_on, commenced_on, actioned_correctly), month by
 ``commenced_on``: % with ``actioned_correctly`` and ``commenced_on <= referred_on + 5 business days`` (the referral
 day is day 0). A case not commenced by the end of the month in which its deadline fell counts once, as a failure,
 in that month (backlog rule). An empty ``actioned_correctly`` is not "actioned correctly".

@@ -1,7 +1,7 @@
 """ACF_KPI_09 — "% of Adult Care Finance Users rating their experience of contact with the Council as Good or
 better per month".
 
-MEASURES.md: ``surveys`` (kind=acf_user; response_id, kind, responded_on, rating), month by ``responded_on``:
+docs/measures.md: ``surveys`` (kind=acf_user; response_id, kind, responded_on, rating), month by ``responded_on``:
 % of the month's responses rated good or better (``good``, ``very good``, 4 or 5).
 
 Parameters (``[parameters.measures.ACF_KPI_09]``): ``kind`` (default ``acf_user``; not in the bundled contract).

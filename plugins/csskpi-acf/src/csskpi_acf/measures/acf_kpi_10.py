@@ -1,7 +1,7 @@
 """ACF_KPI_10 — "% of the total Adult Care Service Users in any month in receipt of a chargeable service who have
 an up to date and accurate financial assessment in place".
 
-MEASURES.md: ``acf_service_users`` month-end snapshot (service_user_id, snapshot_on, chargeable,
+docs/measures.md: ``acf_service_users`` month-end snapshot (service_user_id, snapshot_on, chargeable,
 assessment_up_to_date), month by ``snapshot_on``: ``100 * (chargeable users with assessment_up_to_date) /
 (chargeable users)``, over the rows of the latest ``snapshot_on`` within the month. An empty
 ``assessment_up_to_date`` is not up to date.

@@ -5,17 +5,15 @@ The replacement of ACF_KPI_03/04 after their 2020 review: the new Charging Polic
 realistic standard for processing a financial assessment (October 2020 OSMB report). In the bundled contract it
 comes into force with the second extension, October 2020 (assumed). Month by ``completed_on``; the deadline is
 ``referred_on`` + ``days`` calendar days (default 28); an assessment still open at the end of its deadline's month
-counts once, as a failure, in that month (backlog rule). MEASURES.md predates this KPI: it follows the rules
-MEASURES.md gives for ACF_KPI_03/04 (``financial_assessments``, month by ``completed_on``), over both kinds of care.
+counts once, as a failure, in that month (backlog rule). It follows the rules of ACF_KPI_03/04 (``docs/measures.md``:
+``financial_assessments``, month by ``completed_on``), over both kinds of care.
 """
 
 from __future__ import annotations
 
 import polars as pl
-
 from csskpi import Counts, Measure, MeasureInput
 from csskpi.plugin.kit import count_parameter, deadline_counts
-
 
 NAME = "ACF_KPI_11"
 

@@ -1,6 +1,6 @@
 """CSC_KPI_01: % of all contacts received through digital access channels per month.
 
-Formula (MEASURES.md): of the ``contacts`` received in the month (month by ``received_at``), the % whose
+Formula (docs/measures.md): of the ``contacts`` received in the month (month by ``received_at``), the % whose
 ``channel`` is a digital channel. The digital channels are the parameter ``digital_channels`` (*assumed*:
 web, email, webchat, online_form, self_service, app, social).
 """

@@ -1,6 +1,6 @@
 """CSC_KPI_03: % avoidable contact rate per month (lower is better).
 
-Formula (MEASURES.md): of the ``contacts`` received in the month (month by ``received_at``), the % with
+Formula (docs/measures.md): of the ``contacts`` received in the month (month by ``received_at``), the % with
 ``avoidable`` true. The counts' ``passing`` is the avoidable contacts: the figure is their share.
 """
 

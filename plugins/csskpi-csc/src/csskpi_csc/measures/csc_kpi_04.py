@@ -1,6 +1,6 @@
 """CSC_KPI_04: % of total calls that are abandoned calls (lower is better).
 
-Formula (MEASURES.md): of the ``calls`` offered in the month (month by ``offered_at``) to every queue but those
+Formula (docs/measures.md): of the ``calls`` offered in the month (month by ``offered_at``) to every queue but those
 of the parameter ``excluded_queues`` (*assumed*: ``lrsp``, measured by CSC_KPI_10), the % abandoned:
 ``abandoned_at`` set and ``answered_at`` empty. A call both answered and abandoned is not abandoned (and is
 listed as a finding). Queues are matched exactly. The counts' ``passing`` is the abandoned calls.

@@ -1,6 +1,6 @@
 """CSC_KPI_05: % of contacts (email, web, letter) responded to within timescale per month.
 
-Formula (MEASURES.md): of the ``contacts`` whose ``channel`` has a timescale in the parameter
+Formula (docs/measures.md): of the ``contacts`` whose ``channel`` has a timescale in the parameter
 ``timescale_business_days`` (*assumed*: email 2, web 2, letter 10 business days), the % with the day of
 ``responded_at`` on or before the date that many business days after the day of ``received_at`` (day 0; a contact
 received on a weekend or bank holiday counts from the next business day; one received after office hours on a

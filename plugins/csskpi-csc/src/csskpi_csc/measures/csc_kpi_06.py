@@ -1,6 +1,6 @@
 """CSC_KPI_06: % first contact resolution rate.
 
-Formula (MEASURES.md): of the ``contacts`` received in the month (month by ``received_at``), the % with
+Formula (docs/measures.md): of the ``contacts`` received in the month (month by ``received_at``), the % with
 ``first_contact_resolved`` true.
 """
 

@@ -1,6 +1,6 @@
 """CSC_KPI_07: % of customers rating their experience of contact as good or better per month.
 
-Formula (MEASURES.md): of the ``surveys`` responses of kind ``csc_customer`` in the month (month by
+Formula (docs/measures.md): of the ``surveys`` responses of kind ``csc_customer`` in the month (month by
 ``responded_on``), the % rated good or very good (4 or 5). ``surveys`` is the core's shared dataset.
 """
 

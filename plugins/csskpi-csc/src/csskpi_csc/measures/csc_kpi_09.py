@@ -1,6 +1,6 @@
 """CSC_KPI_09: % of carers assessments (reviews and new) completed accurately and within 20 business days.
 
-Formula (MEASURES.md): of the ``carers_assessments`` completed in the month (month by ``completed_on``), the %
+Formula (docs/measures.md): of the ``carers_assessments`` completed in the month (month by ``completed_on``), the %
 with ``accurate`` true and ``completed_on`` on or before the date ``business_days`` (*assumed* parameter: 20)
 business days after ``referred_on`` (day 0). Backlog rule: an assessment still open at the end of the month in
 which its deadline fell counts once, as a failure, in the deadline's month. A completed assessment with no

@@ -1,6 +1,6 @@
 """CSC_KPI_10: % of LRSP calls that are abandoned calls (lower is better).
 
-Formula (MEASURES.md): of the ``calls`` offered in the month (month by ``offered_at``) to the queue of the
+Formula (docs/measures.md): of the ``calls`` offered in the month (month by ``offered_at``) to the queue of the
 parameter ``queue`` (*assumed*: ``lrsp``, matched exactly), the % abandoned: ``abandoned_at`` set and
 ``answered_at`` empty. The counts' ``passing`` is the abandoned calls.
 """

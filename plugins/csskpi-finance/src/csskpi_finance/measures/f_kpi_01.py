@@ -1,6 +1,6 @@
 """F_KPI_01: % of undisputed invoices paid in accordance with vendor terms.
 
-Formula (MEASURES.md): of the ``invoices`` not ``disputed``, the % with ``paid_on`` on or before ``due_on``.
+Formula (docs/measures.md): of the ``invoices`` not ``disputed``, the % with ``paid_on`` on or before ``due_on``.
 Month by ``paid_on``, under the backlog rule: an undisputed invoice still unpaid at the end of the month in which
 it fell due (``paid_on`` empty, or in a later month) counts once, as a failure, in its due month — and not again
 when it is paid. Disputed invoices are not in the population. ``due_on`` is taken as given: a due date on a weekend

@@ -1,6 +1,6 @@
 """F_KPI_02: % of payment runs executed to agreed schedule (as agreed one business day in advance).
 
-Formula (MEASURES.md): of the ``payment_runs`` scheduled in the month (month by ``scheduled_on``), the % with
+Formula (docs/measures.md): of the ``payment_runs`` scheduled in the month (month by ``scheduled_on``), the % with
 ``executed_on`` equal to ``scheduled_on``. A run executed on another day (earlier or later) or not at all fails,
 in its scheduled month: the deadline falls in the month the run belongs to, so the backlog rule changes nothing.
 """

@@ -1,6 +1,6 @@
 """F_KPI_03: % of debt due to the council more than 30 days old (lower is better).
 
-Formula (MEASURES.md): in the month's snapshot of ``debtors`` — its rows with the latest ``snapshot_on`` in the
+Formula (docs/measures.md): in the month's snapshot of ``debtors`` — its rows with the latest ``snapshot_on`` in the
 month — leaving out the categories of the parameter ``excluded_categories`` (*assumed*: ``acf_assessment_income``,
 ``health_authority``; matched exactly), the % of the ``outstanding`` value on debts more than ``days_past_due``
 (*assumed*: 30) days past ``due_on``: ``snapshot_on - due_on > 30`` calendar days. Values are summed exactly and

@@ -1,6 +1,6 @@
 """IMT_KPI_01 — % Users are able to raise Incidents and make Service Requests during Service Desk Hours.
 
-Formula (MEASURES.md): from ``outages`` with ``service = service_desk``, the % of the month's Service Desk Hours
+Formula (docs/measures.md): from ``outages`` with ``service = service_desk``, the % of the month's Service Desk Hours
 with no outage::
 
     100 * (month's Service Desk Hours - Service Desk Hours covered by outages) / month's Service Desk Hours

@@ -1,6 +1,6 @@
 """IMT_KPI_03 — Priority 2 Incidents not Resolved within Resolution Time.
 
-Formula (MEASURES.md): the count of P2 incidents (VIP or not) not resolved by their deadline,
+Formula (docs/measures.md): the count of P2 incidents (VIP or not) not resolved by their deadline,
 ``resolution_hours`` (8) of Core Support Hours after ``opened_at``; an incident counts in the month its deadline
 falls in, if it was resolved after the deadline or is still open.
 Parameters: ``priority`` (P2), ``vip`` (absent: either), ``resolution_hours`` (8), ``clock`` (``core_support_hours``).

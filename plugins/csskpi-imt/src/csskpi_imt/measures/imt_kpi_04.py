@@ -1,6 +1,6 @@
 """IMT_KPI_04 — Priority 1 VIP Incidents not Resolved within Resolution Time.
 
-Formula (MEASURES.md): the count of VIP P1 incidents not resolved by their deadline, ``resolution_hours`` (4) of
+Formula (docs/measures.md): the count of VIP P1 incidents not resolved by their deadline, ``resolution_hours`` (4) of
 Core Support Hours after ``opened_at``; an incident counts in the month its deadline falls in, if it was resolved
 after the deadline or is still open.
 Parameters: ``priority`` (P1), ``vip`` (true), ``resolution_hours`` (4), ``clock`` (``core_support_hours``).

@@ -1,6 +1,6 @@
 """IMT_KPI_05 — Number of Priority 1 Incidents reported to Service Desk.
 
-Formula (MEASURES.md): the count of P1 incidents, VIP or not, with ``opened_at`` in the month.
+Formula (docs/measures.md): the count of P1 incidents, VIP or not, with ``opened_at`` in the month.
 Parameters: ``priority`` (P1); an optional ``vip`` (true/false) restricts it to VIP or non-VIP incidents.
 """
 

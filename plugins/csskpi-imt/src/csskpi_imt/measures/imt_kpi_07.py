@@ -1,6 +1,6 @@
 """IMT_KPI_07 — % Availability of Platinum Applications & Specified Services.
 
-Formula (MEASURES.md): from ``outages`` of the platinum applications, the % of the month's agreed service hours
+Formula (docs/measures.md): from ``outages`` of the platinum applications, the % of the month's agreed service hours
 of all platinum applications with no outage::
 
     100 * sum over applications (agreed hours - agreed hours covered by its outages) / (applications * agreed hours)
@@ -19,7 +19,7 @@ from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import clock, outage_counts, param
 
-#: MEASURES.md names no list; the bundled contract's list, used if the parameters give none.
+#: docs/measures.md names no list; the bundled contract's list, used if the parameters give none.
 DEFAULT_PLATINUM_APPLICATIONS = ("agresso", "mosaic", "email", "network", "telephony", "intranet")
 
 

@@ -1,6 +1,6 @@
 """IMT_KPI_09 — % Achievement of Service Request Fulfilment within Service Request Fulfilment Time.
 
-Formula (MEASURES.md): of the service requests fulfilled in the month, the % fulfilled within their
+Formula (docs/measures.md): of the service requests fulfilled in the month, the % fulfilled within their
 ``target_hours`` of Core Support Hours after ``opened_at``; under the backlog rule, a request still open at the
 end of the month its deadline fell in counts once, as a failure, in that month instead.
 A zero or negative ``target_hours`` is taken as 0 hours (the deadline is when the clock starts; a finding says so).

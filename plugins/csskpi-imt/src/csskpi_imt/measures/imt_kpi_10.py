@@ -1,6 +1,6 @@
 """IMT_KPI_10 — % of CMDB Changes applied within 14 Core Support Hours of the move or change.
 
-Formula (MEASURES.md): of the CMDB changes applied in the month, the % applied within ``within_hours`` (14) of
+Formula (docs/measures.md): of the CMDB changes applied in the month, the % applied within ``within_hours`` (14) of
 Core Support Hours after ``changed_at``; under the backlog rule, a change still not applied at the end of the
 month its deadline fell in counts once, as a failure, in that month instead.
 Parameters: ``within_hours`` (14), ``clock`` (``core_support_hours``).

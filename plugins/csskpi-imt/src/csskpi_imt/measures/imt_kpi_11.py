@@ -1,6 +1,6 @@
 """IMT_KPI_11 — % of project milestones achieved each month.
 
-Formula (MEASURES.md): of the milestones due in the month (``due_on``)::
+Formula (docs/measures.md): of the milestones due in the month (``due_on``)::
 
     100 * (met + exception) / (all - excluded)
 
@@ -11,8 +11,8 @@ milestones are left out of the population.
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin.kit import ratio
 from csskpi.model.measurement import Counts
+from csskpi.plugin.kit import ratio
 from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import between

@@ -1,14 +1,14 @@
 """IMT_KPI_12 — % of users who score the IT Service as Good or above for IT Incident handling.
 
-Formula (MEASURES.md): of the month's ``surveys`` responses (``responded_on``) of kind ``it_incident``, the %
+Formula (docs/measures.md): of the month's ``surveys`` responses (``responded_on``) of kind ``it_incident``, the %
 rated good or better (good, very good, 4 or 5).
-Parameters: ``kind`` (``it_incident``; not in the bundled contract, MEASURES.md's value).
+Parameters: ``kind`` (``it_incident``; not in the bundled contract, docs/measures.md's value).
 """
 
 from __future__ import annotations
 
-from csskpi.plugin.kit import survey_counts
 from csskpi.model.measurement import Counts
+from csskpi.plugin.kit import survey_counts
 from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import param

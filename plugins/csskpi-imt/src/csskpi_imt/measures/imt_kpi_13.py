@@ -1,14 +1,14 @@
 """IMT_KPI_13 — % of user activities within monitored applications that meet the required response timescales.
 
-Formula (MEASURES.md): of the month's ``app_response`` samples (``measured_at``), the % with
+Formula (docs/measures.md): of the month's ``app_response`` samples (``measured_at``), the % with
 ``response_ms <= required_ms``.
 """
 
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin.kit import ratio
 from csskpi.model.measurement import Counts
+from csskpi.plugin.kit import ratio
 from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import between, month_bounds

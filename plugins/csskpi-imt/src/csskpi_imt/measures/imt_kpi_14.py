@@ -1,6 +1,6 @@
 """IMT_KPI_14 — % of Windows devices patched within 21 days of an update's release (in force from 2020).
 
-Formula (MEASURES.md): of the ``patching`` rows of the ``os`` (windows) whose due date
+Formula (docs/measures.md): of the ``patching`` rows of the ``os`` (windows) whose due date
 ``update_released_on + within_days`` (21 calendar days) falls in the month::
 
     100 * (devices with patched_on <= due date) / devices due

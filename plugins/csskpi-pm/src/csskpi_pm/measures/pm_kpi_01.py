@@ -1,6 +1,6 @@
 """PM_KPI_01: % of Payroll Recipients paid on the Payment Date per month.
 
-MEASURES.md: payroll_payments (payment_id, recipient_id, payment_date, paid_date), month by payment_date:
+docs/measures.md: payroll_payments (payment_id, recipient_id, payment_date, paid_date), month by payment_date:
 "% of distinct recipients all of whose payments that month were paid on or before payment_date".
 
 A recipient with several payments in the month passes only if every one of them was paid on or before its own
@@ -10,8 +10,8 @@ payment_date; a payment not paid yet (empty paid_date) fails. The unit is recipi
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin.kit import in_month
 from csskpi.model.measurement import Counts
+from csskpi.plugin.kit import in_month
 from csskpi.plugin.types import Measure, MeasureInput
 
 __all__ = ["MEASURE", "compute"]

@@ -1,6 +1,6 @@
 """PM_KPI_02: % of errors in Payments (caused by Service Provider) identified and resolved per month.
 
-MEASURES.md: payment_errors (error_id, caused_by (provider/other), identified_on, resolved_on), month by
+docs/measures.md: payment_errors (error_id, caused_by (provider/other), identified_on, resolved_on), month by
 identified_on: "% of provider-caused errors resolved within the same month".
 
 The population is the errors caused by the provider (parameter ``caused_by``, default ``provider``) identified in
@@ -12,8 +12,8 @@ that month fails in that month.
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin.kit import in_month, ratio
 from csskpi.model.measurement import Counts
+from csskpi.plugin.kit import in_month, ratio
 from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import parameter

@@ -1,6 +1,6 @@
 """PM_KPI_03: % of Payment Deductions paid within Third Party Payment Date per month.
 
-MEASURES.md: third_party_deductions (deduction_id, due_on, paid_on), month by due_on: "% paid on or before
+docs/measures.md: third_party_deductions (deduction_id, due_on, paid_on), month by due_on: "% paid on or before
 due_on". A deduction not paid yet (empty paid_on) fails. The deadline is due_on itself, in the month counted, so
 the backlog rule changes nothing.
 """
@@ -8,8 +8,8 @@ the backlog rule changes nothing.
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin.kit import in_month, ratio
 from csskpi.model.measurement import Counts
+from csskpi.plugin.kit import in_month, ratio
 from csskpi.plugin.types import Measure, MeasureInput
 
 __all__ = ["MEASURE", "compute"]

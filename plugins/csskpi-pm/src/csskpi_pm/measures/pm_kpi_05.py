@@ -1,6 +1,6 @@
 """PM_KPI_05: People Management First Contact Resolution Rate of Tier 1 Contacts in each month.
 
-MEASURES.md: pm_contacts (contact_id, received_at, tier, category, first_contact_resolved, resolved_at), month by
+docs/measures.md: pm_contacts (contact_id, received_at, tier, category, first_contact_resolved, resolved_at), month by
 received_at: "% of tier-1 contacts resolved at first contact".
 
 The population is the contacts of tier ``tier`` (parameter, default 1) received in the month, corporate and school
@@ -11,8 +11,8 @@ flagged as resolved at first contact but with no ``resolved_at`` still passes, a
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin.kit import in_month, ratio
 from csskpi.model.measurement import Counts
+from csskpi.plugin.kit import in_month, ratio
 from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import parameter

@@ -1,6 +1,6 @@
 """PM_KPI_06: Number of People Mgt. Records assessed in Spot Checks to contain errors omissions or inaccuracies.
 
-MEASURES.md: spot_checks (record_id, checked_on, has_error), month by checked_on: "count of checked records with
+docs/measures.md: spot_checks (record_id, checked_on, has_error), month by checked_on: "count of checked records with
 has_error". A count KPI (lower is better): the distinct records checked in the month and found in error, so a
 record found in error twice in one month counts once. No records checked gives 0.
 """
@@ -8,8 +8,8 @@ record found in error twice in one month counts once. No records checked gives 0
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin.kit import in_month
 from csskpi.model.measurement import Counts
+from csskpi.plugin.kit import in_month
 from csskpi.plugin.types import Measure, MeasureInput
 
 __all__ = ["MEASURE", "compute"]

@@ -1,7 +1,7 @@
 """PM_KPI_07: % of recruitments via electronic vacancy form taking 40 Business Days or less from Authorisation to
 Appointment to Post.
 
-MEASURES.md: recruitments (vacancy_id, via_e_form, authorised_on, appointed_on), month by appointed_on: "% of
+docs/measures.md: recruitments (vacancy_id, via_e_form, authorised_on, appointed_on), month by appointed_on: "% of
 e-form recruitments with appointed_on within 40 business days of authorised_on".
 
 Only e-form vacancies count. The deadline is ``business_days`` (contract parameter, default 40) business days

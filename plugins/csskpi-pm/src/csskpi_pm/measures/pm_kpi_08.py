@@ -1,6 +1,6 @@
 """PM_KPI_08: % of managers rating their experience of contact as Good or better per month.
 
-MEASURES.md: surveys (kind=pm_manager_contact; response_id, kind, responded_on, rating), month by responded_on:
+docs/measures.md: surveys (kind=pm_manager_contact; response_id, kind, responded_on, rating), month by responded_on:
 "% good or better" (good or very good, 4 or 5). The kind is the parameter ``kind`` (default
 ``pm_manager_contact``). The unit is responses.
 """

@@ -1,7 +1,7 @@
 """PM_KPI_11: % of People Management transaction activity completed within the relevant required timescale /
 target service level as detailed in the PM_KPI_11 Service Level Agreement.
 
-MEASURES.md: pm_transactions (transaction_id, type, received_at, completed_at, target_business_days), month by
+docs/measures.md: pm_transactions (transaction_id, type, received_at, completed_at, target_business_days), month by
 completed_at: "% completed within their type's target".
 
 A transaction is met if completed on or before the date ``target_business_days`` business days after the day it

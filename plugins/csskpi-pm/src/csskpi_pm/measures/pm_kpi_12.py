@@ -1,6 +1,6 @@
 """PM_KPI_12: % of users in any month who score the PM My Helpdesk as good or very good.
 
-MEASURES.md: surveys (kind=pm_my_helpdesk; response_id, kind, responded_on, rating), month by responded_on:
+docs/measures.md: surveys (kind=pm_my_helpdesk; response_id, kind, responded_on, rating), month by responded_on:
 "% good or better" (good or very good, 4 or 5). The kind is the parameter ``kind`` (default ``pm_my_helpdesk``).
 The unit is responses.
 """
