@@ -112,5 +112,7 @@ def test_every_hook_has_a_test(hook: str) -> None:
 def test_docs_example_is_the_tested_plugin() -> None:
     example = Path(__file__).resolve().parent.parent / "examples" / "shire-foi-plugin"
     text = DOCS.read_text(encoding="utf-8")
-    for path in (example / "pyproject.toml", example / "src" / "csskpi_foi" / "__init__.py"):
+    paths = [example / "pyproject.toml", *sorted((example / "src" / "csskpi_foi").glob("*.py"))]
+    assert len(paths) == 4
+    for path in paths:
         assert path.read_text(encoding="utf-8") in text, f"docs/plugin_hooks.md does not show {path.name} as it is"

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from csskpi.builtin.surveys import SURVEYS, good_or_better, rating_score
+from csskpi.data.surveys import SURVEYS, good_or_better, rating_score
 from csskpi.errors import InputError, PluginError, Problem
 from csskpi.plugin.types import Column, ColumnKind, DatasetSpec
 from csskpi.data.load import (

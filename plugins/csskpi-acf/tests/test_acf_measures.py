@@ -9,9 +9,10 @@ from decimal import Decimal
 
 import pytest
 from acf_test_support import APRIL, JULY, JUNE, MAY, D, T, frame, run
+from csskpi_acf.measures import acf_kpi_03
+
 from csskpi import ContractError, Counts, MeasureInput, Period
 from csskpi.data.calendars import ENGLAND_AND_WALES, BusinessCalendar
-from csskpi_acf.measures import acf_kpi_03
 
 # ------------------------------------------------------------------------------------------------ ACF_KPI_01
 

@@ -9,13 +9,14 @@ from decimal import Decimal
 
 import polars as pl
 from acf_test_support import SPECS, run
-from csskpi import Counts, MeasureInput, Period
-from csskpi.data.calendars import ENGLAND_AND_WALES
-from csskpi.plugin.kit import deadline_counts, in_month, survey_counts
-from csskpi.data.load import load_dataset
 from csskpi_acf.kit import business_day_deadline_counts, month_mask
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from csskpi import Counts, MeasureInput, Period
+from csskpi.data.calendars import ENGLAND_AND_WALES
+from csskpi.data.load import load_dataset
+from csskpi.plugin.kit import deadline_counts, in_month, survey_counts
 
 SETTINGS = settings(max_examples=40, deadline=None, database=None)
 FIRST = dt.date(2017, 3, 20)  # around Easter and the May bank holidays

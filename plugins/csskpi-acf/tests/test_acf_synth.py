@@ -9,13 +9,14 @@ import numpy as np
 import polars as pl
 import pytest
 from acf_test_support import SPECS
-from csskpi import Period, Status, get_plugin_manager, load_contract
-from csskpi.data.calendars import ENGLAND_AND_WALES
-from csskpi.plugin.types import SynthRequest
-from csskpi.data.load import load_dataset
-from csskpi.testing import synth_statuses
 from csskpi_acf.measures import MEASURES
 from csskpi_acf.synth import VOLUMES, synthesize
+
+from csskpi import Period, Status, get_plugin_manager, load_contract
+from csskpi.data.calendars import ENGLAND_AND_WALES
+from csskpi.data.load import load_dataset
+from csskpi.plugin.types import SynthRequest
+from csskpi.testing import synth_statuses
 
 START, END = Period(2017, 4), Period(2017, 9)
 NAMES = [m.name for m in MEASURES]

@@ -9,11 +9,6 @@ from typing import Any
 import attrs
 import polars as pl
 import pytest
-from csskpi import ContractError, Counts, MeasureInput, Period
-from csskpi.data.calendars import ENGLAND_AND_WALES, BusinessCalendar
-from csskpi.builtin.surveys import SURVEYS
-from csskpi.data.load import load_dataset
-
 from csskpi_csc.datasets import CALLS, CARERS_ASSESSMENTS, CONTACTS
 from csskpi_csc.measures import (
     csc_kpi_01,
@@ -25,6 +20,11 @@ from csskpi_csc.measures import (
     csc_kpi_09,
     csc_kpi_10,
 )
+
+from csskpi import ContractError, Counts, MeasureInput, Period
+from csskpi.data.calendars import ENGLAND_AND_WALES, BusinessCalendar
+from csskpi.data.load import load_dataset
+from csskpi.data.surveys import SURVEYS
 
 APR, MAY, JUN = Period(2017, 4), Period(2017, 5), Period(2017, 6)
 

@@ -7,13 +7,13 @@ import datetime as dt
 from typing import Any
 
 import polars as pl
-from csskpi import Counts, Measure, MeasureInput, Period
-from csskpi.data.calendars import ENGLAND_AND_WALES
+from csskpi_csc.datasets import CHANNELS
+from csskpi_csc.measures import MEASURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from csskpi_csc.datasets import CHANNELS
-from csskpi_csc.measures import MEASURES
+from csskpi import Counts, Measure, MeasureInput, Period
+from csskpi.data.calendars import ENGLAND_AND_WALES
 
 # Around Easter and the May bank holidays of 2017, so that month edges, weekends and holidays all come up.
 START = dt.datetime(2017, 3, 20)

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from csskpi import Period, Status, load_contract
-from csskpi.builtin.surveys import SURVEYS
-from csskpi.plugin.types import SynthFrame, SynthRequest
-from csskpi.data.load import load_dataset
-from csskpi.testing import synth_statuses
-
 from csskpi_csc import synth
 from csskpi_csc.datasets import DATASETS
 from csskpi_csc.measures import MEASURES
+
+from csskpi import Period, Status, load_contract
+from csskpi.data.load import load_dataset
+from csskpi.data.surveys import SURVEYS
+from csskpi.plugin.types import SynthFrame, SynthRequest
+from csskpi.testing import synth_statuses
 
 SPECS = {spec.name: spec for spec in (*DATASETS, SURVEYS)}
 START, END = Period(2017, 4), Period(2017, 6)

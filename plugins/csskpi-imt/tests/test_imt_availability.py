@@ -7,11 +7,11 @@ import datetime as dt
 import polars as pl
 import pytest
 from csskpi.data.calendars import ENGLAND_AND_WALES, WorkingHours
+from csskpi.data.load import load_dataset
 from csskpi.errors import ContractError
 from csskpi.model.measurement import Counts, Measurement
-from csskpi.plugin.types import MeasureInput
 from csskpi.model.period import Period
-from csskpi.data.load import load_dataset
+from csskpi.plugin.types import MeasureInput
 
 from csskpi_imt.datasets import OUTAGES
 from csskpi_imt.measures import imt_kpi_01, imt_kpi_07

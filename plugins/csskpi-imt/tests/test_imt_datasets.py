@@ -6,8 +6,8 @@ import datetime as dt
 
 import polars as pl
 import pytest
-from csskpi.errors import InputError
 from csskpi.data.load import load_dataset
+from csskpi.errors import InputError
 
 from csskpi_imt.datasets import DATASETS, INCIDENTS, OUTAGES, PATCHING, SERVICE_REQUESTS
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import polars as pl
 from csskpi.data.calendars import ENGLAND_AND_WALES
-from csskpi.model.measurement import Counts
-from csskpi.plugin.types import MeasureInput
-from csskpi.model.period import Period
 from csskpi.data.load import load_dataset
+from csskpi.model.measurement import Counts
+from csskpi.model.period import Period
+from csskpi.plugin.types import MeasureInput
 
 from csskpi_imt.datasets import CMDB_CHANGES, PATCHING, SERVICE_REQUESTS
 from csskpi_imt.measures import imt_kpi_09, imt_kpi_10, imt_kpi_14

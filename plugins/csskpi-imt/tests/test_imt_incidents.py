@@ -7,14 +7,16 @@ import datetime as dt
 import polars as pl
 import pytest
 from csskpi.data.calendars import ENGLAND_AND_WALES, WorkingHours
-from csskpi.plugin.types import MeasureInput
-from csskpi.model.period import Period
 from csskpi.data.load import load_dataset
+from csskpi.model.period import Period
+from csskpi.plugin.types import MeasureInput
 
 from csskpi_imt.datasets import INCIDENTS
-from csskpi_imt.measures import BY_NAME
+from csskpi_imt.measures import MEASURES
 
 MARCH, APRIL, MAY = Period(2017, 3), Period(2017, 4), Period(2017, 5)
+
+BY_NAME = {m.name: m for m in MEASURES}
 
 
 def T(text: str | None) -> dt.datetime | None:

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
-from csskpi.builtin.surveys import SURVEYS
-from csskpi.model.measurement import Counts, Measurement
-from csskpi.plugin.types import MeasureInput
-from csskpi.model.period import Period
 from csskpi.data.load import load_dataset
+from csskpi.data.surveys import SURVEYS
+from csskpi.model.measurement import Counts, Measurement
+from csskpi.model.period import Period
+from csskpi.plugin.types import MeasureInput
 
 from csskpi_imt.datasets import APP_RESPONSE, MILESTONES
 from csskpi_imt.measures import imt_kpi_11, imt_kpi_12, imt_kpi_13

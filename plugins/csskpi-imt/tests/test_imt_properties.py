@@ -10,14 +10,14 @@ from typing import Any
 import polars as pl
 import pytest
 from csskpi.data.calendars import CORE_SUPPORT_HOURS, ENGLAND_AND_WALES, BusinessCalendar, WorkingHours
-from csskpi.plugin.kit import deadline_counts
 from csskpi.model.measurement import Counts
-from csskpi.plugin.types import MeasureInput
 from csskpi.model.period import Period
+from csskpi.plugin.kit import deadline_counts
+from csskpi.plugin.types import MeasureInput
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from csskpi_imt.common import backlog_counts, deadlines, outage_counts
+from csskpi_imt.kit import backlog_counts, deadlines, outage_counts
 from csskpi_imt.measures import MEASURES
 
 PERIODS = (Period(2017, 4), Period(2017, 5), Period(2017, 6))

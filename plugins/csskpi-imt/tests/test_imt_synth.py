@@ -10,14 +10,14 @@ import csskpi
 import polars as pl
 import pytest
 from csskpi.data.calendars import CORE_SUPPORT_HOURS, ENGLAND_AND_WALES
-from csskpi.model.measurement import Measurement
-from csskpi.plugin.types import MeasureInput, SynthRequest
-from csskpi.pipeline.measure import MeasureRegistry, load_data
-from csskpi.model.period import Period
 from csskpi.data.load import load_dataset
+from csskpi.model.measurement import Measurement
+from csskpi.model.period import Period
 from csskpi.model.result import Status
+from csskpi.pipeline.measure import MeasureRegistry, load_data
 from csskpi.pipeline.synth import synthesize as core_synthesize
 from csskpi.pipeline.synth import write_data
+from csskpi.plugin.types import MeasureInput, SynthRequest
 from csskpi.testing import synth_statuses
 
 from csskpi_imt import plugin, synth

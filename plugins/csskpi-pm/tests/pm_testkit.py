@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
-from csskpi.plugin.types import MeasureInput
 from csskpi.model.period import Period
+from csskpi.plugin.types import MeasureInput
 
 from csskpi_pm.datasets import DATASETS
 

@@ -12,8 +12,8 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
-from csskpi.plugin.types import AppendixInput
 from csskpi.model.period import Period
+from csskpi.plugin.types import AppendixInput
 
 from csskpi_pm.appendix import APPENDIX, NAME, build, payroll_contact_counts
 from pm_testkit import frame

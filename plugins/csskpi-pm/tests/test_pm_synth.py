@@ -7,18 +7,20 @@ import datetime as dt
 import csskpi
 import polars as pl
 import pytest
-from csskpi.plugin.types import SynthRequest
-from csskpi.pipeline.measure import MeasureRegistry, load_data
-from csskpi.model.period import Period
 from csskpi.data.load import load_dataset
+from csskpi.model.period import Period
 from csskpi.model.result import Status
+from csskpi.pipeline.measure import MeasureRegistry, load_data
 from csskpi.pipeline.synth import write_data
+from csskpi.plugin.types import SynthRequest
 from csskpi.testing import synth_statuses
 
 import csskpi_pm.plugin
 from csskpi_pm.datasets import DATASETS
-from csskpi_pm.measures import BY_NAME
+from csskpi_pm.measures import MEASURES
 from csskpi_pm.synth import synthesize
+
+BY_NAME = {m.name: m for m in MEASURES}
 
 SPRING = SynthRequest(Period(2017, 4), Period(2017, 6), scale=1.0, seed=11)
 PM_KPIS = sorted(BY_NAME)

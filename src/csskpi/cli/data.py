@@ -10,8 +10,6 @@ import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
-import attrs
-
 from csskpi.errors import InputError, Problem
 from csskpi.model.measurement import Measurement
 from csskpi.files.measurements import read_measurements, write_measurements
@@ -203,8 +201,7 @@ def cmd_appendix(args: argparse.Namespace, out: TextIO) -> None:
     registry = MeasureRegistry.from_plugins()
     appendix = registry.appendix(args.name)
     # Load only what the appendix reads: a data folder may hold every dataset of the contract.
-    needed = attrs.evolve(registry, datasets={d: registry.datasets[d] for d in appendix.datasets})
-    data = load_data(args.data, needed)
+    data = load_data(args.data, registry, only=appendix.datasets)
     tbl = build_appendix(registry, args.name, data, args.start, args.end, args.as_at or dt.date.today())
     records = [dict(zip(tbl.columns, (None if v is None else str(v) for v in row), strict=False)) for row in tbl.rows]
     if args.format == "json":

@@ -19,8 +19,8 @@ import polars as pl
 from csskpi.data.calendars import ENGLAND_AND_WALES, BusinessCalendar
 from csskpi.errors import ContractError, Problem
 from csskpi.model.measurement import Counts
-from csskpi.plugin.types import MeasureInput
 from csskpi.model.period import Period
+from csskpi.plugin.types import MeasureInput
 
 __all__ = [
     "month_index",
@@ -93,7 +93,7 @@ def deadline_counts(
 
 def survey_counts(surveys: pl.DataFrame, kind: str, period: Period) -> Counts:
     """% of the month's responses to survey ``kind`` rated good or better (``good``, ``very good``, 4 or 5)."""
-    from csskpi.builtin.surveys import good_or_better
+    from csskpi.data.surveys import good_or_better
 
     month = surveys.filter((pl.col("kind") == kind) & in_month(pl.col("responded_on"), period))
     return ratio(month, good_or_better(pl.col("rating")), unit="responses")

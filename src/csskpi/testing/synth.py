@@ -7,14 +7,14 @@ from collections.abc import Iterable, Mapping
 import polars as pl
 
 from csskpi.data.calendars import ENGLAND_AND_WALES
+from csskpi.data.load import load_dataset
+from csskpi.engine.rules import classify
 from csskpi.model.contract import Contract
 from csskpi.model.measurement import Measurement
-from csskpi.plugin.types import DatasetSpec, Measure, MeasureInput
-from csskpi.pipeline.measure import contract_clocks
 from csskpi.model.period import Period
-from csskpi.data.load import load_dataset
 from csskpi.model.result import Status
-from csskpi.engine.rules import classify
+from csskpi.pipeline.measure import contract_clocks
+from csskpi.plugin.types import DatasetSpec, Measure, MeasureInput
 
 __all__ = ["synth_statuses"]
 
@@ -50,7 +50,9 @@ def synth_statuses(
                 if step is None:
                     continue
                 data = {d: loaded[d] for d in measure.datasets}
-                inputs = MeasureInput(period, data, params.measures.get(measure.name, {}), ENGLAND_AND_WALES, clocks)
+                inputs = MeasureInput(
+                    period, data, params.measures.get(measure.name, {}), ENGLAND_AND_WALES, clocks, measure=measure.name
+                )
                 counts = measure.compute(inputs)
                 value = Measurement.from_counts(kpi.reference, period, counts, decimals=params.decimals).value
                 assert value is not None, f"{kpi.reference} {period}: data not available from synthetic data"

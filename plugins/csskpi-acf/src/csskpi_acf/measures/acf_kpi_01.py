@@ -7,7 +7,7 @@ MEASURES.md: ``acf_contacts`` (contact_id, received_at, first_contact_resolved),
 
 from __future__ import annotations
 
-from csskpi import Counts, Measure, MeasureInput
+from csskpi.plugin import Counts, Measure, MeasureInput
 
 from ..kit import month_counts
 

@@ -17,7 +17,7 @@ from typing import Final
 
 import polars as pl
 
-from csskpi.plugin.types import Column, ColumnKind, DatasetSpec
+from csskpi.data.spec import Column, ColumnKind, DatasetSpec
 
 __all__ = [
     "RATING_WORDS",
