@@ -3,13 +3,16 @@
 Times whole processes (wall clock, like hyperfine): ``import csskpi``, ``csskpi kpis``, ``csskpi evaluate`` on a
 one-row measurements file, and ``csskpi measure`` up to the point where it would read data (an empty data folder:
 start-up, the contract, the plugins' registry, and nothing to load). Each is run ``--repeat`` times after one
-warm-up; the table gives the mean, the standard deviation and the fastest run, and which heavy packages
-(polars, numpy, holidays, pluggy) the process imported.
+warm-up; the table gives the median, mean, standard deviation and fastest run, and which heavy packages
+(polars, numpy, holidays, pluggy) the process imported. ``--against PYTHONPATH`` times another csskpi (an older
+checkout's ``src`` and ``plugins/*/src``) in the same runs, taking turns, for a before-and-after on a busy machine.
 
 Run from the repository root after installing (``pip install -r requirements/dev.txt``)::
 
     python3 benchmarks/bench_startup.py              # 10 runs each
     python3 benchmarks/bench_startup.py --repeat 20
+    git archive OLD | tar -x -C /tmp/old
+    python3 benchmarks/bench_startup.py --against "/tmp/old/src:$(ls -d /tmp/old/plugins/*/src | paste -sd:)"
 
 For where the time goes, ``python -X importtime -m csskpi kpis --at 2017-05 --format json`` lists every import.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -38,25 +42,50 @@ sys.stderr.write("\\n" + json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modu
 """
 
 
-def timed(command: list[str], repeat: int) -> tuple[float, float, float]:
-    subprocess.run(command, check=True, capture_output=True)  # warm the file cache
-    times = []
+def _env(pythonpath: str | None) -> dict[str, str]:
+    env = dict(os.environ)
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
+    return env
+
+
+def _once(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, env=env)
+    return time.perf_counter() - started
+
+
+def timed(command: list[str], repeat: int, envs: list[dict[str, str]]) -> list[list[float]]:
+    """``repeat`` wall-clock times of ``command`` under each environment, the environments taking turns (so that
+    a busy moment of the machine falls on all of them alike), after one warm-up run each."""
+    for env in envs:
+        _once(command, env)  # warm the file cache
+    times: list[list[float]] = [[] for _ in envs]
     for _ in range(repeat):
-        started = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
-        times.append(time.perf_counter() - started)
-    return statistics.mean(times), statistics.stdev(times) if len(times) > 1 else 0.0, min(times)
+        for i, env in enumerate(envs):
+            times[i].append(_once(command, env))
+    return times
 
 
-def heavy_imports(args: list[str]) -> list[str]:
-    done = subprocess.run([sys.executable, "-c", PROBE, *args], check=True, capture_output=True, text=True)
+def heavy_imports(args: list[str] | None, env: dict[str, str]) -> list[str]:
+    if args is None:
+        code = f"import csskpi, json, sys; sys.stderr.write(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+        done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env)
+    else:
+        done = subprocess.run([sys.executable, "-c", PROBE, *args], check=True, capture_output=True, text=True, env=env)
     return list(json.loads(done.stderr.strip().splitlines()[-1]))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument(
+        "--against", metavar="PYTHONPATH",
+        help="also time another csskpi (e.g. an older checkout: its src and plugins' src folders), runs interleaved",
+    )
     opts = parser.parse_args()
+    labels = ["this tree"] + (["--against"] if opts.against else [])
+    envs = [_env(None)] + ([_env(opts.against)] if opts.against else [])
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         one_row = root / "one-row.csv"
@@ -70,21 +99,15 @@ def main() -> None:
             "csskpi measure (no data)": ["measure", "--data", str(empty), "--period", "2017-05", "--format", "json"],
         }
         print(f"Python {sys.version.split()[0]}, {opts.repeat} runs each after one warm-up\n")
-        print("| command | mean s | sd s | fastest s | heavy packages imported |")
-        print("|---|---:|---:|---:|---|")
+        print("| command | csskpi | median s | mean s | sd s | fastest s | heavy packages imported |")
+        print("|---|---|---:|---:|---:|---:|---|")
         for name, args in cases.items():
-            if args is None:
-                command = [sys.executable, "-c", "import csskpi"]
-                probe = subprocess.run(
-                    [sys.executable, "-c", f"import csskpi, json, sys; print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"],
-                    check=True, capture_output=True, text=True,
-                )
-                heavy = list(json.loads(probe.stdout))
-            else:
-                command = [sys.executable, "-m", "csskpi", *args]
-                heavy = heavy_imports(args)
-            mean, sd, fastest = timed(command, opts.repeat)
-            print(f"| `{name}` | {mean:.3f} | {sd:.3f} | {fastest:.3f} | {', '.join(heavy) or 'none'} |")
+            command = [sys.executable, *(["-c", "import csskpi"] if args is None else ["-m", "csskpi", *args])]
+            for label, env, times in zip(labels, envs, timed(command, opts.repeat, envs), strict=True):
+                heavy = ", ".join(heavy_imports(args, env)) or "none"
+                sd = statistics.stdev(times) if len(times) > 1 else 0.0
+                print(f"| `{name}` | {label} | {statistics.median(times):.3f} | {statistics.mean(times):.3f} | "
+                      f"{sd:.3f} | {min(times):.3f} | {heavy} |")
 
 
 if __name__ == "__main__":
