@@ -3,7 +3,8 @@
 Times whole processes (wall clock, like hyperfine): ``import csskpi``, ``csskpi kpis``, ``csskpi evaluate`` on a
 one-row measurements file, and ``csskpi measure`` up to the point where it would read data (an empty data folder:
 start-up, the contract, the plugins' registry, and nothing to load). Each is run ``--repeat`` times after one
-warm-up; the table gives the median, mean, standard deviation and fastest run, and which heavy packages
+warm-up; the table gives the median, mean, standard deviation and fastest wall-clock time, the median CPU time
+(user + system: what the process itself cost, least disturbed by other work), and which heavy packages
 (polars, numpy, holidays, pluggy) the process imported. ``--against PYTHONPATH`` times another csskpi (an older
 checkout's ``src`` and ``plugins/*/src``) in the same runs, taking turns, for a before-and-after on a busy machine.
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -49,18 +51,24 @@ def _env(pythonpath: str | None) -> dict[str, str]:
     return env
 
 
-def _once(command: list[str], env: dict[str, str]) -> float:
-    started = time.perf_counter()
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """The wall-clock and the CPU seconds (user + system) of one run of ``command``."""
+    started, cpu = time.perf_counter(), _cpu()
     subprocess.run(command, check=True, capture_output=True, env=env)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _cpu() - cpu
 
 
-def timed(command: list[str], repeat: int, envs: list[dict[str, str]]) -> list[list[float]]:
-    """``repeat`` wall-clock times of ``command`` under each environment, the environments taking turns (so that
+def timed(command: list[str], repeat: int, envs: list[dict[str, str]]) -> list[list[tuple[float, float]]]:
+    """``repeat`` (wall, CPU) times of ``command`` under each environment, the environments taking turns (so that
     a busy moment of the machine falls on all of them alike), after one warm-up run each."""
     for env in envs:
         _once(command, env)  # warm the file cache
-    times: list[list[float]] = [[] for _ in envs]
+    times: list[list[tuple[float, float]]] = [[] for _ in envs]
     for _ in range(repeat):
         for i, env in enumerate(envs):
             times[i].append(_once(command, env))
@@ -99,15 +107,17 @@ def main() -> None:
             "csskpi measure (no data)": ["measure", "--data", str(empty), "--period", "2017-05", "--format", "json"],
         }
         print(f"Python {sys.version.split()[0]}, {opts.repeat} runs each after one warm-up\n")
-        print("| command | csskpi | median s | mean s | sd s | fastest s | heavy packages imported |")
-        print("|---|---|---:|---:|---:|---:|---|")
+        print("| command | csskpi | median s | mean s | sd s | fastest s | median CPU s | heavy packages imported |")
+        print("|---|---|---:|---:|---:|---:|---:|---|")
         for name, args in cases.items():
             command = [sys.executable, *(["-c", "import csskpi"] if args is None else ["-m", "csskpi", *args])]
-            for label, env, times in zip(labels, envs, timed(command, opts.repeat, envs), strict=True):
+            for label, env, runs in zip(labels, envs, timed(command, opts.repeat, envs), strict=True):
                 heavy = ", ".join(heavy_imports(args, env)) or "none"
+                times = [wall for wall, _ in runs]
+                cpu = statistics.median(c for _, c in runs)
                 sd = statistics.stdev(times) if len(times) > 1 else 0.0
                 print(f"| `{name}` | {label} | {statistics.median(times):.3f} | {statistics.mean(times):.3f} | "
-                      f"{sd:.3f} | {min(times):.3f} | {heavy} |")
+                      f"{sd:.3f} | {min(times):.3f} | {cpu:.3f} | {heavy} |")
 
 
 if __name__ == "__main__":
