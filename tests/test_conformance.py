@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 import csskpi
-from csskpi import Counts, MeasureInput, Period, hookimpl
+from csskpi import Counts, Period, hookimpl
 from csskpi.testing.conformance import assert_conforms, check_measure
 from csskpi.pipeline.measure import MeasureRegistry, load_data
 

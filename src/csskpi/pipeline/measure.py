@@ -111,16 +111,21 @@ def measure(
             progress(period, i, len(periods))
         if not contract.calendar.contains(period):
             cal = contract.calendar
-            raise ContractError(Problem(f"{period} is outside the contract ({cal.first_period} to {cal.last_period})", field="period"))
+            span = f"{cal.first_period} to {cal.last_period}"
+            raise ContractError(Problem(f"{period} is outside the contract ({span})", field="period"))
         for kpi in contract.kpis_in_force(period):
             spec = registry.measures.get(kpi.measure)
             if spec is None:
-                findings.append(Finding(message=f"{kpi.reference} {period}: no installed plugin provides measure {kpi.measure!r}: data not available"))
+                nobody = f"no installed plugin provides measure {kpi.measure!r}"
+                findings.append(Finding(message=f"{kpi.reference} {period}: {nobody}: data not available"))
                 measurements.append(Measurement(kpi.reference, period, None, source))
                 continue
             absent = [d for d in spec.datasets if d not in frames]
             if absent:
-                findings.append(Finding(dataset=absent[0], message=f"{kpi.reference} {period}: dataset {', '.join(absent)} absent: data not available"))
+                findings.append(Finding(
+                    dataset=absent[0],
+                    message=f"{kpi.reference} {period}: dataset {', '.join(absent)} absent: data not available",
+                ))
                 measurements.append(Measurement(kpi.reference, period, None, source))
                 continue
             inputs = MeasureInput(
@@ -129,11 +134,16 @@ def measure(
             )
             counts: object = spec.compute(inputs)
             if not isinstance(counts, Counts):
-                problems.append(Problem(f"measure {kpi.measure!r} returned {type(counts).__name__}, not Counts", kpi=kpi.reference))
+                what = type(counts).__name__
+                problems.append(Problem(f"measure {kpi.measure!r} returned {what}, not Counts", kpi=kpi.reference))
                 continue
             if counts.population == 0:
-                findings.append(Finding(message=f"{kpi.reference} {period}: no records in the population: data not available"))
-            measurements.append(Measurement.from_counts(kpi.reference, period, counts, source=source, decimals=params.decimals))
+                findings.append(
+                    Finding(message=f"{kpi.reference} {period}: no records in the population: data not available")
+                )
+            measurements.append(
+                Measurement.from_counts(kpi.reference, period, counts, source=source, decimals=params.decimals)
+            )
     if problems:
         raise PluginError(problems)
     return MeasureRun(tuple(measurements), tuple(findings), data)
@@ -150,8 +160,11 @@ def build_appendix(
     frames = data.frames()
     absent = [d for d in appendix.datasets if d not in frames]
     if absent:
-        raise PluginError(Problem(f"appendix {name!r} needs dataset {', '.join(absent)}, absent from {data.folder}", field="data"))
-    return appendix.build(AppendixInput(start, end, as_at, {d: frames[d] for d in appendix.datasets}, ENGLAND_AND_WALES))
+        needs = f"appendix {name!r} needs dataset {', '.join(absent)}, absent from {data.folder}"
+        raise PluginError(Problem(needs, field="data"))
+    return appendix.build(
+        AppendixInput(start, end, as_at, {d: frames[d] for d in appendix.datasets}, ENGLAND_AND_WALES)
+    )
 
 
 def report_appendices(registry: Registry, data: DataFolder) -> tuple[str, ...]:

@@ -34,9 +34,12 @@ def synthesize(request: SynthRequest, registry: Registry) -> dict[str, pl.DataFr
         frames = cast("Iterable[object] | None", impl.function(request=request))
         for item in frames or []:
             if not isinstance(item, SynthFrame):
-                problems.append(Problem(f"plugin {impl.plugin_name!r}: csskpi_synthesize() must return SynthFrame objects"))
+                problems.append(
+                    Problem(f"plugin {impl.plugin_name!r}: csskpi_synthesize() must return SynthFrame objects")
+                )
             elif item.dataset not in registry.datasets:
-                problems.append(Problem(f"plugin {impl.plugin_name!r} generated dataset {item.dataset!r}, which no plugin declares"))
+                generated = f"plugin {impl.plugin_name!r} generated dataset {item.dataset!r}"
+                problems.append(Problem(f"{generated}, which no plugin declares"))
             else:
                 parts.setdefault(item.dataset, []).append(item.frame)
     if problems:
