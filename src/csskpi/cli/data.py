@@ -47,7 +47,9 @@ def add_data_commands(sub: Any, common: argparse.ArgumentParser, period: Callabl
     p.add_argument("--degrade", metavar="KPI[,KPI]", default="", help="measures to generate failing (below MSL)")
     p.add_argument("--file-format", choices=FORMATS, default="csv")
 
-    p = sub.add_parser("appendix", parents=[common], help="a plugin's extra table, e.g. payroll-contacts")
+    p = sub.add_parser(
+        "appendix", parents=[common], help="a plugin's extra table, by name (csskpi plugins --format json lists them)"
+    )
     p.add_argument("name", metavar="NAME")
     p.add_argument("--data", metavar="DIR", required=True)
     p.add_argument("--from", dest="start", metavar="YYYY-MM", type=period, required=True)
