@@ -133,8 +133,10 @@ def _unknown(kind: str, name: str, known: Collection[str], field: str, hint: str
 class Registry:
     """Every contract, example, dataset, measure, appendix and credit regime the plugins of ``pm`` declare.
 
-    Build it once (``Registry.from_plugins()``) and pass it along. Each mapping is read-only and in plugin
-    registration order. ``MeasureRegistry`` is the same class under the name csskpi 0.1 gave it.
+    Build it once and pass it along: ``Registry.from_plugins()`` asks every hook and checks the result at once;
+    ``Registry(pm)`` asks each hook the first time its kind is wanted (what a command that needs only a contract
+    uses). Each mapping is read-only and in plugin registration order. ``MeasureRegistry`` is the same class under
+    the name csskpi 0.1 gave it.
     """
 
     def __init__(self, pm: pluggy.PluginManager) -> None:
