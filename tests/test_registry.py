@@ -146,3 +146,23 @@ def test_plugins_lists_what_each_plugin_declares() -> None:
     assert infos["csskpi.builtin"].datasets == ("surveys",)
     mine = next(p for p in infos.values() if p.kpis == ("X_KPI_01",))
     assert mine.datasets == ("calls",) and mine.appendices == ("in-report", "on-request", "elsewhere")
+
+
+def test_from_plugins_reports_every_hook_s_problems_at_once() -> None:
+    class Twice:
+        @hookimpl
+        def csskpi_contracts(self) -> list[ContractSource]:
+            return [ContractSource("lincolnshire-css", "x.toml")]
+
+        @hookimpl
+        def csskpi_datasets(self) -> list[DatasetSpec]:
+            return [DatasetSpec("surveys", (Column("kind", ColumnKind.STR),))]
+
+    pm = csskpi.get_plugin_manager(load_entry_points=False)
+    pm.register(Twice(), name="twice")
+    with pytest.raises(csskpi.PluginError) as caught:
+        Registry.from_plugins(pm)
+    assert [p.message for p in caught.value.problems] == [
+        "contract 'lincolnshire-css' is declared by both 'csskpi.builtin' and 'twice'",
+        "dataset 'surveys' is declared by both 'csskpi.builtin' and 'twice'",
+    ]

@@ -184,9 +184,16 @@ class Registry:
         return self._collect("csskpi_credit_regimes", lambda r: r.name, "credit regime")
 
     def check(self) -> None:
-        """Ask every hook, and check that each measure's datasets and columns are declared (a PluginError if not)."""
-        for kind in ("contracts", "examples", "credit_regimes", "appendices"):
-            getattr(self, kind)
+        """Ask every hook, and check that each measure's datasets and columns are declared: a PluginError listing
+        every problem of every hook at once if not."""
+        problems: list[Problem] = []
+        for kind in ("contracts", "examples", "datasets", "measures", "appendices", "credit_regimes"):
+            try:
+                getattr(self, kind)
+            except PluginError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise PluginError(problems)
         datasets, measures = self.datasets, self.measures
         problems = [
             Problem(f"measure {m.name!r} reads dataset {d!r}, which no plugin declares")
