@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 import csskpi
-from csskpi import Counts, MeasureInput, Period, hookimpl
+from csskpi import Counts, Period, hookimpl
 from csskpi.pipeline.measure import MeasureRegistry, load_data
 from csskpi.testing.conformance import assert_conforms, check_measure
 
@@ -57,11 +57,6 @@ def _broken(compute: object) -> MeasureRegistry:
         @hookimpl
         def csskpi_measures(self) -> list[csskpi.Measure]:
             return [csskpi.Measure("X_KPI_01", {"calls": ("offered_on",)}, compute)]  # type: ignore[arg-type]
-
-        @hookimpl
-        def csskpi_compute_measure(self, measure: str, inputs: MeasureInput) -> Counts | None:
-            return compute(inputs) if measure == "X_KPI_01" else None  # type: ignore[operator, no-any-return]
-
     return MeasureRegistry.from_plugins(csskpi.get_plugin_manager(load_entry_points=False, extra=[Plugin()]))
 
 

@@ -105,7 +105,7 @@ def test_the_readme_python_example_runs(readme_files: Path, capsys: pytest.Captu
 
 def test_the_testing_kit_examples_run() -> None:
     blocks = _code_blocks((DOCS / "testing.md").read_text(encoding="utf-8"), "python")
-    assert len(blocks) == 2
+    assert len(blocks) == 3
     ran = []
     for i, code in enumerate(blocks):
         namespace: dict[str, object] = {"__name__": f"testing_md_{i}"}
@@ -115,7 +115,7 @@ def test_the_testing_kit_examples_run() -> None:
         for name, test in tests.items():
             test()
             ran.append(name)
-    assert ran == ["test_mitigation_never_costs_more", "test_f_kpi_01_conforms"]
+    assert ran == ["test_mitigation_never_costs_more", "test_f_kpi_01_conforms", "test_the_plugin_module_is_cheap"]
 
 
 # -- docs/cli.md against the parser ---------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The measure hooks at the plugin-manager level: declaring datasets and measures, and who computes what."""
+"""The measure hooks at the plugin-manager level: declaring datasets and measures, and how a measure is computed."""
 
 from __future__ import annotations
 
@@ -7,6 +7,31 @@ import pytest
 import csskpi
 from csskpi import Column, ColumnKind, Counts, DatasetSpec, Measure, MeasureInput, Period, hookimpl
 from csskpi.plugin.registry import collect
+
+TINY = """
+format = 1
+[contract]
+name = "tiny"
+start = 2017-01-01
+end = 2018-12-31
+[[areas]]
+code = "X"
+name = "Calls"
+[[kpis]]
+reference = "X_KPI_01"
+area = "X"
+unit = "percent"
+direction = "lower"
+points = 10
+targets = [{ from = "2017-01", tsl = 7, msl = 10 }]
+[[kpis]]
+reference = "X_KPI_02"
+area = "X"
+unit = "percent"
+direction = "lower"
+points = 10
+targets = [{ from = "2017-01", tsl = 7, msl = 10 }]
+"""
 
 CALLS = DatasetSpec("calls", (Column("call_id", ColumnKind.STR), Column("abandoned", ColumnKind.BOOL)), id_column="call_id")
 
@@ -24,16 +49,6 @@ class CallsPlugin:
     @hookimpl
     def csskpi_measures(self) -> list[Measure]:
         return [Measure("X_KPI_01", {"calls": ("abandoned",)}, _abandoned)]
-
-    @hookimpl
-    def csskpi_compute_measure(self, measure: str, inputs: MeasureInput) -> Counts | None:
-        return _abandoned(inputs) if measure == "X_KPI_01" else None
-
-
-class OtherPlugin:
-    @hookimpl
-    def csskpi_compute_measure(self, measure: str, inputs: MeasureInput) -> Counts | None:
-        return Counts(7) if measure == "Y_KPI_01" else None
 
 
 def _pm(*plugins: object) -> object:
@@ -58,14 +73,35 @@ def test_csskpi_measures_claimed_twice_names_both() -> None:
         collect(pm, "csskpi_datasets", lambda d: d.name, "dataset")
 
 
-def test_csskpi_compute_measure_first_result_wins() -> None:
+def test_a_measure_is_computed_by_calling_it_with_its_name_in_the_input() -> None:
+    """No hook computes measures: the core calls Measure.compute directly, and the input names the measure."""
     pl = pytest.importorskip("polars")
-    pm = _pm(CallsPlugin(), OtherPlugin())
+    from csskpi.pipeline.measure import load_data, measure
+
+    seen: list[str] = []
+
+    def shared(inputs: MeasureInput) -> Counts:  # one function serving two measures
+        seen.append(inputs.measure)
+        frame = inputs.data["calls"]
+        return Counts(int(frame["abandoned"].sum()), frame.height)
+
+    class TwoMeasures:
+        @hookimpl
+        def csskpi_datasets(self) -> list[DatasetSpec]:
+            return [CALLS]
+
+        @hookimpl
+        def csskpi_measures(self) -> list[Measure]:
+            return [Measure("X_KPI_01", {"calls": ("abandoned",)}, shared),
+                    Measure("X_KPI_02", {"calls": ("abandoned",)}, shared)]
+
+    assert "csskpi_compute_measure" not in dir(csskpi.get_plugin_manager(load_entry_points=False).hook)
+    registry = csskpi.Registry.from_plugins(_pm(TwoMeasures()))  # type: ignore[arg-type]
+    contract = csskpi.parse_contract(TINY)
     frame = pl.DataFrame({"call_id": ["a", "b", "c", "d"], "abandoned": [True, False, False, True]})
-    inputs = MeasureInput(Period(2017, 5), {"calls": frame})
-    assert pm.hook.csskpi_compute_measure(measure="X_KPI_01", inputs=inputs) == Counts(2, 4)  # type: ignore[attr-defined]
-    assert pm.hook.csskpi_compute_measure(measure="Y_KPI_01", inputs=inputs) == Counts(7)  # type: ignore[attr-defined]
-    assert pm.hook.csskpi_compute_measure(measure="Z_KPI_01", inputs=inputs) is None  # type: ignore[attr-defined]
+    run = measure(contract, load_data(None, registry, frames={"calls": frame}), [Period(2017, 5)], registry)
+    assert [(m.kpi, m.numerator, m.denominator) for m in run.measurements] == [("X_KPI_01", 2, 4), ("X_KPI_02", 2, 4)]
+    assert seen == ["X_KPI_01", "X_KPI_02"]
 
 
 def test_counts_turn_into_exact_values() -> None:

@@ -70,10 +70,6 @@ class CallsPlugin:
         return [Measure("X_KPI_01", {"calls": ("offered_on", "answered", "abandoned")}, _abandoned)]
 
     @hookimpl
-    def csskpi_compute_measure(self, measure: str, inputs: MeasureInput) -> Counts | None:
-        return _abandoned(inputs) if measure == "X_KPI_01" else None
-
-    @hookimpl
     def csskpi_appendices(self) -> list[Appendix]:
         def build(inputs: AppendixInput) -> AppendixTable:
             frame = inputs.data["calls"].filter(pl.col("offered_on") <= inputs.as_at)
@@ -150,8 +146,8 @@ def test_month_outside_the_contract(tmp_path: Path, registry: MeasureRegistry, c
 def test_a_plugin_returning_a_percentage_is_refused(tmp_path: Path, contract: csskpi.Contract) -> None:
     class Sloppy(CallsPlugin):
         @hookimpl
-        def csskpi_compute_measure(self, measure: str, inputs: MeasureInput) -> Counts | None:
-            return 97.5  # type: ignore[return-value]
+        def csskpi_measures(self) -> list[Measure]:
+            return [Measure("X_KPI_01", {"calls": ("abandoned",)}, lambda inputs: 97.5)]  # type: ignore[arg-type,return-value]
 
     registry = MeasureRegistry.from_plugins(csskpi.get_plugin_manager(load_entry_points=False, extra=[Sloppy()]))
     folder = _write(tmp_path / "data", "call_id,offered_on,answered,abandoned\na,2017-05-02,true,false\n")

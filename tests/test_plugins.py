@@ -112,5 +112,28 @@ def test_every_hook_has_a_test(hook: str) -> None:
 def test_docs_example_is_the_tested_plugin() -> None:
     example = Path(__file__).resolve().parent.parent / "examples" / "shire-foi-plugin"
     text = DOCS.read_text(encoding="utf-8")
-    for path in (example / "pyproject.toml", example / "src" / "csskpi_foi" / "__init__.py"):
+    paths = [example / "pyproject.toml", *sorted((example / "src" / "csskpi_foi").glob("*.py"))]
+    assert len(paths) == 4
+    for path in paths:
         assert path.read_text(encoding="utf-8") in text, f"docs/plugin_hooks.md does not show {path.name} as it is"
+
+
+PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
+LAYOUT = {"__init__.py", "plugin.py", "datasets.py", "kit.py", "synth.py", "measures/__init__.py"}
+
+
+@pytest.mark.parametrize("package", sorted(p.name for p in PLUGINS.glob("*/src/csskpi_*")))
+def test_the_five_plugins_share_one_layout_and_one_plugin_py(package: str) -> None:
+    import ast
+
+    (root,) = PLUGINS.glob(f"*/src/{package}")
+    assert LAYOUT <= {str(p.relative_to(root)) for p in root.rglob("*.py")}
+    tree = ast.parse((root / "plugin.py").read_text(encoding="utf-8"))
+    hooks = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
+    assert {"csskpi_datasets", "csskpi_measures", "csskpi_synthesize"} <= set(hooks) <= set(HOOKS)
+    for name, hook in hooks.items():
+        # Each hook imports what it returns from the plugin's own modules, when it is called.
+        first = hook.body[0]
+        assert isinstance(first, ast.ImportFrom) and first.level == 1, f"{package}.plugin.{name}"
+    top = [n for n in tree.body if isinstance(n, ast.ImportFrom) and n.level == 0]
+    assert [n.module for n in top] == ["__future__", "typing", "csskpi.plugin"]

@@ -13,9 +13,10 @@ from csskpi.data.load import load_dataset
 from csskpi.data.surveys import SURVEYS
 
 from csskpi_acf.datasets import DATASETS
-from csskpi_acf.measures import BY_NAME
+from csskpi_acf.measures import MEASURES
 
 SPECS = {spec.name: spec for spec in DATASETS} | {SURVEYS.name: SURVEYS}
+BY_NAME = {m.name: m for m in MEASURES}
 D = dt.date
 T = dt.datetime
 
@@ -43,7 +44,7 @@ def _cell(value: object) -> str | None:
 
 def run(measure: str, period: Period, data: Mapping[str, pl.DataFrame], **parameters: Any) -> Counts:
     """Compute ``measure`` for ``period``."""
-    return BY_NAME[measure](MeasureInput(period, data, parameters))
+    return BY_NAME[measure].compute(MeasureInput(period, data, parameters, measure=measure))
 
 
 MAY, APRIL, JUNE, JULY = Period(2017, 5), Period(2017, 4), Period(2017, 6), Period(2017, 7)

@@ -12,6 +12,7 @@ import pytest
 from csskpi import Counts, MeasureInput, Period
 from csskpi.data.load import load_dataset
 from csskpi.plugin.types import SynthFrame, SynthRequest
+from csskpi.testing.imports import modules_loaded
 
 from acf_test_support import D, T, frame
 from csskpi_acf import plugin
@@ -64,13 +65,22 @@ def test_the_core_registry_takes_the_plugin() -> None:
     assert {d.name for d in DATASETS} <= set(registry.datasets)
 
 
-def test_compute_hook_dispatches_by_name_and_declines_others() -> None:
-    pm = csskpi.get_plugin_manager(load_entry_points=False, extra=[plugin])
+def test_the_core_computes_a_measure_by_calling_it() -> None:
+    from csskpi.pipeline.measure import MeasureRegistry
+
+    registry = MeasureRegistry.from_plugins(csskpi.get_plugin_manager(load_entry_points=False, extra=[plugin]))
     contacts = frame("acf_contacts", [{"contact_id": "c", "received_at": T(2017, 5, 2, 9), "first_contact_resolved": True}])
-    inputs = MeasureInput(Period(2017, 5), {"acf_contacts": contacts})
-    assert pm.hook.csskpi_compute_measure(measure="ACF_KPI_01", inputs=inputs) == Counts(1, 1)
-    assert pm.hook.csskpi_compute_measure(measure="CSC_KPI_06", inputs=inputs) is None
-    assert plugin.csskpi_compute_measure("ACF_KPI_02", inputs) is None  # retired: nobody's measure
+    inputs = MeasureInput(Period(2017, 5), {"acf_contacts": contacts}, measure="ACF_KPI_01")
+    assert registry.measures["ACF_KPI_01"].compute(inputs) == Counts(1, 1)
+    assert "ACF_KPI_02" not in registry.measures  # retired: nobody's measure
+    assert not hasattr(plugin, "csskpi_compute_measure")  # one way to compute a measure: no dispatcher
+
+
+def test_importing_the_plugin_module_loads_nothing_heavy() -> None:
+    # csskpi imports the entry-point module for every command that asks the plugins anything.
+    loaded = modules_loaded("import csskpi_acf.plugin")
+    assert not {"polars", "numpy", "holidays"} & loaded
+    assert not {m for m in loaded if m.startswith("csskpi_acf.")} - {"csskpi_acf.plugin"}
 
 
 def test_synthesize_hook_returns_synth_frames() -> None:

@@ -7,9 +7,10 @@ import datetime as dt
 import csskpi
 import polars as pl
 from csskpi import Counts, MeasureInput, Period
+from csskpi.testing.imports import modules_loaded
 
-import csskpi_csc
 from csskpi_csc import plugin
+from csskpi_csc.datasets import DATASETS
 from csskpi_csc.measures import MEASURES
 
 
@@ -20,7 +21,7 @@ def test_csc_measures_are_the_contracts_csc_kpis() -> None:
 
 
 def test_csc_measure_columns_are_declared() -> None:
-    declared = {spec.name: {c.name for c in spec.columns} for spec in csskpi_csc.DATASETS}
+    declared = {spec.name: {c.name for c in spec.columns} for spec in DATASETS}
     declared["surveys"] = {"kind", "response_id", "responded_on", "rating"}
     for measure in MEASURES:
         for dataset, columns in measure.columns.items():
@@ -36,16 +37,24 @@ def test_csc_parameters_named_in_the_contract_are_the_ones_read() -> None:
     assert set(params["CSC_KPI_10"]) == {"queue"}
 
 
-def test_csc_compute_hook_dispatches_by_name() -> None:
+def test_csc_the_core_computes_a_measure_by_calling_it() -> None:
     frame = pl.DataFrame(
         {"call_id": ["a"], "queue": ["lrsp"], "offered_at": [dt.datetime(2017, 5, 2, 9)],
          "answered_at": [None], "abandoned_at": [dt.datetime(2017, 5, 2, 9, 1)]},
         schema_overrides={"answered_at": pl.Datetime("us"), "offered_at": pl.Datetime("us"),
                           "abandoned_at": pl.Datetime("us")},
     )
-    inputs = MeasureInput(Period(2017, 5), {"calls": frame})
-    assert plugin.csskpi_compute_measure(measure="CSC_KPI_10", inputs=inputs) == Counts(1, 1)
-    assert plugin.csskpi_compute_measure(measure="F_KPI_01", inputs=inputs) is None
+    inputs = MeasureInput(Period(2017, 5), {"calls": frame}, measure="CSC_KPI_10")
+    by_name = {m.name: m for m in plugin.csskpi_measures()}
+    assert by_name["CSC_KPI_10"].compute(inputs) == Counts(1, 1)
+    assert not hasattr(plugin, "csskpi_compute_measure")  # one way to compute a measure: no dispatcher
+
+
+def test_importing_the_plugin_module_loads_nothing_heavy() -> None:
+    # csskpi imports the entry-point module for every command that asks the plugins anything.
+    loaded = modules_loaded("import csskpi_csc.plugin")
+    assert not {"polars", "numpy", "holidays"} & loaded
+    assert not {m for m in loaded if m.startswith("csskpi_csc.")} - {"csskpi_csc.plugin"}
 
 
 def test_csc_entry_point_registers_the_plugin() -> None:

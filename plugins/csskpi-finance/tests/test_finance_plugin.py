@@ -8,9 +8,10 @@ from pathlib import Path
 import csskpi
 import polars as pl
 from csskpi import Counts, MeasureInput, Period
+from csskpi.testing.imports import modules_loaded
 
-import csskpi_finance
 from csskpi_finance import plugin
+from csskpi_finance.datasets import DATASETS
 from csskpi_finance.measures import MEASURES
 
 
@@ -20,7 +21,7 @@ def test_finance_measures_are_the_contracts_finance_kpis() -> None:
 
 
 def test_finance_measure_columns_are_declared() -> None:
-    declared = {spec.name: {c.name for c in spec.columns} for spec in csskpi_finance.DATASETS}
+    declared = {spec.name: {c.name for c in spec.columns} for spec in DATASETS}
     for measure in MEASURES:
         for dataset, columns in measure.columns.items():
             assert set(columns) <= declared[dataset], measure.name
@@ -32,11 +33,19 @@ def test_finance_parameters_named_in_the_contract_are_the_ones_read() -> None:
     assert "F_KPI_01" not in params and "F_KPI_02" not in params
 
 
-def test_finance_compute_hook_dispatches_by_name() -> None:
+def test_finance_the_core_computes_a_measure_by_calling_it() -> None:
     runs = pl.DataFrame({"run_id": ["r"], "scheduled_on": [dt.date(2017, 5, 2)], "executed_on": [dt.date(2017, 5, 2)]})
-    inputs = MeasureInput(Period(2017, 5), {"payment_runs": runs})
-    assert plugin.csskpi_compute_measure(measure="F_KPI_02", inputs=inputs) == Counts(1, 1)
-    assert plugin.csskpi_compute_measure(measure="CSC_KPI_04", inputs=inputs) is None
+    inputs = MeasureInput(Period(2017, 5), {"payment_runs": runs}, measure="F_KPI_02")
+    by_name = {m.name: m for m in plugin.csskpi_measures()}
+    assert by_name["F_KPI_02"].compute(inputs) == Counts(1, 1)
+    assert not hasattr(plugin, "csskpi_compute_measure")  # one way to compute a measure: no dispatcher
+
+
+def test_importing_the_plugin_module_loads_nothing_heavy() -> None:
+    # csskpi imports the entry-point module for every command that asks the plugins anything.
+    loaded = modules_loaded("import csskpi_finance.plugin")
+    assert not {"polars", "numpy", "holidays"} & loaded
+    assert not {m for m in loaded if m.startswith("csskpi_finance.")} - {"csskpi_finance.plugin"}
 
 
 def test_finance_entry_point_registers_the_plugin() -> None:

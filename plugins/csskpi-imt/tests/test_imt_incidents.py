@@ -12,9 +12,11 @@ from csskpi.model.period import Period
 from csskpi.plugin.types import MeasureInput
 
 from csskpi_imt.datasets import INCIDENTS
-from csskpi_imt.measures import BY_NAME
+from csskpi_imt.measures import MEASURES
 
 MARCH, APRIL, MAY = Period(2017, 3), Period(2017, 4), Period(2017, 5)
+
+BY_NAME = {m.name: m for m in MEASURES}
 
 
 def T(text: str | None) -> dt.datetime | None:

@@ -17,7 +17,7 @@ from csskpi.plugin.types import MeasureInput
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from csskpi_imt.common import backlog_counts, deadlines, outage_counts
+from csskpi_imt.kit import backlog_counts, deadlines, outage_counts
 from csskpi_imt.measures import MEASURES
 
 PERIODS = (Period(2017, 4), Period(2017, 5), Period(2017, 6))

@@ -8,7 +8,7 @@ from csskpi.model.measurement import Counts
 from csskpi.model.period import Period
 
 from csskpi_pm.measures import (
-    BY_NAME,
+    MEASURES,
     pm_kpi_01,
     pm_kpi_02,
     pm_kpi_03,
@@ -21,6 +21,7 @@ from csskpi_pm.measures import (
 )
 from pm_testkit import d, frame, inputs, t
 
+BY_NAME = {m.name: m for m in MEASURES}
 MAY, JUNE = "2017-05", "2017-06"
 
 

@@ -13,11 +13,12 @@ from csskpi.errors import InputError
 from csskpi.model.measurement import Counts
 from csskpi.model.period import Period
 from csskpi.pipeline.measure import MeasureRegistry
+from csskpi.testing.imports import modules_loaded
 
 import csskpi_pm
 import csskpi_pm.plugin as plugin
 from csskpi_pm.datasets import DATASETS, PAYROLL_PAYMENTS, PM_CONTACTS, PM_TRANSACTIONS, SPOT_CHECKS
-from csskpi_pm.measures import pm_kpi_11
+from csskpi_pm.measures import MEASURES, pm_kpi_11
 from pm_testkit import d, frame, inputs, t
 
 PM_MEASURES = ["PM_KPI_01", "PM_KPI_02", "PM_KPI_03", "PM_KPI_05", "PM_KPI_06", "PM_KPI_07", "PM_KPI_08",
@@ -47,16 +48,30 @@ def test_the_registry_accepts_the_plugin() -> None:
     assert info.appendices == ("payroll-contacts",)
 
 
-def test_compute_measure_dispatches_on_the_name() -> None:
+def test_the_core_computes_a_measure_by_calling_it() -> None:
+    registry = MeasureRegistry.from_plugins(csskpi.get_plugin_manager(load_entry_points=False, extra=[plugin]))
     data = {"spot_checks": frame("spot_checks", [("R1", d("2017-05-02"), True)])}
-    assert plugin.csskpi_compute_measure("PM_KPI_06", inputs("2017-05", data)) == Counts(1)
-    assert plugin.csskpi_compute_measure("IMT_KPI_05", inputs("2017-05", data)) is None
-    assert plugin.csskpi_compute_measure("PM_KPI_04", inputs("2017-05", data)) is None  # retired: not ours
+    assert registry.measures["PM_KPI_06"].compute(inputs("2017-05", data)) == Counts(1)
+    assert not hasattr(plugin, "csskpi_compute_measure")  # one way to compute a measure: no dispatcher
 
 
-def test_the_package_exports() -> None:
-    assert set(csskpi_pm.__all__) >= {"MEASURES", "DATASETS", "APPENDIX", "synthesize", "payroll_contact_counts"}
-    assert len(csskpi_pm.MEASURES) == 9
+def test_the_payroll_contacts_appendix_is_declared_for_the_report() -> None:
+    registry = MeasureRegistry.from_plugins(csskpi.get_plugin_manager(load_entry_points=False, extra=[plugin]))
+    assert registry.report_appendices() == ("payroll-contacts",)
+    assert registry.report_appendices({"pm_contacts"}) == ("payroll-contacts",)
+    assert registry.report_appendices({"payroll_payments"}) == ()  # its dataset is not there
+
+
+def test_the_package_exports_its_version_only() -> None:
+    assert csskpi_pm.__all__ == ["__version__"]
+    assert len(MEASURES) == 9
+
+
+def test_importing_the_plugin_module_loads_nothing_heavy() -> None:
+    # csskpi imports the entry-point module for every command that asks the plugins anything.
+    loaded = modules_loaded("import csskpi_pm.plugin")
+    assert not {"polars", "numpy", "holidays"} & loaded
+    assert not {m for m in loaded if m.startswith("csskpi_pm.")} - {"csskpi_pm.plugin"}
 
 
 # ---------------------------------------------------------------------------------------------------- datasets

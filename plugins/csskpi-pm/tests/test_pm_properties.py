@@ -19,8 +19,10 @@ from csskpi.model.period import Period
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csskpi_pm.measures import BY_NAME
+from csskpi_pm.measures import MEASURES
 from pm_testkit import frame, inputs
+
+BY_NAME = {m.name: m for m in MEASURES}
 
 FIRST, LAST = dt.date(2017, 2, 20), dt.date(2017, 7, 10)  # Easter, early May and spring bank holidays inside
 PERIODS = [Period(2017, m) for m in (4, 5, 6)]

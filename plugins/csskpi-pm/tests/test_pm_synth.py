@@ -17,8 +17,10 @@ from csskpi.testing import synth_statuses
 
 import csskpi_pm.plugin
 from csskpi_pm.datasets import DATASETS
-from csskpi_pm.measures import BY_NAME
+from csskpi_pm.measures import MEASURES
 from csskpi_pm.synth import synthesize
+
+BY_NAME = {m.name: m for m in MEASURES}
 
 SPRING = SynthRequest(Period(2017, 4), Period(2017, 6), scale=1.0, seed=11)
 PM_KPIS = sorted(BY_NAME)

@@ -1,16 +1,23 @@
 """csskpi's own plugin: the bundled Lincolnshire contract, the December 2017 example, the shared datasets and
-the credit regimes csskpi ships."""
+the credit regimes csskpi ships.
+
+Registered in every plugin manager, so importing it is cheap: the shared datasets (polars) load only when the
+registry asks for datasets.
+"""
 
 from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from csskpi.data.surveys import COMMON_DATASETS
 from csskpi.engine.regimes import BUILTIN_REGIMES, CreditRegime
 from csskpi.plugin.hookspecs import hookimpl
 from csskpi.plugin.registry import ContractSource, Example
 from csskpi.plugin.types import DatasetSpec
+
+if TYPE_CHECKING:
+    from csskpi.data.spec import DatasetSpec
 
 
 def _here(*parts: str) -> Path:
@@ -47,6 +54,8 @@ def csskpi_examples() -> list[Example]:
 @hookimpl
 def csskpi_datasets() -> list[DatasetSpec]:
     # Shared by several service areas' measures, so declared by the core rather than by any one plugin.
+    from csskpi.data.surveys import COMMON_DATASETS
+
     return list(COMMON_DATASETS.values())
 
 

@@ -10,8 +10,6 @@ import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
-import attrs
-
 from csskpi.cli.console import paint, table
 from csskpi.cli.results import use_colour
 from csskpi.engine.compare import compare_with_supplier
@@ -51,7 +49,7 @@ def add_data_commands(sub: Any, common: argparse.ArgumentParser, period: Callabl
     p.add_argument("--degrade", metavar="KPI[,KPI]", default="", help="measures to generate failing (below MSL)")
     p.add_argument("--file-format", choices=FORMATS, default="csv", help="file type written (default: csv)")
 
-    p = sub.add_parser("appendix", parents=[common], help="a plugin's extra table, e.g. payroll-contacts")
+    p = sub.add_parser("appendix", parents=[common], help="a plugin's extra table, by name (csskpi plugins --format json lists them)")
     p.add_argument("name", metavar="NAME", help="the appendix, as `csskpi plugins` lists them")
     p.add_argument("--data", metavar="DIR", required=True, help="folder of raw datasets (<name>.csv/.parquet/.xlsx)")
     p.add_argument("--from", dest="start", metavar="YYYY-MM", type=period, required=True, help="first month shown")
@@ -187,8 +185,7 @@ def cmd_appendix(args: argparse.Namespace, out: TextIO) -> None:
     registry = MeasureRegistry.from_plugins()
     appendix = registry.appendix(args.name)
     # Load only what the appendix reads: a data folder may hold every dataset of the contract.
-    needed = attrs.evolve(registry, datasets={d: registry.datasets[d] for d in appendix.datasets})
-    data = load_data(args.data, needed)
+    data = load_data(args.data, registry, only=appendix.datasets)
     tbl = build_appendix(registry, args.name, data, args.start, args.end, args.as_at or dt.date.today())
     records = [dict(zip(tbl.columns, (None if v is None else str(v) for v in row), strict=False)) for row in tbl.rows]
     if args.format == "json":

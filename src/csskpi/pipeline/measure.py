@@ -1,9 +1,12 @@
 """Recomputing KPIs from raw data through the measure plugins: the council's verification step.
 
-:class:`MeasureRegistry` gathers what the plugins declare (datasets, measures, appendices); :func:`measure`
-runs every KPI in force in each month on the loaded data and returns measurements built from the plugins'
+The plugins' :class:`~csskpi.plugin.registry.Registry` (``MeasureRegistry``) says which datasets and measures
+there are; :func:`measure` runs every KPI in force in each month on the loaded data, calling each plugin's
+:attr:`Measure.compute <csskpi.plugin.types.Measure.compute>` directly, and returns measurements built from the
 counts, with the data-quality findings. A KPI whose dataset is absent, or that no plugin measures, is data not
 available — and said so in a finding, never silently skipped.
+
+Importing this module is cheap: polars and the calendars are imported when data is loaded or measured.
 """
 
 from __future__ import annotations
@@ -11,90 +14,32 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
-import pluggy
 
-from csskpi.data.calendars import (
-    CORE_SUPPORT_HOURS,
-    ENGLAND_AND_WALES,
-    SERVICE_DESK_HOURS,
-    BusinessCalendar,
-    WorkingHours,
-)
-from csskpi.data.load import DataFolder, Finding, load_data_folder
 from csskpi.errors import ContractError, PluginError, Problem
 from csskpi.model.contract import Contract
 from csskpi.model.measurement import Counts, Measurement, Source
 from csskpi.model.period import Period
-from csskpi.plugin.manager import get_plugin_manager
-from csskpi.plugin.registry import collect
-from csskpi.plugin.types import Appendix, AppendixInput, AppendixTable, DatasetSpec, Measure, MeasureInput
+from csskpi.plugin.registry import MeasureRegistry, PluginInfo, Registry
+from csskpi.plugin.types import AppendixInput, AppendixTable, MeasureInput
 
-__all__ = ["PluginInfo", "MeasureRegistry", "MeasureRun", "measure", "load_data", "build_appendix", "contract_clocks", "report_appendices"]
+if TYPE_CHECKING:
+    from csskpi.data.calendars import BusinessCalendar, WorkingHours
+    from csskpi.data.load import DataFolder, Finding
 
-
-@attrs.frozen
-class PluginInfo:
-    """What one plugin provides: its name, version, measures (KPI measure names) and datasets."""
-
-    name: str
-    version: str | None
-    kpis: tuple[str, ...]
-    datasets: tuple[str, ...]
-    appendices: tuple[str, ...] = ()
-
-
-@attrs.frozen
-class MeasureRegistry:
-    """Every dataset, measure and appendix the installed plugins declare, and which plugin declared each."""
-
-    datasets: Mapping[str, DatasetSpec]
-    measures: Mapping[str, Measure]
-    appendices: Mapping[str, Appendix]
-    pm: pluggy.PluginManager = attrs.field(eq=False, repr=False)
-
-    @classmethod
-    def from_plugins(cls, pm: pluggy.PluginManager | None = None) -> MeasureRegistry:
-        pm = pm if pm is not None else get_plugin_manager()
-        datasets: dict[str, DatasetSpec] = collect(pm, "csskpi_datasets", lambda d: d.name, "dataset")
-        measures: dict[str, Measure] = collect(pm, "csskpi_measures", lambda m: m.name, "measure")
-        appendices: dict[str, Appendix] = collect(pm, "csskpi_appendices", lambda a: a.name, "appendix")
-        problems = [
-            Problem(f"measure {m.name!r} reads dataset {d!r}, which no plugin declares")
-            for m in measures.values()
-            for d in m.datasets
-            if d not in datasets
-        ] + [
-            Problem(f"measure {m.name!r} uses column {c!r} that dataset {d!r} does not declare")
-            for m in measures.values()
-            for d, cols in m.columns.items()
-            if d in datasets
-            for c in cols
-            if c not in {col.name for col in datasets[d].columns}
-        ]
-        if problems:
-            raise PluginError(problems)
-        return cls(datasets, measures, appendices, pm)
-
-    def appendix(self, name: str) -> Appendix:
-        if name not in self.appendices:
-            known = ", ".join(sorted(self.appendices)) or "none installed"
-            raise PluginError(Problem(f"no appendix named {name!r} (known: {known})", field="appendix"))
-        return self.appendices[name]
-
-    def plugins(self) -> tuple[PluginInfo, ...]:
-        """One entry per registered plugin that declares anything, in registration order."""
-        versions = {self.pm.get_name(p): d.version for p, d in self.pm.list_plugin_distinfo()}
-        owned: dict[str, dict[str, list[str]]] = {}
-        for hook, key in (("csskpi_measures", "kpis"), ("csskpi_datasets", "datasets"), ("csskpi_appendices", "appendices")):
-            for impl in getattr(self.pm.hook, hook).get_hookimpls():
-                items = impl.function() or []
-                owned.setdefault(impl.plugin_name, {"kpis": [], "datasets": [], "appendices": []})[key].extend(i.name for i in items)
-        return tuple(
-            PluginInfo(name, versions.get(name), tuple(v["kpis"]), tuple(v["datasets"]), tuple(v["appendices"]))
-            for name, v in owned.items()
-        )
+__all__ = [
+    "MeasureRegistry",
+    "MeasureRun",
+    "PluginInfo",
+    "Registry",
+    "build_appendix",
+    "contract_clocks",
+    "load_data",
+    "measure",
+    "report_appendices",
+]
 
 
 @attrs.frozen
@@ -111,8 +56,12 @@ class MeasureRun:
         return sum(d.height for d in self.data.datasets.values())
 
 
-def contract_clocks(contract: Contract, calendar: BusinessCalendar = ENGLAND_AND_WALES) -> dict[str, WorkingHours]:
-    """The contract's business-hours clocks by name: the two every contract has, as its file sets them."""
+def contract_clocks(contract: Contract, calendar: BusinessCalendar | None = None) -> dict[str, WorkingHours]:
+    """The contract's business-hours clocks by name: the two every contract has, as its file sets them
+    (``calendar``: England and Wales' by default)."""
+    from csskpi.data.calendars import CORE_SUPPORT_HOURS, ENGLAND_AND_WALES, SERVICE_DESK_HOURS, WorkingHours
+
+    calendar = ENGLAND_AND_WALES if calendar is None else calendar
     clocks = {"core_support_hours": CORE_SUPPORT_HOURS, "service_desk_hours": SERVICE_DESK_HOURS}
     for clock in contract.parameters.clocks:
         clocks[clock.name] = WorkingHours(clock.open, clock.close, calendar)
@@ -120,22 +69,34 @@ def contract_clocks(contract: Contract, calendar: BusinessCalendar = ENGLAND_AND
 
 
 def load_data(
-    folder: str | Path | None, registry: MeasureRegistry, *, frames: Mapping[str, object] | None = None
+    folder: str | Path | None,
+    registry: Registry,
+    *,
+    frames: Mapping[str, object] | None = None,
+    only: Iterable[str] | None = None,
 ) -> DataFolder:
-    """Load every declared dataset found in ``folder`` (or given as frames), with the plugins' findings."""
-    hooks = {name: spec.findings for name, spec in registry.datasets.items() if spec.findings is not None}
-    return load_data_folder(folder, registry.datasets, frames=frames or {}, findings=hooks)
+    """Load every declared dataset found in ``folder`` (or given as frames), with the plugins' findings; with
+    ``only``, just those datasets (a data folder may hold every dataset of the contract)."""
+    from csskpi.data.load import load_data_folder
+
+    specs = registry.datasets if only is None else {d: registry.datasets[d] for d in only}
+    hooks = {name: spec.findings for name, spec in specs.items() if spec.findings is not None}
+    return load_data_folder(folder, specs, frames=frames or {}, findings=hooks)
 
 
 def measure(
     contract: Contract,
     data: DataFolder,
     periods: Iterable[Period],
-    registry: MeasureRegistry,
+    registry: Registry,
     *,
     progress: Callable[[Period, int, int], None] | None = None,
 ) -> MeasureRun:
-    """Recompute every KPI in force in each of ``periods`` from ``data``."""
+    """Recompute every KPI in force in each of ``periods`` from ``data``: each measure's ``compute`` is called
+    with the month, its datasets, its contract parameters, the calendar and the contract's clocks."""
+    from csskpi.data.calendars import ENGLAND_AND_WALES
+    from csskpi.data.load import Finding
+
     periods = list(periods)
     params = contract.parameters
     calendar = ENGLAND_AND_WALES
@@ -150,48 +111,62 @@ def measure(
             progress(period, i, len(periods))
         if not contract.calendar.contains(period):
             cal = contract.calendar
-            raise ContractError(Problem(f"{period} is outside the contract ({cal.first_period} to {cal.last_period})", field="period"))
+            span = f"{cal.first_period} to {cal.last_period}"
+            raise ContractError(Problem(f"{period} is outside the contract ({span})", field="period"))
         for kpi in contract.kpis_in_force(period):
             spec = registry.measures.get(kpi.measure)
             if spec is None:
-                findings.append(Finding(message=f"{kpi.reference} {period}: no installed plugin provides measure {kpi.measure!r}: data not available"))
+                nobody = f"no installed plugin provides measure {kpi.measure!r}"
+                findings.append(Finding(message=f"{kpi.reference} {period}: {nobody}: data not available"))
                 measurements.append(Measurement(kpi.reference, period, None, source))
                 continue
             absent = [d for d in spec.datasets if d not in frames]
             if absent:
-                findings.append(Finding(dataset=absent[0], message=f"{kpi.reference} {period}: dataset {', '.join(absent)} absent: data not available"))
+                findings.append(Finding(
+                    dataset=absent[0],
+                    message=f"{kpi.reference} {period}: dataset {', '.join(absent)} absent: data not available",
+                ))
                 measurements.append(Measurement(kpi.reference, period, None, source))
                 continue
             inputs = MeasureInput(
-                period, {d: frames[d] for d in spec.datasets}, params.measures.get(kpi.measure, {}), calendar, clocks
+                period, {d: frames[d] for d in spec.datasets}, params.measures.get(kpi.measure, {}), calendar, clocks,
+                measure=kpi.measure,
             )
-            counts = registry.pm.hook.csskpi_compute_measure(measure=kpi.measure, inputs=inputs)
+            counts: object = spec.compute(inputs)
             if not isinstance(counts, Counts):
-                problems.append(Problem(f"measure {kpi.measure!r} returned {type(counts).__name__}, not Counts", kpi=kpi.reference))
+                what = type(counts).__name__
+                problems.append(Problem(f"measure {kpi.measure!r} returned {what}, not Counts", kpi=kpi.reference))
                 continue
             if counts.population == 0:
-                findings.append(Finding(message=f"{kpi.reference} {period}: no records in the population: data not available"))
-            measurements.append(Measurement.from_counts(kpi.reference, period, counts, source=source, decimals=params.decimals))
+                findings.append(
+                    Finding(message=f"{kpi.reference} {period}: no records in the population: data not available")
+                )
+            measurements.append(
+                Measurement.from_counts(kpi.reference, period, counts, source=source, decimals=params.decimals)
+            )
     if problems:
         raise PluginError(problems)
     return MeasureRun(tuple(measurements), tuple(findings), data)
 
 
 def build_appendix(
-    registry: MeasureRegistry, name: str, data: DataFolder, start: Period, end: Period, as_at: dt.date
+    registry: Registry, name: str, data: DataFolder, start: Period, end: Period, as_at: dt.date
 ) -> AppendixTable:
-    """Build a plugin's appendix (e.g. ``payroll-contacts``) from the loaded data."""
+    """Build the plugin appendix ``name`` (see :meth:`Registry.appendices <csskpi.plugin.registry.Registry>`) from
+    the loaded data, for months ``start`` to ``end`` as at ``as_at``."""
+    from csskpi.data.calendars import ENGLAND_AND_WALES
+
     appendix = registry.appendix(name)
     frames = data.frames()
     absent = [d for d in appendix.datasets if d not in frames]
     if absent:
-        raise PluginError(Problem(f"appendix {name!r} needs dataset {', '.join(absent)}, absent from {data.folder}", field="data"))
-    return appendix.build(AppendixInput(start, end, as_at, {d: frames[d] for d in appendix.datasets}, ENGLAND_AND_WALES))
-
-
-def report_appendices(registry: MeasureRegistry, data: DataFolder) -> tuple[str, ...]:
-    """The appendices the plugins declare for the report whose datasets ``data`` holds, in registry order."""
-    frames = data.frames()
-    return tuple(
-        a.name for a in registry.appendices.values() if a.in_report and all(d in frames for d in a.datasets)
+        needs = f"appendix {name!r} needs dataset {', '.join(absent)}, absent from {data.folder}"
+        raise PluginError(Problem(needs, field="data"))
+    return appendix.build(
+        AppendixInput(start, end, as_at, {d: frames[d] for d in appendix.datasets}, ENGLAND_AND_WALES)
     )
+
+
+def report_appendices(registry: Registry, data: DataFolder) -> tuple[str, ...]:
+    """The appendices the plugins declare for the report whose datasets ``data`` holds, in registry order."""
+    return registry.report_appendices(data.frames())

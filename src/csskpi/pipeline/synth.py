@@ -1,28 +1,32 @@
 """Synthetic raw data: every plugin generates its datasets; the core gathers them and writes a data folder.
 
 The bundled sample data and the demo use it; so do the benchmarks. Output depends only on the request (months,
-scale, seed, degraded measures), so a data folder can be regenerated exactly.
+scale, seed, degraded measures), so a data folder can be regenerated exactly. Importing this module is cheap:
+the plugins' generators, and polars, are imported when data is synthesised.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import cast
-
-import polars as pl
+from typing import TYPE_CHECKING, cast
 
 from csskpi.errors import PluginError, Problem
-from csskpi.pipeline.measure import MeasureRegistry
+from csskpi.plugin.registry import Registry
 from csskpi.plugin.types import SynthFrame, SynthRequest
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["synthesize", "write_data", "FORMATS"]
 
 FORMATS = ("csv", "parquet")
 
 
-def synthesize(request: SynthRequest, registry: MeasureRegistry) -> dict[str, pl.DataFrame]:
+def synthesize(request: SynthRequest, registry: Registry) -> dict[str, pl.DataFrame]:
     """Ask every plugin for its datasets' rows; concatenate the parts of each dataset (plugin order)."""
+    import polars as pl
+
     parts: dict[str, list[pl.DataFrame]] = {}
     problems: list[Problem] = []
     for impl in registry.pm.hook.csskpi_synthesize.get_hookimpls():
@@ -30,9 +34,12 @@ def synthesize(request: SynthRequest, registry: MeasureRegistry) -> dict[str, pl
         frames = cast("Iterable[object] | None", impl.function(request=request))
         for item in frames or []:
             if not isinstance(item, SynthFrame):
-                problems.append(Problem(f"plugin {impl.plugin_name!r}: csskpi_synthesize() must return SynthFrame objects"))
+                problems.append(
+                    Problem(f"plugin {impl.plugin_name!r}: csskpi_synthesize() must return SynthFrame objects")
+                )
             elif item.dataset not in registry.datasets:
-                problems.append(Problem(f"plugin {impl.plugin_name!r} generated dataset {item.dataset!r}, which no plugin declares"))
+                generated = f"plugin {impl.plugin_name!r} generated dataset {item.dataset!r}"
+                problems.append(Problem(f"{generated}, which no plugin declares"))
             else:
                 parts.setdefault(item.dataset, []).append(item.frame)
     if problems:

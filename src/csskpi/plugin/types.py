@@ -3,6 +3,7 @@
 A :class:`DatasetSpec` is the interface of one raw dataset (``docs/measures.md``): its columns, their types, its
 id column and the order its timestamps must keep. A :class:`Measure` names the KPI measure it computes, the
 datasets and columns it needs and the function that turns one month of them into :class:`~csskpi.Counts`.
+Plugin authors import them, with everything else they need, from :mod:`csskpi.plugin`.
 """
 
 from __future__ import annotations
@@ -59,10 +60,13 @@ def _columns(value: Mapping[str, Iterable[str]]) -> Mapping[str, tuple[str, ...]
 
 @attrs.frozen
 class MeasureInput:
-    """What a measure is given for one month: the month, its datasets, its contract parameters, the calendar.
+    """What a measure is given for one month: which measure, the month, its datasets, its contract parameters,
+    the calendar.
 
-    ``data`` maps each dataset the measure declared to the whole loaded dataset (every month); the measure
-    selects its month by the rule of ``docs/measures.md``. ``parameters`` are the measure's own contract parameters
+    ``measure`` is the name of the measure being computed (set by the core; empty when a test calls a compute
+    function directly), so that one function can serve several measures and name the one at fault. ``data``
+    maps each dataset the measure declared to the whole loaded dataset (every month); the measure selects its
+    month by the rule of ``MEASURES.md``. ``parameters`` are the measure's own contract parameters
     (``[parameters.measures.<name>]``); ``clocks`` the contract's business-hours clocks by name
     (``core_support_hours``, ``service_desk_hours``).
     """
@@ -72,6 +76,7 @@ class MeasureInput:
     parameters: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen)
     calendar: BusinessCalendar | None = None
     clocks: Mapping[str, WorkingHours] = attrs.field(factory=dict, converter=_frozen)
+    measure: str = attrs.field(default="", kw_only=True)
 
 
 @attrs.frozen
@@ -79,7 +84,8 @@ class Measure:
     """A measure: ``name`` is the KPI measure it computes (a KPI's ``measure``, by default its reference).
 
     ``columns`` maps each dataset the measure reads to the columns it uses. ``compute`` receives a
-    :class:`MeasureInput` and returns :class:`Counts`.
+    :class:`MeasureInput` and returns :class:`Counts`: the core calls it directly, once per KPI-month, when every
+    dataset the measure reads is present.
     """
 
     name: str
@@ -116,7 +122,11 @@ class AppendixTable:
 
 @attrs.frozen
 class Appendix:
-    """An extra table a plugin builds from raw data (e.g. payroll contacts received, resolved, outstanding)."""
+    """An extra table a plugin builds from raw data (e.g. payroll contacts received, resolved, outstanding).
+
+    ``in_report`` says the scrutiny report shows it whenever its datasets are there (the core never names a
+    plugin's appendix); any appendix can be built on its own (``csskpi appendix NAME``).
+    """
 
     name: str
     title: str

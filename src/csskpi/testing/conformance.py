@@ -6,11 +6,11 @@ judge it data-not-available when a dataset it reads is absent, and a bad cell in
 reported with its row. :func:`check_measure` checks one measure on sample data and returns what fails;
 :func:`assert_conforms` raises with the whole list. Use it from a plugin's tests::
 
+    from csskpi.plugin import Registry
     from csskpi.testing.conformance import assert_conforms
-    from csskpi.pipeline.measure import MeasureRegistry
 
     def test_my_measures_conform(sample_frames):
-        registry = MeasureRegistry.from_plugins()
+        registry = Registry.from_plugins()
         assert_conforms(registry, ["FOI_KPI_01"], sample_frames, periods=[Period(2021, 1)], contract=my_contract)
 """
 
@@ -29,7 +29,8 @@ from csskpi.errors import InputError
 from csskpi.model.contract import Contract
 from csskpi.model.measurement import Counts
 from csskpi.model.period import Period
-from csskpi.pipeline.measure import MeasureRegistry, contract_clocks, load_data, measure
+from csskpi.pipeline.measure import contract_clocks, load_data, measure
+from csskpi.plugin.registry import Registry
 from csskpi.plugin.types import ColumnKind, MeasureInput
 
 __all__ = ["ConformanceFailure", "check_measure", "assert_conforms", "CHECKS"]
@@ -51,16 +52,18 @@ class ConformanceFailure:
         return f"{self.measure}: {self.check}: {self.message}"
 
 
-def _compute(registry: MeasureRegistry, name: str, period: Period, frames: Mapping[str, pl.DataFrame],
+def _compute(registry: Registry, name: str, period: Period, frames: Mapping[str, pl.DataFrame],
              contract: Contract | None) -> object:
+    """The measure's ``compute`` called as the core calls it: its name, the month, its data, parameters, clocks."""
     parameters = contract.parameters.measures.get(name, {}) if contract else {}
     clocks = contract_clocks(contract) if contract else {}
-    inputs = MeasureInput(period, frames, parameters, ENGLAND_AND_WALES, clocks)
-    return registry.pm.hook.csskpi_compute_measure(measure=name, inputs=inputs)
+    inputs = MeasureInput(period, frames, parameters, ENGLAND_AND_WALES, clocks, measure=name)
+    result: object = registry.measures[name].compute(inputs)
+    return result
 
 
 def check_measure(
-    registry: MeasureRegistry,
+    registry: Registry,
     name: str,
     frames: Mapping[str, pl.DataFrame],
     periods: Sequence[Period],
@@ -107,7 +110,7 @@ def check_measure(
     return failures
 
 
-def _check_absent(registry: MeasureRegistry, name: str, frames: Mapping[str, pl.DataFrame], periods: Sequence[Period],
+def _check_absent(registry: Registry, name: str, frames: Mapping[str, pl.DataFrame], periods: Sequence[Period],
                   contract: Contract | None) -> list[ConformanceFailure]:
     if contract is None:
         return []
@@ -122,7 +125,7 @@ def _check_absent(registry: MeasureRegistry, name: str, frames: Mapping[str, pl.
     return failures
 
 
-def _check_schema_rows(registry: MeasureRegistry, name: str, frames: Mapping[str, pl.DataFrame]) -> list[ConformanceFailure]:
+def _check_schema_rows(registry: Registry, name: str, frames: Mapping[str, pl.DataFrame]) -> list[ConformanceFailure]:
     failures = []
     for dataset, frame in frames.items():
         spec = registry.datasets[dataset]
@@ -154,7 +157,7 @@ def _check_schema_rows(registry: MeasureRegistry, name: str, frames: Mapping[str
 
 
 def assert_conforms(
-    registry: MeasureRegistry,
+    registry: Registry,
     names: Iterable[str],
     frames: Mapping[str, pl.DataFrame],
     periods: Sequence[Period],

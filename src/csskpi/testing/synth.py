@@ -50,7 +50,9 @@ def synth_statuses(
                 if step is None:
                     continue
                 data = {d: loaded[d] for d in measure.datasets}
-                inputs = MeasureInput(period, data, params.measures.get(measure.name, {}), ENGLAND_AND_WALES, clocks)
+                inputs = MeasureInput(
+                    period, data, params.measures.get(measure.name, {}), ENGLAND_AND_WALES, clocks, measure=measure.name
+                )
                 counts = measure.compute(inputs)
                 value = Measurement.from_counts(kpi.reference, period, counts, decimals=params.decimals).value
                 assert value is not None, f"{kpi.reference} {period}: data not available from synthetic data"

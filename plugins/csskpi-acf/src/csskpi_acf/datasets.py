@@ -13,21 +13,19 @@ from __future__ import annotations
 from typing import Final
 
 import polars as pl
-from csskpi import Column, ColumnKind, DatasetSpec
-from csskpi.data.calendars import ENGLAND_AND_WALES
-from csskpi.data.load import Finding, finding_for
+from csskpi.plugin import ENGLAND_AND_WALES, Column, ColumnKind, DatasetSpec, Finding, finding_for
 
 __all__ = [
-    "CARE",
-    "KIND",
     "ACF_CONTACTS",
-    "FINANCIAL_ASSESSMENTS",
-    "DIRECT_PAYMENTS",
     "ACF_INCOME",
-    "LEGAL_CHARGES",
-    "COURT_PROTECTION",
     "ACF_SERVICE_USERS",
+    "CARE",
+    "COURT_PROTECTION",
     "DATASETS",
+    "DIRECT_PAYMENTS",
+    "FINANCIAL_ASSESSMENTS",
+    "KIND",
+    "LEGAL_CHARGES",
 ]
 
 CARE: Final = ("non_residential", "residential")

@@ -12,20 +12,19 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import polars as pl
-from csskpi import Counts, MeasureInput, Period
-from csskpi.plugin.kit import calendar_of, choice_parameter, count_parameter
+from csskpi.plugin import Counts, MeasureInput, Period, calendar_of, choice_parameter, count_parameter
 
 from .datasets import CARE
 
 __all__ = [
-    "known",
-    "month_mask",
-    "month_counts",
-    "deadline_rule_counts",
-    "business_day_deadline_counts",
-    "latest_snapshot",
-    "pence",
     "assessment_counts",
+    "business_day_deadline_counts",
+    "deadline_rule_counts",
+    "known",
+    "latest_snapshot",
+    "month_counts",
+    "month_mask",
+    "pence",
 ]
 
 

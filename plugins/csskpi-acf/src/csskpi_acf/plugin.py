@@ -1,32 +1,38 @@
-"""The ``csskpi`` hook implementations of the Adult Care Finance plugin (entry point ``acf``)."""
+"""The csskpi hooks of the Adult Care Finance (ACF) plugin (entry point ``acf`` in the ``csskpi`` group).
+
+csskpi imports this module whenever it asks its plugins anything, so it imports nothing heavy: each hook imports
+what it returns when it is called — the datasets and measures (polars) when raw data is loaded or measured, the
+synthetic-data generator only when data is synthesised.
+"""
 
 from __future__ import annotations
 
-import csskpi
-from csskpi import Counts, DatasetSpec, Measure, MeasureInput
-from csskpi.plugin.types import SynthFrame, SynthRequest
+from typing import TYPE_CHECKING
 
-from . import synth
-from .datasets import DATASETS
-from .measures import BY_NAME, MEASURES
+from csskpi.plugin import hookimpl
+
+if TYPE_CHECKING:
+    from csskpi.plugin import DatasetSpec, Measure, SynthFrame, SynthRequest
+
+__all__ = ["csskpi_datasets", "csskpi_measures", "csskpi_synthesize"]
 
 
-@csskpi.hookimpl
+@hookimpl
 def csskpi_datasets() -> list[DatasetSpec]:
+    from .datasets import DATASETS
+
     return list(DATASETS)
 
 
-@csskpi.hookimpl
+@hookimpl
 def csskpi_measures() -> list[Measure]:
+    from .measures import MEASURES
+
     return list(MEASURES)
 
 
-@csskpi.hookimpl
-def csskpi_compute_measure(measure: str, inputs: MeasureInput) -> Counts | None:
-    compute = BY_NAME.get(measure)
-    return None if compute is None else compute(inputs)
-
-
-@csskpi.hookimpl
+@hookimpl
 def csskpi_synthesize(request: SynthRequest) -> list[SynthFrame]:
-    return synth.synthesize(request)
+    from .synth import synthesize
+
+    return synthesize(request)

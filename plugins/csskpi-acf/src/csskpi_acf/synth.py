@@ -26,13 +26,11 @@ from typing import Final
 
 import numpy as np
 import polars as pl
-from csskpi import Period
-from csskpi.data.calendars import ENGLAND_AND_WALES
-from csskpi.plugin.types import SynthFrame, SynthRequest
+from csskpi.plugin import ENGLAND_AND_WALES, Period, SynthFrame, SynthRequest
 
 from .datasets import CARE
 
-__all__ = ["AREA_KEY", "DATASET_KEYS", "VOLUMES", "SHARES", "SPREAD", "SURVEY_KIND", "synthesize"]
+__all__ = ["AREA_KEY", "DATASET_KEYS", "SHARES", "SPREAD", "SURVEY_KIND", "VOLUMES", "synthesize"]
 
 AREA_KEY: Final = 0xACF
 DATASET_KEYS: Final = {

@@ -33,8 +33,7 @@ from __future__ import annotations
 from typing import Final
 
 import polars as pl
-from csskpi import Column, ColumnKind, DatasetSpec
-from csskpi.data.load import Finding, finding_for
+from csskpi.plugin import Column, ColumnKind, DatasetSpec, Finding, finding_for
 
 __all__ = [
     "CALLS",

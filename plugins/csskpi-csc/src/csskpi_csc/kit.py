@@ -8,9 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-from csskpi import Counts, Period
-from csskpi.data.calendars import BusinessCalendar
-from csskpi.plugin.kit import deadline_counts, ratio
+from csskpi.plugin import BusinessCalendar, Counts, Period, deadline_counts, ratio
 
 __all__ = [
     "abandoned",

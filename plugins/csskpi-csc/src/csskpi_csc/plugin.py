@@ -1,36 +1,38 @@
-"""The hook implementations of the CSC plugin (entry point ``csc`` in the ``csskpi`` group)."""
+"""The csskpi hooks of the Customer Service Centre (CSC) plugin (entry point ``csc`` in the ``csskpi`` group).
+
+csskpi imports this module whenever it asks its plugins anything, so it imports nothing heavy: each hook imports
+what it returns when it is called — the datasets and measures (polars) when raw data is loaded or measured, the
+synthetic-data generator only when data is synthesised.
+"""
 
 from __future__ import annotations
 
-from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-import csskpi
-from csskpi import Counts, DatasetSpec, Measure, MeasureInput
-from csskpi.plugin.types import SynthFrame, SynthRequest
+from csskpi.plugin import hookimpl
 
-from . import synth
-from .datasets import DATASETS
-from .measures import MEASURES
+if TYPE_CHECKING:
+    from csskpi.plugin import DatasetSpec, Measure, SynthFrame, SynthRequest
 
-_BY_NAME = MappingProxyType({m.name: m for m in MEASURES})
+__all__ = ["csskpi_datasets", "csskpi_measures", "csskpi_synthesize"]
 
 
-@csskpi.hookimpl
+@hookimpl
 def csskpi_datasets() -> list[DatasetSpec]:
+    from .datasets import DATASETS
+
     return list(DATASETS)
 
 
-@csskpi.hookimpl
+@hookimpl
 def csskpi_measures() -> list[Measure]:
+    from .measures import MEASURES
+
     return list(MEASURES)
 
 
-@csskpi.hookimpl
-def csskpi_compute_measure(measure: str, inputs: MeasureInput) -> Counts | None:
-    found = _BY_NAME.get(measure)
-    return None if found is None else found.compute(inputs)
-
-
-@csskpi.hookimpl
+@hookimpl
 def csskpi_synthesize(request: SynthRequest) -> list[SynthFrame]:
-    return synth.synthesize(request)
+    from .synth import synthesize
+
+    return synthesize(request)

@@ -25,9 +25,7 @@ from typing import Final
 
 import numpy as np
 import polars as pl
-from csskpi import Period
-from csskpi.data.calendars import ENGLAND_AND_WALES
-from csskpi.plugin.types import SynthFrame, SynthRequest
+from csskpi.plugin import ENGLAND_AND_WALES, Period, SynthFrame, SynthRequest
 
 from .datasets import CHANNELS, TIMESCALE_BUSINESS_DAYS
 

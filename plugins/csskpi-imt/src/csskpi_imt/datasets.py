@@ -11,8 +11,7 @@ from __future__ import annotations
 from typing import Final
 
 import polars as pl
-from csskpi.data.load import ROW_COLUMN, Finding, finding_for
-from csskpi.plugin.types import Column, ColumnKind, DatasetSpec
+from csskpi.plugin import ROW_COLUMN, Column, ColumnKind, DatasetSpec, Finding, finding_for
 
 __all__ = [
     "PRIORITIES",

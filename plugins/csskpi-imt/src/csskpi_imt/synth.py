@@ -21,9 +21,7 @@ from typing import Final
 
 import numpy as np
 import polars as pl
-from csskpi.data.calendars import CORE_SUPPORT_HOURS, ENGLAND_AND_WALES
-from csskpi.model.period import Period
-from csskpi.plugin.types import SynthFrame, SynthRequest
+from csskpi.plugin import CORE_SUPPORT_HOURS, ENGLAND_AND_WALES, Period, SynthFrame, SynthRequest
 
 __all__ = ["synthesize", "DATASET_KEYS", "SURVEY_KIND", "PLATINUM_APPLICATIONS"]
 

@@ -17,10 +17,7 @@ from fractions import Fraction
 from typing import Final
 
 import polars as pl
-from csskpi.model.measurement import round_half_up
-from csskpi.model.period import Period
-from csskpi.plugin.kit import month_index
-from csskpi.plugin.types import Appendix, AppendixInput, AppendixTable
+from csskpi.plugin import Appendix, AppendixInput, AppendixTable, Period, month_index, round_half_up
 
 from .datasets import CATEGORIES
 

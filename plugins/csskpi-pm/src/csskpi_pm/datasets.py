@@ -19,8 +19,7 @@ from __future__ import annotations
 from typing import Final
 
 import polars as pl
-from csskpi.data.load import Finding, finding_for
-from csskpi.plugin.types import Column, ColumnKind, DatasetSpec
+from csskpi.plugin import Column, ColumnKind, DatasetSpec, Finding, finding_for
 
 __all__ = [
     "PAYROLL_PAYMENTS",

@@ -1,44 +1,45 @@
-"""The csskpi hook implementations of the People Management plugin (entry point ``pm``)."""
+"""The csskpi hooks of the People Management (PM) plugin (entry point ``pm`` in the ``csskpi`` group).
+
+csskpi imports this module whenever it asks its plugins anything, so it imports nothing heavy: each hook imports
+what it returns when it is called — the datasets and measures (polars) when raw data is loaded or measured, the
+synthetic-data generator only when data is synthesised.
+"""
 
 from __future__ import annotations
 
-from csskpi.model.measurement import Counts
-from csskpi.plugin.hookspecs import hookimpl
-from csskpi.plugin.types import Appendix, DatasetSpec, Measure, MeasureInput, SynthFrame, SynthRequest
+from typing import TYPE_CHECKING
 
-from . import appendix, datasets, synth
-from .measures import BY_NAME, MEASURES
+from csskpi.plugin import hookimpl
 
-__all__ = [
-    "csskpi_datasets",
-    "csskpi_measures",
-    "csskpi_compute_measure",
-    "csskpi_appendices",
-    "csskpi_synthesize",
-]
+if TYPE_CHECKING:
+    from csskpi.plugin import Appendix, DatasetSpec, Measure, SynthFrame, SynthRequest
+
+__all__ = ["csskpi_appendices", "csskpi_datasets", "csskpi_measures", "csskpi_synthesize"]
 
 
 @hookimpl
 def csskpi_datasets() -> list[DatasetSpec]:
-    return list(datasets.DATASETS)
+    from .datasets import DATASETS
+
+    return list(DATASETS)
 
 
 @hookimpl
 def csskpi_measures() -> list[Measure]:
+    from .measures import MEASURES
+
     return list(MEASURES)
 
 
 @hookimpl
-def csskpi_compute_measure(measure: str, inputs: MeasureInput) -> Counts | None:
-    spec = BY_NAME.get(measure)
-    return None if spec is None else spec.compute(inputs)
-
-
-@hookimpl
 def csskpi_appendices() -> list[Appendix]:
-    return [appendix.APPENDIX]
+    from .appendix import APPENDIX
+
+    return [APPENDIX]
 
 
 @hookimpl
 def csskpi_synthesize(request: SynthRequest) -> list[SynthFrame]:
-    return synth.synthesize(request)
+    from .synth import synthesize
+
+    return synthesize(request)

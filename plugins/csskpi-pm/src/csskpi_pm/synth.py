@@ -24,9 +24,7 @@ from typing import Any, Final, Literal
 
 import numpy as np
 import polars as pl
-from csskpi.data.calendars import ENGLAND_AND_WALES
-from csskpi.model.period import Period
-from csskpi.plugin.types import SynthFrame, SynthRequest
+from csskpi.plugin import ENGLAND_AND_WALES, Period, SynthFrame, SynthRequest
 
 __all__ = ["synthesize", "STREAMS", "BASE_VOLUMES", "TRANSACTION_TYPES"]
 

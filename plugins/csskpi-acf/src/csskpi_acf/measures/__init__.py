@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from types import MappingProxyType
 from typing import Final
 
-from csskpi import Counts, Measure, MeasureInput
+from csskpi.plugin import Measure
 
 from . import (
     acf_kpi_01,
@@ -21,7 +19,7 @@ from . import (
     acf_kpi_11,
 )
 
-__all__ = ["MEASURES", "BY_NAME"]
+__all__ = ["MEASURES"]
 
 MEASURES: Final[tuple[Measure, ...]] = (
     acf_kpi_01.MEASURE,
@@ -35,6 +33,3 @@ MEASURES: Final[tuple[Measure, ...]] = (
     acf_kpi_10.MEASURE,
     acf_kpi_11.MEASURE,
 )
-
-#: Each measure's compute function by measure name.
-BY_NAME: Final[Mapping[str, Callable[[MeasureInput], Counts]]] = MappingProxyType({m.name: m.compute for m in MEASURES})

@@ -7,7 +7,7 @@ docs/measures.md: ``acf_contacts`` (contact_id, received_at, first_contact_resol
 
 from __future__ import annotations
 
-from csskpi import Counts, Measure, MeasureInput
+from csskpi.plugin import Counts, Measure, MeasureInput
 
 from ..kit import month_counts
 

@@ -12,7 +12,7 @@ Parameters (``[parameters.measures.ACF_KPI_03]``): ``care`` (default ``non_resid
 
 from __future__ import annotations
 
-from csskpi import Counts, Measure, MeasureInput
+from csskpi.plugin import Counts, Measure, MeasureInput
 
 from ..kit import assessment_counts
 

@@ -11,7 +11,7 @@ Parameters (``[parameters.measures.ACF_KPI_04]``): ``care`` (default ``residenti
 
 from __future__ import annotations
 
-from csskpi import Counts, Measure, MeasureInput
+from csskpi.plugin import Counts, Measure, MeasureInput
 
 from ..kit import assessment_counts
 

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from csskpi import Counts, Measure, MeasureInput
-from csskpi.plugin.kit import count_parameter
+from csskpi.plugin import Counts, Measure, MeasureInput, count_parameter
 
 from ..kit import known, latest_snapshot, pence
 

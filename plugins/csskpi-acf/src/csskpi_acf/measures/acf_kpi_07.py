@@ -8,7 +8,7 @@ the month-by date, so the backlog rule puts every case in the month of ``due_on`
 
 from __future__ import annotations
 
-from csskpi import Counts, Measure, MeasureInput
+from csskpi.plugin import Counts, Measure, MeasureInput
 
 from ..kit import month_counts
 

@@ -11,8 +11,7 @@ Parameters (``[parameters.measures.ACF_KPI_08]``): ``business_days`` (default 5)
 
 from __future__ import annotations
 
-from csskpi import Counts, Measure, MeasureInput
-from csskpi.plugin.kit import count_parameter
+from csskpi.plugin import Counts, Measure, MeasureInput, count_parameter
 
 from ..kit import business_day_deadline_counts
 

@@ -9,9 +9,7 @@ Parameters (``[parameters.measures.ACF_KPI_09]``): ``kind`` (default ``acf_user`
 
 from __future__ import annotations
 
-from csskpi import Counts, Measure, MeasureInput
-from csskpi.data.surveys import GOOD_OR_BETTER
-from csskpi.plugin.kit import text_parameter
+from csskpi.plugin import GOOD_OR_BETTER, Counts, Measure, MeasureInput, text_parameter
 
 from ..kit import known, month_mask
 

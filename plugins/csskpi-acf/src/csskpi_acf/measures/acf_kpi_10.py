@@ -9,7 +9,7 @@ assessment_up_to_date), month by ``snapshot_on``: ``100 * (chargeable users with
 
 from __future__ import annotations
 
-from csskpi import Counts, Measure, MeasureInput
+from csskpi.plugin import Counts, Measure, MeasureInput
 
 from ..kit import known, latest_snapshot
 

@@ -12,8 +12,7 @@ counts once, as a failure, in that month (backlog rule). It follows the rules of
 from __future__ import annotations
 
 import polars as pl
-from csskpi import Counts, Measure, MeasureInput
-from csskpi.plugin.kit import count_parameter, deadline_counts
+from csskpi.plugin import Counts, Measure, MeasureInput, count_parameter, deadline_counts
 
 NAME = "ACF_KPI_11"
 

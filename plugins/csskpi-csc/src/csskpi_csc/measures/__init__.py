@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from csskpi import Measure
+from csskpi.plugin import Measure
 
 from . import csc_kpi_01, csc_kpi_03, csc_kpi_04, csc_kpi_05, csc_kpi_06, csc_kpi_07, csc_kpi_09, csc_kpi_10
 

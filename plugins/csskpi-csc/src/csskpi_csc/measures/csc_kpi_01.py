@@ -8,8 +8,7 @@ web, email, webchat, online_form, self_service, app, social).
 from __future__ import annotations
 
 import polars as pl
-from csskpi import Counts, Measure, MeasureInput
-from csskpi.plugin.kit import names_parameter
+from csskpi.plugin import Counts, Measure, MeasureInput, names_parameter
 
 from ..datasets import DIGITAL_CHANNELS
 from ..kit import month_share

@@ -9,8 +9,7 @@ listed as a finding). Queues are matched exactly. The counts' ``passing`` is the
 from __future__ import annotations
 
 import polars as pl
-from csskpi import Counts, Measure, MeasureInput
-from csskpi.plugin.kit import names_parameter
+from csskpi.plugin import Counts, Measure, MeasureInput, names_parameter
 
 from ..datasets import LRSP_QUEUE
 from ..kit import abandoned_counts

@@ -12,8 +12,7 @@ failure, in the deadline's month. Contacts of other channels are not in the popu
 from __future__ import annotations
 
 import polars as pl
-from csskpi import Counts, Measure, MeasureInput
-from csskpi.plugin.kit import calendar_of, days_by_name_parameter
+from csskpi.plugin import Counts, Measure, MeasureInput, calendar_of, days_by_name_parameter
 
 from ..datasets import TIMESCALE_BUSINESS_DAYS
 from ..kit import business_day_deadline_counts

@@ -7,7 +7,7 @@ Formula (docs/measures.md): of the ``contacts`` received in the month (month by 
 from __future__ import annotations
 
 import polars as pl
-from csskpi import Counts, Measure, MeasureInput
+from csskpi.plugin import Counts, Measure, MeasureInput
 
 from ..kit import month_share
 

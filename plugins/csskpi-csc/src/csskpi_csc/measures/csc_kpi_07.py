@@ -6,8 +6,7 @@ Formula (docs/measures.md): of the ``surveys`` responses of kind ``csc_customer`
 
 from __future__ import annotations
 
-from csskpi import Counts, Measure, MeasureInput
-from csskpi.plugin.kit import survey_counts
+from csskpi.plugin import Counts, Measure, MeasureInput, survey_counts
 
 NAME = "CSC_KPI_07"
 SURVEY_KIND = "csc_customer"

@@ -10,8 +10,7 @@ accuracy recorded counts as not accurate.
 from __future__ import annotations
 
 import polars as pl
-from csskpi import Counts, Measure, MeasureInput
-from csskpi.plugin.kit import calendar_of, count_parameter
+from csskpi.plugin import Counts, Measure, MeasureInput, calendar_of, count_parameter
 
 from ..kit import business_day_deadline_counts
 

@@ -8,8 +8,7 @@ parameter ``queue`` (*assumed*: ``lrsp``, matched exactly), the % abandoned: ``a
 from __future__ import annotations
 
 import polars as pl
-from csskpi import Counts, Measure, MeasureInput
-from csskpi.plugin.kit import text_parameter
+from csskpi.plugin import Counts, Measure, MeasureInput, text_parameter
 
 from ..datasets import LRSP_QUEUE
 from ..kit import abandoned_counts

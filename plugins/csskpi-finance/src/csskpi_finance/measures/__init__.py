@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from csskpi import Measure
+from csskpi.plugin import Measure
 
 from . import f_kpi_01, f_kpi_02, f_kpi_03
 

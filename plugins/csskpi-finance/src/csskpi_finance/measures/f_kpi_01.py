@@ -10,8 +10,7 @@ or bank holiday is not moved (the vendor's terms say when payment is due; pay th
 from __future__ import annotations
 
 import polars as pl
-from csskpi import Counts, Measure, MeasureInput
-from csskpi.plugin.kit import deadline_counts, in_month
+from csskpi.plugin import Counts, Measure, MeasureInput, deadline_counts, in_month
 
 NAME = "F_KPI_01"
 

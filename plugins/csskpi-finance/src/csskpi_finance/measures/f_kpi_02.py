@@ -8,8 +8,7 @@ in its scheduled month: the deadline falls in the month the run belongs to, so t
 from __future__ import annotations
 
 import polars as pl
-from csskpi import Counts, Measure, MeasureInput
-from csskpi.plugin.kit import in_month, ratio
+from csskpi.plugin import Counts, Measure, MeasureInput, in_month, ratio
 
 NAME = "F_KPI_02"
 

@@ -11,8 +11,7 @@ The counts' ``passing`` is the aged value.
 from __future__ import annotations
 
 import polars as pl
-from csskpi import Counts, Measure, MeasureInput
-from csskpi.plugin.kit import count_parameter, in_month, names_parameter
+from csskpi.plugin import Counts, Measure, MeasureInput, count_parameter, in_month, names_parameter
 
 from ..datasets import EXCLUDED_CATEGORIES
 from ..kit import pence

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from csskpi.plugin.types import Measure
+from csskpi.plugin import Measure
 
 from . import (
     imt_kpi_01,
@@ -22,7 +22,7 @@ from . import (
     imt_kpi_14,
 )
 
-__all__ = ["MEASURES", "BY_NAME"]
+__all__ = ["MEASURES"]
 
 MEASURES: Final[tuple[Measure, ...]] = (
     imt_kpi_01.MEASURE,
@@ -39,5 +39,3 @@ MEASURES: Final[tuple[Measure, ...]] = (
     imt_kpi_13.MEASURE,
     imt_kpi_14.MEASURE,
 )
-
-BY_NAME: Final = {m.name: m for m in MEASURES}

@@ -11,10 +11,9 @@ Parameters: ``service`` (default ``service_desk``), ``clock`` (default ``service
 
 from __future__ import annotations
 
-from csskpi.model.measurement import Counts
-from csskpi.plugin.types import Measure, MeasureInput
+from csskpi.plugin import Counts, Measure, MeasureInput
 
-from ..common import clock, outage_counts, param
+from ..kit import clock, outage_counts, param
 
 
 def compute(inputs: MeasureInput) -> Counts:

@@ -8,10 +8,9 @@ Parameters: ``priority`` (P1), ``vip`` (true), ``resolution_hours`` (4), ``clock
 
 from __future__ import annotations
 
-from csskpi.model.measurement import Counts
-from csskpi.plugin.types import Measure, MeasureInput
+from csskpi.plugin import Counts, Measure, MeasureInput
 
-from ..common import unresolved_by_deadline
+from ..kit import unresolved_by_deadline
 
 
 def compute(inputs: MeasureInput) -> Counts:

@@ -6,10 +6,9 @@ Parameters: ``priority`` (P1); an optional ``vip`` (true/false) restricts it to 
 
 from __future__ import annotations
 
-from csskpi.model.measurement import Counts
-from csskpi.plugin.types import Measure, MeasureInput
+from csskpi.plugin import Counts, Measure, MeasureInput
 
-from ..common import opened_in_month
+from ..kit import opened_in_month
 
 
 def compute(inputs: MeasureInput) -> Counts:

@@ -14,10 +14,9 @@ Parameters: ``platinum_applications`` (list of service names, matched stripped a
 
 from __future__ import annotations
 
-from csskpi.model.measurement import Counts
-from csskpi.plugin.types import Measure, MeasureInput
+from csskpi.plugin import Counts, Measure, MeasureInput
 
-from ..common import clock, outage_counts, param
+from ..kit import clock, outage_counts, param
 
 #: docs/measures.md names no list; the bundled contract's list, used if the parameters give none.
 DEFAULT_PLATINUM_APPLICATIONS = ("agresso", "mosaic", "email", "network", "telephony", "intranet")

@@ -10,10 +10,9 @@ Parameters: ``clock`` (``core_support_hours``).
 from __future__ import annotations
 
 import polars as pl
-from csskpi.model.measurement import Counts
-from csskpi.plugin.types import Measure, MeasureInput
+from csskpi.plugin import Counts, Measure, MeasureInput
 
-from ..common import DEADLINE, backlog_counts, clock, touching_month, with_deadline
+from ..kit import DEADLINE, backlog_counts, clock, touching_month, with_deadline
 
 _US_PER_HOUR = 3_600_000_000
 

@@ -8,10 +8,9 @@ Parameters: ``within_hours`` (14), ``clock`` (``core_support_hours``).
 
 from __future__ import annotations
 
-from csskpi.model.measurement import Counts
-from csskpi.plugin.types import Measure, MeasureInput
+from csskpi.plugin import Counts, Measure, MeasureInput
 
-from ..common import DEADLINE, backlog_counts, clock, hours_us, param, touching_month, with_deadline
+from ..kit import DEADLINE, backlog_counts, clock, hours_us, param, touching_month, with_deadline
 
 
 def compute(inputs: MeasureInput) -> Counts:

@@ -11,11 +11,9 @@ milestones are left out of the population.
 from __future__ import annotations
 
 import polars as pl
-from csskpi.model.measurement import Counts
-from csskpi.plugin.kit import ratio
-from csskpi.plugin.types import Measure, MeasureInput
+from csskpi.plugin import Counts, Measure, MeasureInput, ratio
 
-from ..common import between
+from ..kit import between
 
 
 def compute(inputs: MeasureInput) -> Counts:

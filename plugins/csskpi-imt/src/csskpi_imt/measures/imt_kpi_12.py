@@ -7,11 +7,9 @@ Parameters: ``kind`` (``it_incident``; not in the bundled contract, docs/measure
 
 from __future__ import annotations
 
-from csskpi.model.measurement import Counts
-from csskpi.plugin.kit import survey_counts
-from csskpi.plugin.types import Measure, MeasureInput
+from csskpi.plugin import Counts, Measure, MeasureInput, survey_counts
 
-from ..common import param
+from ..kit import param
 
 
 def compute(inputs: MeasureInput) -> Counts:

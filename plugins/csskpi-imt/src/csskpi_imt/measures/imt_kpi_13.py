@@ -7,11 +7,9 @@ Formula (docs/measures.md): of the month's ``app_response`` samples (``measured_
 from __future__ import annotations
 
 import polars as pl
-from csskpi.model.measurement import Counts
-from csskpi.plugin.kit import ratio
-from csskpi.plugin.types import Measure, MeasureInput
+from csskpi.plugin import Counts, Measure, MeasureInput, ratio
 
-from ..common import between, month_bounds
+from ..kit import between, month_bounds
 
 
 def compute(inputs: MeasureInput) -> Counts:

@@ -15,10 +15,9 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-from csskpi.model.measurement import Counts
-from csskpi.plugin.types import Measure, MeasureInput
+from csskpi.plugin import Counts, Measure, MeasureInput
 
-from ..common import backlog_counts, between, names, normalised, param
+from ..kit import backlog_counts, between, names, normalised, param
 
 
 def compute(inputs: MeasureInput) -> Counts:

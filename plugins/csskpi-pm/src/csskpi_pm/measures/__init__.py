@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from types import MappingProxyType
 from typing import Final
 
-from csskpi.plugin.types import Measure
+from csskpi.plugin import Measure
 
 from . import pm_kpi_01, pm_kpi_02, pm_kpi_03, pm_kpi_05, pm_kpi_06, pm_kpi_07, pm_kpi_08, pm_kpi_11, pm_kpi_12
 
-__all__ = ["MEASURES", "BY_NAME"]
+__all__ = ["MEASURES"]
 
 MEASURES: Final[tuple[Measure, ...]] = (
     pm_kpi_01.MEASURE,
@@ -22,5 +21,3 @@ MEASURES: Final[tuple[Measure, ...]] = (
     pm_kpi_11.MEASURE,
     pm_kpi_12.MEASURE,
 )
-
-BY_NAME: Final = MappingProxyType({m.name: m for m in MEASURES})

@@ -10,9 +10,7 @@ payment_date; a payment not paid yet (empty paid_date) fails. The unit is recipi
 from __future__ import annotations
 
 import polars as pl
-from csskpi.model.measurement import Counts
-from csskpi.plugin.kit import in_month
-from csskpi.plugin.types import Measure, MeasureInput
+from csskpi.plugin import Counts, Measure, MeasureInput, in_month
 
 __all__ = ["MEASURE", "compute"]
 

@@ -8,9 +8,7 @@ the backlog rule changes nothing.
 from __future__ import annotations
 
 import polars as pl
-from csskpi.model.measurement import Counts
-from csskpi.plugin.kit import in_month, ratio
-from csskpi.plugin.types import Measure, MeasureInput
+from csskpi.plugin import Counts, Measure, MeasureInput, in_month, ratio
 
 __all__ = ["MEASURE", "compute"]
 

@@ -11,11 +11,9 @@ flagged as resolved at first contact but with no ``resolved_at`` still passes, a
 from __future__ import annotations
 
 import polars as pl
-from csskpi.model.measurement import Counts
-from csskpi.plugin.kit import in_month, ratio
-from csskpi.plugin.types import Measure, MeasureInput
+from csskpi.plugin import Counts, Measure, MeasureInput, in_month, ratio
 
-from ..common import parameter
+from ..kit import parameter
 
 __all__ = ["MEASURE", "compute"]
 

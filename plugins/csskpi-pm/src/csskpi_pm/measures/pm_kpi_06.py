@@ -8,9 +8,7 @@ record found in error twice in one month counts once. No records checked gives 0
 from __future__ import annotations
 
 import polars as pl
-from csskpi.model.measurement import Counts
-from csskpi.plugin.kit import in_month
-from csskpi.plugin.types import Measure, MeasureInput
+from csskpi.plugin import Counts, Measure, MeasureInput, in_month
 
 __all__ = ["MEASURE", "compute"]
 

@@ -13,10 +13,9 @@ failure, in that month — not in the month of its late appointment.
 from __future__ import annotations
 
 import polars as pl
-from csskpi.model.measurement import Counts
-from csskpi.plugin.types import Measure, MeasureInput
+from csskpi.plugin import Counts, Measure, MeasureInput
 
-from ..common import parameter, within_business_days
+from ..kit import parameter, within_business_days
 
 __all__ = ["MEASURE", "compute"]
 

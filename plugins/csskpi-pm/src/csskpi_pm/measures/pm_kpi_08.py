@@ -7,9 +7,9 @@ docs/measures.md: surveys (kind=pm_manager_contact; response_id, kind, responded
 
 from __future__ import annotations
 
-from csskpi.plugin.types import Measure
+from csskpi.plugin import Measure
 
-from ..common import survey_measure
+from ..kit import survey_measure
 
 __all__ = ["MEASURE", "KIND", "compute"]
 

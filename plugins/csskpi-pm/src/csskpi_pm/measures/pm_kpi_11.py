@@ -13,10 +13,9 @@ failure, in that month.
 
 from __future__ import annotations
 
-from csskpi.model.measurement import Counts
-from csskpi.plugin.types import Measure, MeasureInput
+from csskpi.plugin import Counts, Measure, MeasureInput
 
-from ..common import within_business_days
+from ..kit import within_business_days
 
 __all__ = ["MEASURE", "compute"]
 

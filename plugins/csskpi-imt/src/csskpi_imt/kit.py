@@ -18,17 +18,19 @@ from typing import Any
 import attrs
 import numpy as np
 import polars as pl
-from csskpi.data.calendars import (
+from csskpi.plugin import (
     CORE_SUPPORT_HOURS,
     SERVICE_DESK_HOURS,
     BusinessCalendar,
+    ContractError,
+    Counts,
+    MeasureInput,
+    Period,
+    Problem,
     WorkingHours,
+    calendar_of,
+    deadline_counts,
 )
-from csskpi.errors import ContractError, Problem
-from csskpi.model.measurement import Counts
-from csskpi.model.period import Period
-from csskpi.plugin.kit import calendar_of, deadline_counts
-from csskpi.plugin.types import MeasureInput
 
 __all__ = [
     "DEFAULT_CLOCKS",

@@ -8,10 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import polars as pl
-from csskpi.model.measurement import Counts
-from csskpi.model.period import Period
-from csskpi.plugin.kit import calendar_of, deadline_counts, survey_counts
-from csskpi.plugin.types import MeasureInput
+from csskpi.plugin import Counts, MeasureInput, Period, calendar_of, deadline_counts, survey_counts
 
 __all__ = ["parameter", "within_business_days", "survey_measure"]
 
