@@ -4,6 +4,7 @@ errors that exit 2 with a message, never a traceback."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -51,7 +52,7 @@ def test_the_ledger_commands_from_publication_to_restatement(
     db = ledger_target
     code, out, err = run(capsys, "ledger", "init", db)
     assert code == 0, err
-    assert "schema revision 0002" in out and "0 month(s) published" in out
+    assert "schema revision 0003" in out and "0 month(s) published" in out
 
     code, out, err = run(capsys, "ledger", "record", db, "--measurements", MEASUREMENTS, "--missing", "dna", "--by", "A. Analyst")
     assert code == 0, err
@@ -74,8 +75,12 @@ def test_the_ledger_commands_from_publication_to_restatement(
     code, out, err = run(capsys, "ledger", "restate", db, "--measurements", MEASUREMENTS, "--missing", "dna",
                          "--reason", "escalation settled; F_KPI_01 mitigated", "--by", "B. Board", "--color", "never")
     assert code == 0, err
-    assert "restated 6 month(s)" in out and "2017-05: version 1 → 2: nothing changed" in out
-    assert "2017-09: version 1 → 2: 2 KPI(s), 1 area(s) changed" in out
+    # Only the months whose figures changed get a version; the others are named.
+    assert "restated 2 month(s)" in out and "unchanged, so no new version: 2017-05, 2017-06, 2017-07, 2017-08" in out
+    assert "2017-10: version 1 → 2: 0 KPI(s), 0 area(s), 2 warning(s) changed" in out and "warning raised:" in out
+    head = re.search(r"^head ([0-9a-f]{64})$", out, re.MULTILINE)
+    assert head is not None
+    assert "2017-09: version 1 → 2: 2 KPI(s), 1 area(s), 3 warning(s) changed" in out
     assert "AMBER → ◆ BLUE" in out and "provisional → final" in out
 
     code, out, _ = run(capsys, "ledger", "show", db, "--period", "2017-09", "--format", "json")
@@ -112,6 +117,23 @@ def test_the_ledger_commands_from_publication_to_restatement(
 
     code, out, _ = run(capsys, "ledger", "changes", db, "--period", "2017-09", "--format", "json")
     assert json.loads(out)["from_version"] == 1 and json.loads(out)["to_version"] == 2
+
+    # The head printed by restate is the head `show` prints and `verify` proves.
+    code, out, _ = run(capsys, "ledger", "show", db, "--period", "2017-09", "--color", "never")
+    assert f"ledger head {head.group(1)}" in out and "terms " in out
+    code, out, err = run(capsys, "ledger", "verify", db, "--expect-head", head.group(1).upper())
+    assert code == 0, err
+    assert out.startswith("verified: ") and f"head {head.group(1)}" in out and "is in the chain" in out
+    code, out, _ = run(capsys, "ledger", "verify", db, "--format", "json")
+    assert json.loads(out)["ok"] is True and json.loads(out)["contracts"] == ["lincolnshire-css"]
+    code, _, err = run(capsys, "ledger", "verify", db, "--expect-head", "12ab")
+    assert code == 2 and "not a digest: '12ab'" in err and "Traceback" not in err
+    code, _, err = run(capsys, "ledger", "verify", db, "--expect-head", "f" * 64)
+    assert code == 2 and "the ledger does not verify: head: no entry of the chain has the digest expected" in err
+    code, _, err = run(capsys, "ledger", "show", db, "--period", "2017-09", "--contract", "no-such-contract")
+    assert code == 2 and "this ledger holds no contract named 'no-such-contract' (it holds: lincolnshire-css)" in err
+    code, _, err = run(capsys, "ledger", "verify", db, "--contract", "no-such-contract")
+    assert code == 2 and "holds no contract named 'no-such-contract'" in err
 
     code, _, err = run(capsys, "ledger", "show", db, "--period", "2016-01")
     assert code == 2 and "2016-01 has not been published in this ledger" in err

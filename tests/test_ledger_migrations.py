@@ -39,7 +39,7 @@ def _at_revision(target: str, revision: str) -> sa.Engine:
     return engine
 
 
-WHEN = dt.datetime(2017, 11, 10, 9, 0, tzinfo=dt.timezone.utc)
+WHEN = dt.datetime(2017, 11, 10, 9, 0, tzinfo=dt.UTC)
 
 
 def _write_revision_1_month(engine: sa.Engine) -> None:
@@ -95,7 +95,7 @@ def test_the_code_queries_the_schema_the_migrations_make(ledger_target: str) -> 
             made = {c["name"] for c in inspector.get_columns(table.name)}
             assert made == {c.name for c in table.columns}, table.name
         uniques = {u["name"] for u in inspector.get_unique_constraints("month_versions")}
-        assert "uq_month_versions_period_version" in uniques
+        assert "uq_month_versions_contract_period_version" in uniques
 
 
 def test_downgrade_and_upgrade_again(ledger_target: str, contract) -> None:  # type: ignore[no-untyped-def]

@@ -17,14 +17,14 @@ from typing import Any
 import attrs
 
 from csskpi.cli import console as render
-from csskpi.model.decisions import Decisions, Escalation, Mitigation, Suspension
+from csskpi.engine.rules import Evaluation
 from csskpi.errors import Problem
+from csskpi.ledger.errors import LedgerError
+from csskpi.model.decisions import Decisions, Escalation, Mitigation, Suspension
 from csskpi.model.measurement import Measurement
 from csskpi.model.period import Period
-from csskpi.engine.rules import Evaluation
-from csskpi.ledger.errors import LedgerError
 
-__all__ = ["MonthPayload", "month_payloads", "jsonable", "measurement_row", "decision_rows", "text_of"]
+__all__ = ["MonthPayload", "decision_rows", "jsonable", "measurement_row", "month_payloads", "text_of"]
 
 
 def text_of(value: Decimal | int | None) -> str | None:

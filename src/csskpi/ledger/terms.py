@@ -1,0 +1,82 @@
+"""The contract terms behind a version: canonical text, its digest, the change notices applied, and what changed.
+
+A version of a month records the terms it was computed under: the contract (its KPIs, targets and points, with
+every change notice applied) as the canonical TOML of :func:`csskpi.files.contract_dump.dump_contract`, stored
+once per digest in ``contract_terms``. Restating a month under other terms says what changed in that month —
+which KPIs' targets (TSL, MSL) and points — so that a figure never changes without its reason being on record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from csskpi.errors import CsskpiError
+from csskpi.files.contract import parse_contract
+from csskpi.files.contract_dump import dump_contract
+from csskpi.model.contract import Contract
+from csskpi.model.period import Period
+
+__all__ = ["Terms", "contract_of", "terms_changes", "terms_of"]
+
+
+@attrs.frozen
+class Terms:
+    """A contract's canonical terms: the TOML text, its SHA-256 digest, and the change notices it includes."""
+
+    contract: str
+    digest: str
+    text: str
+    changes: tuple[dict[str, Any], ...]
+
+
+def terms_of(contract: Contract) -> Terms:
+    text = dump_contract(contract)
+    changes = tuple(
+        {"id": ch.id, "from": str(ch.period), "reason": ch.reason, "source": ch.source, "actions": ch.actions()}
+        for ch in contract.changes
+    )
+    return Terms(contract.name, hashlib.sha256(text.encode("utf-8")).hexdigest(), text, changes)
+
+
+def contract_of(text: str) -> Contract | None:
+    """The contract stored terms describe, or None if this csskpi cannot read them (a newer format)."""
+    try:
+        return parse_contract(text, file="contract_terms")
+    except CsskpiError:
+        return None
+
+
+def _step(contract: Contract, kpi: str, period: Period) -> tuple[str, str] | None:
+    if not contract.has_kpi(kpi):
+        return None
+    k = contract.kpi(kpi)
+    step = k.step_at(period)
+    if step is None:
+        return None
+    targets = f"TSL {step.tsl_comparison.value} {step.tsl}, MSL {step.msl_comparison.value} {step.msl}"
+    return targets, str(k.points_at(period))
+
+
+def terms_changes(old: Contract | None, new: Contract, period: Period, kpis: Iterable[str]) -> list[str]:
+    """What differs, for the given KPIs in ``period``, between the terms a month was published under and new
+    terms: one line per KPI whose targets or points differ. ``old`` None: the old terms cannot be read."""
+    if old is None:
+        return ["the terms it was published under cannot be read by this csskpi"]
+    out: list[str] = []
+    for kpi in kpis:
+        before, after = _step(old, kpi, period), _step(new, kpi, period)
+        if before == after:
+            continue
+        if before is None or after is None:
+            out.append(f"{kpi}: {'not in force' if before is None else 'in force'} → "
+                       f"{'not in force' if after is None else 'in force'}")
+            continue
+        if before[0] != after[0]:
+            out.append(f"{kpi} targets: {before[0]} → {after[0]}")
+        if before[1] != after[1]:
+            out.append(f"{kpi} points: {before[1]} → {after[1]}")
+    return out
