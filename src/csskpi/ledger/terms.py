@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -50,6 +51,11 @@ def contract_of(text: str) -> Contract | None:
         return None
 
 
+def _num(value: Any) -> str:
+    """A target as its digits (85.0 and 85 alike: the terms' text and the contract file may differ in form)."""
+    return f"{Decimal(str(value)).normalize():f}"
+
+
 def _step(contract: Contract, kpi: str, period: Period) -> tuple[str, str] | None:
     if not contract.has_kpi(kpi):
         return None
@@ -57,7 +63,7 @@ def _step(contract: Contract, kpi: str, period: Period) -> tuple[str, str] | Non
     step = k.step_at(period)
     if step is None:
         return None
-    targets = f"TSL {step.tsl_comparison.value} {step.tsl}, MSL {step.msl_comparison.value} {step.msl}"
+    targets = f"TSL {step.tsl_comparison.value} {_num(step.tsl)}, MSL {step.msl_comparison.value} {_num(step.msl)}"
     return targets, str(k.points_at(period))
 
 

@@ -161,4 +161,5 @@ def write_version(
     digest = chain.append(conn, "version", vid)
     db_user = conn.execute(sa.select(t.month_versions.c.db_user).where(t.month_versions.c.id == vid)).scalar()
     return VersionInfo(p.period, version, kind, reason, who, when, p.contract,
-                       terms_digest=None if terms is None else terms.digest, db_user=db_user, digest=digest)
+                       terms_digest=None if terms is None else terms.digest, db_user=db_user, digest=digest,
+                       changes=() if terms is None else terms.changes)
