@@ -223,8 +223,70 @@ def test_concurrent_writers_never_lose_or_duplicate_a_version(
         # Each write of the two months was one transaction: version N is the same write in both months.
         assert [(v.reason, v.kind) for v in aug] == [(v.reason, v.kind) for v in sep]
         assert [v.kind for v in sep] == ["publish"] + ["restate"] * (total - 1)
+        # One chain, however the writers interleaved: every write followed the head before it.
+        verified = ledger.verify()
+        assert verified.ok and verified.versions == 2 * total, verified.problems
         # And each version holds exactly what its writer wrote.
         for v in sep:
             me, i = (int(x) for x in v.reason.removeprefix("writer ").split(" #"))
             expected = [(r.reference, r.status, r.value) for r in work[me][i].results if r.period == Period(2017, 9)]
             assert [(r.kpi, r.status, r.value) for r in ledger.month("2017-09", version=v.version).results] == expected
+
+
+# -- kill -9 in the middle of the chain --------------------------------------------------------------------
+
+def _killed_mid_chain(report: Any, target: str, evaluation: csskpi.Evaluation, run: Any, stop_after: int) -> None:
+    ledger = Ledger.open(target, create=False)
+    chained = 0
+
+    @event.listens_for(ledger.engine, "after_cursor_execute")
+    def pause_mid_chain(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        nonlocal chained
+        if statement.lstrip().upper().startswith("INSERT INTO CHAIN"):
+            chained += 1  # this many months' versions are written and chained (not committed)
+            if chained == stop_after:
+                report.put(("paused", chained))
+                time.sleep(GUARD)
+
+    ledger.restate(evaluation, run, reason="this restatement never commits", recorded_by="killed writer")
+    report.put(("committed", None))
+
+
+def test_a_writer_killed_mid_chain_leaves_a_chain_that_verifies(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest, contract: csskpi.Contract
+) -> None:
+    target = _target(backend, tmp_path, request)
+    periods = months("2016-04", "2018-03")
+    evaluations, runs = _large(contract)
+    with Ledger.open(target) as ledger:
+        ledger.publish(evaluations[0], runs[0], recorded_by="A. Analyst")
+        ledger.restate(evaluations[1], runs[1], reason="addendum", recorded_by="B. Board")
+        head = ledger.head()
+        before = _snapshot(ledger)
+        with ledger.engine.connect() as conn:
+            chain_before = [tuple(r) for r in conn.execute(sa.text("SELECT * FROM chain ORDER BY seq"))]
+
+    report = FORK.Queue()
+    proc = FORK.Process(target=_child, args=(_killed_mid_chain, report, target, evaluations[2], runs[2], 7))
+    proc.start()
+    try:
+        kind, detail = _get(report, [proc])
+        assert kind == "paused" and detail == 7, detail
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.join(GUARD)
+    finally:
+        if proc.is_alive():
+            proc.kill()
+    assert proc.exitcode == -signal.SIGKILL
+
+    with Ledger.open(target, create=False) as ledger:
+        # Nothing committed is lost, nothing uncommitted is there, and the chain ends where it ended.
+        assert _snapshot(ledger) == before
+        with ledger.engine.connect() as conn:
+            assert [tuple(r) for r in conn.execute(sa.text("SELECT * FROM chain ORDER BY seq"))] == chain_before
+        result = ledger.verify(expect_head=head)
+        assert result.ok and result.head == head and result.versions == 2 * len(periods), result.problems
+        # The next write follows the same head, and the chain still verifies against the head published before.
+        written = ledger.restate(evaluations[2], runs[2], reason="after the crash", recorded_by="C")
+        assert {v.version for v in written} == {3} and len(written) == len(periods)
+        assert ledger.verify(expect_head=head).ok and ledger.verify(expect_head=written.head).ok
