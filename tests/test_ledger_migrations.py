@@ -134,7 +134,7 @@ def _write_revision_2_ledger(engine: sa.Engine) -> dict[str, list[tuple[object, 
     meta.reflect(engine)
     tables = meta.tables
     assert "warnings" in tables["month_versions"].c and "chain" not in tables
-    later = dt.datetime(2017, 12, 5, 14, 30, tzinfo=dt.timezone.utc)
+    later = dt.datetime(2017, 12, 5, 14, 30, tzinfo=dt.UTC)
     with engine.begin() as conn:
         conn.execute(tables["batches"].insert(), [
             {"id": 1, "kind": "measurements", "recorded_by": "Old csskpi", "recorded_at": WHEN, "source": "m.csv", "note": ""},
