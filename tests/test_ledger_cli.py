@@ -169,3 +169,63 @@ def test_errors_exit_2_without_a_traceback(capsys: pytest.CaptureFixture[str], t
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 2 and proc.stderr.startswith("csskpi: error: cannot open the ledger at")
     assert "Traceback" not in proc.stderr
+
+
+def test_several_contracts_and_their_terms_on_the_command_line(
+    capsys: pytest.CaptureFixture[str], ledger_target: str, tmp_path: Path, contract
+) -> None:  # type: ignore[no-untyped-def]
+    from csskpi.files.contract_dump import dump_contract
+
+    from .test_ledger_contracts import edited, renamed, tsl_1
+
+    db = ledger_target
+    other = tmp_path / "shared.toml"
+    other.write_text(dump_contract(renamed(contract, "shared-service")))
+    for path in (None, str(other)):
+        argv = ["ledger", "record", db, "--measurements", MEASUREMENTS, "--missing", "dna", "--by", "A"]
+        code, out, err = run(capsys, *(argv + (["--contract", path] if path else [])))
+        assert code == 0, err
+    assert "published 6 month(s) of shared-service" in out
+    code, _, err = run(capsys, "ledger", "history", db, "--period", "2017-09")
+    assert code == 2 and "holds several contracts (lincolnshire-css, shared-service): say which (--contract NAME)" in err
+    code, out, err = run(capsys, "ledger", "show", db, "--period", "2017-09", "--contract", "shared-service", "--format", "json")
+    assert code == 0 and json.loads(out)["contract"] == "shared-service", err
+
+    # The issue's forgery: a file of the same name with one KPI's TSL at 1. It is a restatement under other
+    # terms, and says so; history shows when the terms changed.
+    failing = "F_KPI_01"  # AMBER at 90.16 in 2017-05 (TSL 95, MSL 80)
+    forged = tmp_path / "forged.toml"
+    forged.write_text(dump_contract(edited(contract, tsl_1(failing))))
+    code, out, err = run(capsys, "ledger", "restate", db, "--measurements", MEASUREMENTS, "--missing", "dna", "--by", "B",
+                         "--contract", str(forged), "--reason", "contract file replaced", "--color", "never")
+    assert code == 0, err
+    assert "2017-05: restated under other contract terms than version 1: F_KPI_01 targets: TSL >= 95, MSL >= 80 → " \
+           "TSL >= 1, MSL >= 0" in out and "F_KPI_01  ◐ AMBER → ● GREEN" in out
+    # From July a change notice sets F_KPI_01's targets, which the forged file did not touch: said so.
+    assert "2017-09: restated under other contract terms than version 1: the contract's terms differ, but not the " \
+           "targets or points of this month's KPIs" in out
+    code, out, err = run(capsys, "ledger", "history", db, "--period", "2017-05", "--contract", "lincolnshire-css", "--color", "never")
+    assert code == 0, err
+    assert "(changed)" in out and "version 2 was computed under other contract terms" in out
+    code, out, _ = run(capsys, "ledger", "history", db, "--period", "2017-05", "--contract", "lincolnshire-css", "--format", "json")
+    versions = json.loads(out)["versions"]
+    assert versions[0]["terms_digest"] != versions[1]["terms_digest"] and versions[1]["changes"]["terms_changed"] is True
+    code, out, err = run(capsys, "ledger", "verify", db, "--contract", "shared-service")
+    assert code == 0 and "contracts: lincolnshire-css, shared-service" in out, err
+
+
+def test_init_and_every_command_refuse_a_ledger_that_lost_its_guards(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import sqlite3
+
+    db = str(tmp_path / "l.db")
+    code, out, err = run(capsys, "ledger", "record", db, "--measurements", MEASUREMENTS, "--missing", "dna", "--by", "A")
+    assert code == 0, err
+    with sqlite3.connect(db) as conn:
+        conn.execute("DROP TRIGGER results_no_update")
+        conn.execute("UPDATE results SET value = '99.99', status = 'green' WHERE id = 1")
+    for argv in (["init", db], ["show", db, "--period", "2017-09"], ["history", db, "--period", "2017-09"]):
+        code, _, err = run(capsys, "ledger", *argv)
+        assert code == 2 and "it has lost its append-only guards: the trigger results_no_update on results is missing" in err
+    code, out, err = run(capsys, "ledger", "verify", db)
+    assert code == 2 and "the ledger does not verify: guards: the trigger results_no_update on results is missing" in err
+    assert "table results, row 1: this row was changed" in err and "Traceback" not in err

@@ -289,7 +289,7 @@ def _show(args: argparse.Namespace, out: TextIO) -> None:
 def _write_changes(changes: MonthChanges, out: TextIO, colour: bool) -> None:
     head = f"\n{changes.period}: version {changes.old.version} → {changes.new.version}"
     if not changes:
-        out.write(f"{head}: nothing changed\n")
+        out.write(f"{head}: no status, value, points, credit or warning changed\n")
         return
     warned = len(changes.warnings_removed) + len(changes.warnings_added)
     out.write(f"{head}: {len(changes.kpis)} KPI(s), {len(changes.areas)} area(s)"
