@@ -226,6 +226,6 @@ def test_init_and_every_command_refuse_a_ledger_that_lost_its_guards(capsys: pyt
     for argv in (["init", db], ["show", db, "--period", "2017-09"], ["history", db, "--period", "2017-09"]):
         code, _, err = run(capsys, "ledger", *argv)
         assert code == 2 and "it has lost its append-only guards: the trigger results_no_update on results is missing" in err
-    code, out, err = run(capsys, "ledger", "verify", db)
+    code, _, err = run(capsys, "ledger", "verify", db)
     assert code == 2 and "the ledger does not verify: guards: the trigger results_no_update on results is missing" in err
     assert "table results, row 1: this row was changed" in err and "Traceback" not in err
