@@ -218,7 +218,7 @@ def test_init_and_every_command_refuse_a_ledger_that_lost_its_guards(capsys: pyt
     import sqlite3
 
     db = str(tmp_path / "l.db")
-    code, out, err = run(capsys, "ledger", "record", db, "--measurements", MEASUREMENTS, "--missing", "dna", "--by", "A")
+    code, _, err = run(capsys, "ledger", "record", db, "--measurements", MEASUREMENTS, "--missing", "dna", "--by", "A")
     assert code == 0, err
     with sqlite3.connect(db) as conn:
         conn.execute("DROP TRIGGER results_no_update")
