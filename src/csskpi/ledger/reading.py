@@ -267,7 +267,7 @@ def recorded_decisions(conn: sa.Connection, contract: str | None = None) -> tupl
         RecordedDecision(
             r.kind, r.kpi, tuple(r.areas.split(",")) if r.areas else (), Period.parse(r.period_from),
             Period.parse(r.period_to), r.reason, r.settled_on, r.recorded_by, utc(r.recorded_at), r.batch_id,
-            _dumps(r.record),
+            _dumps(r.record), int(r.id),
         )
         for r in conn.execute(query)
     )

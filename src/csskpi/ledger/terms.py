@@ -1,8 +1,9 @@
 """The contract terms behind a version: canonical text, its digest, the change notices applied, and what changed.
 
 A version of a month records the terms it was computed under: the contract (its KPIs, targets and points, with
-every change notice applied) as the canonical TOML of :func:`csskpi.files.contract_dump.dump_contract`, stored
-once per digest in ``contract_terms``. Restating a month under other terms says what changed in that month —
+every change notice applied) as canonical TOML — the data of :func:`csskpi.files.contract_dump.contract_to_data`,
+with whole-number decimals written as TOML integers so that the text reads back digit for digit (``100``, not
+``100.0``) — stored once per digest in ``contract_terms``. Restating a month under other terms says what changed in that month —
 which KPIs' targets (TSL, MSL) and points — so that a figure never changes without its reason being on record.
 """
 
@@ -14,10 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
+import tomli_w
 
 from csskpi.errors import CsskpiError
 from csskpi.files.contract import parse_contract
-from csskpi.files.contract_dump import dump_contract
+from csskpi.files.contract_dump import contract_to_data
 from csskpi.model.contract import Contract
 from csskpi.model.period import Period
 
@@ -34,8 +36,23 @@ class Terms:
     changes: tuple[dict[str, Any], ...]
 
 
+def _integral(value: Any) -> Any:
+    if isinstance(value, Decimal) and value.is_finite() and value.as_tuple().exponent == 0:
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _integral(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_integral(v) for v in value]
+    return value
+
+
+def canonical_terms(contract: Contract) -> str:
+    """The contract's terms as canonical TOML (see the module docstring)."""
+    return tomli_w.dumps(_integral(contract_to_data(contract)))
+
+
 def terms_of(contract: Contract) -> Terms:
-    text = dump_contract(contract)
+    text = canonical_terms(contract)
     changes = tuple(
         {"id": ch.id, "from": str(ch.period), "reason": ch.reason, "source": ch.source, "actions": ch.actions()}
         for ch in contract.changes

@@ -288,6 +288,7 @@ class RecordedDecision:
     recorded_at: dt.datetime
     batch: int
     json: str = attrs.field(repr=False)
+    id: int = 0  # its row in the ledger's decisions table
 
     @property
     def record(self) -> dict[str, Any]:
