@@ -284,3 +284,12 @@ def test_an_old_ledger_upgraded_is_chained_and_verifies(ledger_target: str, cont
         result = ledger.verify()
         assert result.ok and result.versions == 1, result.problems
         assert ledger.history(Period(2017, 9))[0].terms_digest is None  # terms were not kept then
+
+
+def test_a_dropped_table_is_caught_and_refused(ledger: Ledger, ledger_target: str) -> None:
+    with ledger.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE chain"))
+    result = ledger.verify()
+    assert not result.ok and result.problems == ("guards: the table chain is missing (it was dropped)",)
+    with pytest.raises(LedgerError, match="the table chain is missing"):
+        Ledger.open(ledger_target)

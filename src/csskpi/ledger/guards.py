@@ -95,11 +95,20 @@ def _squash(sql: str) -> str:
     return re.sub(r"\s+", " ", sql).strip().rstrip(";").lower()
 
 
+def missing_tables(conn: sa.Connection) -> list[str]:
+    """The ledger's tables that are not there (dropped)."""
+    have = set(sa.inspect(conn).get_table_names())
+    return [t for t in GUARDED_TABLES if t not in have]
+
+
 def problems(conn: sa.Connection) -> list[str]:
-    """What is wrong with the ledger's guards: a trigger missing, altered, disabled or unknown. Empty if sound."""
-    if conn.dialect.name == "sqlite":
-        return _sqlite_problems(conn)
-    return _postgres_problems(conn)
+    """What is wrong with the ledger's guards: a table dropped; a trigger missing, altered, disabled or unknown.
+    Empty if sound."""
+    gone = missing_tables(conn)
+    found = [f"the table {t} is missing (it was dropped)" for t in gone]
+    found += [p for p in (_sqlite_problems(conn) if conn.dialect.name == "sqlite" else _postgres_problems(conn))
+              if not any(f" on {t} " in f"{p} " for t in gone)]
+    return found
 
 
 def _sqlite_problems(conn: sa.Connection) -> list[str]:

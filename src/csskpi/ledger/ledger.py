@@ -323,6 +323,12 @@ class Ledger:
         entry of the chain now — the ledger may have grown since). ``contract``, if given, must be in the ledger."""
         if expect_head is not None and not chain.is_digest(expect_head.strip().lower()):
             raise LedgerError(f"not a digest: {expect_head!r} (a digest is 64 hexadecimal digits, as `ledger show` prints)")
+        try:
+            return self._verify(expect_head, contract)
+        except exc.DBAPIError as e:
+            raise translate(e, f"cannot verify the ledger at {self.location}") from None
+
+    def _verify(self, expect_head: str | None, contract: str | None) -> Verification:
         with self._read() as conn:
             revision = current_revision(conn)
             found = [f"revision: {p}" for p in revision_problems(conn, revision)]
@@ -333,6 +339,8 @@ class Ledger:
             if contract is not None:
                 reading.resolve_contract(conn, contract)
             found += [f"guards: {p}" for p in guards.problems(conn)]
+            if guards.missing_tables(conn):  # nothing to recompute the chain from
+                return Verification(0, 0, 0, chain.GENESIS, tuple(found))
             result = chain.verify(conn)
             if result.mismatch is not None:
                 found.append(f"chain: {result.mismatch}")

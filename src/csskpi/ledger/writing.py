@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from csskpi.errors import Problem
 from csskpi.ledger import chain, reading
 from csskpi.ledger import schema as t
+from csskpi.ledger.errors import LedgerError
 from csskpi.ledger.records import MonthPayload, decision_rows, measurement_row
 from csskpi.ledger.terms import Terms
 from csskpi.ledger.values import Batch, VersionInfo
@@ -32,8 +33,6 @@ def author(conn: sa.Connection, recorded_by: str) -> str:
     if not who and conn.dialect.name == "postgresql":
         who = str(conn.execute(sa.text("SELECT session_user")).scalar())
     if not who:
-        from csskpi.ledger.errors import LedgerError
-
         raise LedgerError("say who is recording this (recorded_by, --by NAME): the ledger keeps who did what")
     return who
 
