@@ -37,8 +37,8 @@ from csskpi.ledger.engine import (
 )
 from csskpi.ledger.errors import LedgerError
 from csskpi.ledger.migrate import HEAD, current_revision, revision_problems, upgrade
-from csskpi.ledger.records import MonthPayload, month_payloads
-from csskpi.ledger.terms import contract_of, terms_changes, terms_of
+from csskpi.ledger.records import month_payloads
+from csskpi.ledger.terms import terms_of
 from csskpi.ledger.values import (
     Batch,
     MonthChanges,
@@ -283,7 +283,7 @@ class Ledger:
                         unchanged.append(payload.period)
                         continue
                     if latest.terms_digest != terms.digest:
-                        term_notes[payload.period] = tuple(self._terms_changes(conn, latest.terms_digest, contract, payload))
+                        term_notes[payload.period] = writing.terms_notes(conn, latest.terms_digest, contract, payload)
                 plan.append((payload, version, when))
             if problems:
                 raise LedgerError(problems)
@@ -294,15 +294,6 @@ class Ledger:
             return Written(written, tuple(unchanged), term_notes, chain.head(conn)[1])
 
         return run_write(self._engine, (), work, where=f"{kind} {contract.name}")
-
-    def _terms_changes(self, conn: sa.Connection, old_digest: str | None, contract: Contract, payload: MonthPayload) -> list[str]:
-        if old_digest is None:
-            return ["the terms it was published under were not kept (written before this csskpi kept them)"]
-        text = conn.execute(sa.select(t.contract_terms.c.terms).where(t.contract_terms.c.digest == old_digest)).scalar()
-        old = contract_of(str(text)) if text is not None else None
-        return terms_changes(old, contract, payload.period, sorted(payload.kpi_references)) or [
-            "the contract's terms differ, but not the targets or points of this month's KPIs"
-        ]
 
     # -- the record's integrity --------------------------------------------------------------------------
 

@@ -161,17 +161,14 @@ def loads(record: Any) -> Any:
     return json.loads(record) if isinstance(record, str) else record  # some drivers give JSON back as text
 
 
-_loads = loads
-
-
 def _dumps(record: Any) -> str:
-    return json.dumps(_loads(record), ensure_ascii=False)
+    return json.dumps(loads(record), ensure_ascii=False)
 
 
 def load_month(conn: sa.Connection, row: Any) -> MonthView:
     vid = row.id
     results = tuple(
-        StoredResult(r.kpi, r.area, Status(r.status), _dec(r.value), bool(_loads(r.record).get("provisional")), _dumps(r.record))
+        StoredResult(r.kpi, r.area, Status(r.status), _dec(r.value), bool(loads(r.record).get("provisional")), _dumps(r.record))
         for r in conn.execute(sa.select(t.results).where(t.results.c.version_id == vid).order_by(t.results.c.id))
     )
     kpis = tuple(

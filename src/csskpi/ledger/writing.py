@@ -19,8 +19,9 @@ from csskpi.ledger import chain, reading
 from csskpi.ledger import schema as t
 from csskpi.ledger.errors import LedgerError
 from csskpi.ledger.records import MonthPayload, decision_rows, measurement_row
-from csskpi.ledger.terms import Terms
+from csskpi.ledger.terms import Terms, contract_of, terms_changes
 from csskpi.ledger.values import Batch, VersionInfo
+from csskpi.model.contract import Contract
 from csskpi.model.decisions import Decisions
 from csskpi.model.measurement import Measurement
 
@@ -123,6 +124,17 @@ def unchanged(conn: sa.Connection, payload: MonthPayload, latest: Any) -> bool:
         and _same(latest.warnings if latest.warnings is not None else [], list(payload.warnings))
         and _same(latest.missing, list(payload.missing))
     )
+
+
+def terms_notes(conn: sa.Connection, old_digest: str | None, contract: Contract, payload: MonthPayload) -> tuple[str, ...]:
+    """What changed, for the month's KPIs, between the terms its latest version was computed under and ``contract``."""
+    if old_digest is None:
+        return ("the terms it was published under were not kept (written before this csskpi kept them)",)
+    text = conn.execute(sa.select(t.contract_terms.c.terms).where(t.contract_terms.c.digest == old_digest)).scalar()
+    old = contract_of(str(text)) if text is not None else None
+    return tuple(terms_changes(old, contract, payload.period, sorted(payload.kpi_references)) or [
+        "the contract's terms differ, but not the targets or points of this month's KPIs"
+    ])
 
 
 def decisions_in_force(conn: sa.Connection, contract: str) -> list[int]:
