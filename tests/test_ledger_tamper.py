@@ -14,6 +14,8 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 import csskpi
 from csskpi.ledger import Ledger, LedgerError
@@ -293,3 +295,66 @@ def test_a_dropped_table_is_caught_and_refused(ledger: Ledger, ledger_target: st
     assert not result.ok and result.problems == ("guards: the table chain is missing (it was dropped)",)
     with pytest.raises(LedgerError, match="the table chain is missing"):
         Ledger.open(ledger_target)
+
+
+# -- any one cell changed, anywhere: a property -----------------------------------------------------------
+
+_BUILT: dict[str, bytes] = {}
+
+
+def _built_ledger(contract: csskpi.Contract, tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The bytes of an SQLite ledger like the fixture's, built once and copied for each example."""
+    if "db" not in _BUILT:
+        path = tmp_path_factory.mktemp("built") / "ledger.db"
+        with Ledger.open(path) as built:
+            p = months("2017-08", "2017-09")
+            a, b = build_evaluation(contract, p), build_evaluation(contract, p, variant=1)
+            decided = Decisions(escalations=(Escalation(a.results[0].reference, "2017-09", reason="disputed"),))
+            built.publish(a, credit_run(a), recorded_by="A", measurements=build_measurements(contract, p), decisions=decided)
+            built.restate(b, credit_run(b), reason="addendum", recorded_by="B")
+        _BUILT["db"] = path.read_bytes()
+    return _BUILT["db"]
+
+
+EDITABLE = ("batches", "measurements", "decisions", "month_versions", "results", "kpi_points", "area_credits", "contract_terms")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_one_cell_changed_is_named(data: st.DataObject, contract: csskpi.Contract,
+                                       tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Whichever row of whichever table, whichever column, whatever new value: verify names that table and row."""
+    path = tmp_path_factory.mktemp("tampered") / "ledger.db"
+    path.write_bytes(_built_ledger(contract, tmp_path_factory))
+    with Ledger.open(path) as ledger:
+        table = data.draw(st.sampled_from(EDITABLE), label="table")
+        key = "digest" if table == "contract_terms" else "id"
+        with ledger.engine.connect() as conn:
+            keys = conn.execute(sa.text(f"SELECT {key} FROM {table} ORDER BY {key}")).scalars().all()
+            columns = [c["name"] for c in sa.inspect(conn).get_columns(table) if c["name"] != key]
+        row = data.draw(st.sampled_from(keys), label="row")
+        column = data.draw(st.sampled_from(columns), label="column")
+        new = data.draw(st.one_of(st.none(), st.integers(-5, 5), st.text(max_size=8)), label="value")
+        with ledger.engine.connect() as conn:
+            old = conn.execute(sa.text(f"SELECT {column} FROM {table} WHERE {key} = :k"), {"k": row}).scalar()
+        assume(old != new and not (old is not None and new is not None and str(old) == str(new)))
+        try:
+            tamper(ledger, f"UPDATE {table} SET {column} = {_literal(new)} WHERE {key} = {_literal(row)}")
+        except sa.exc.IntegrityError:
+            return  # a NOT NULL, CHECK or foreign key the database itself enforces refused the forgery
+        result = ledger.verify()
+        assert not result.ok
+        problem = result.problems[0]
+        shown = str(row)
+        if table == "contract_terms":  # a version's terms: named as the first version using them
+            assert f"table contract_terms, row {shown}: this row was changed" in problem, problem
+        else:
+            assert f"table {table}, row {shown}: this row was changed" in problem, problem
+
+
+def _literal(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
