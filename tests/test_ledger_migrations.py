@@ -221,3 +221,15 @@ def test_downgrade_to_revision_2_and_upgrade_again_keeps_the_versions(ledger_tar
         assert ledger.revision == HEAD and ledger.verify().ok
         after = [ledger.month(p) for p in ledger.periods()]
     assert [(m.results, m.kpis, m.areas) for m in after] == [(m.results, m.kpis, m.areas) for m in before]
+
+
+def test_a_ledger_of_several_contracts_is_not_downgraded(ledger_target: str, contract) -> None:  # type: ignore[no-untyped-def]
+    from .test_ledger_contracts import renamed
+
+    with Ledger.open(ledger_target) as ledger:
+        ledger.publish(build_evaluation(contract, [Period(2017, 9)]), recorded_by="A")
+        ledger.publish(build_evaluation(renamed(contract, "other"), [Period(2017, 9)]), recorded_by="A")
+        refused = pytest.raises(LedgerError, match="cannot downgrade below revision 0003: the ledger holds 2 contracts")
+        with refused, write_transaction(ledger.engine, schema=True) as conn:
+            downgrade(conn, "0002")
+        assert ledger.revision == HEAD and ledger.verify().ok

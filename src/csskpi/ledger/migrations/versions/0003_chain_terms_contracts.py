@@ -207,6 +207,12 @@ def _chain_existing(conn: sa.Connection) -> None:
 
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
+    held = op.get_bind().execute(sa.text("SELECT count(DISTINCT contract) FROM month_versions")).scalar() or 0
+    if held > 1:
+        from csskpi.ledger.errors import LedgerError
+
+        raise LedgerError(f"cannot downgrade below revision 0003: the ledger holds {held} contracts, and revision 0002 "
+                          "keys versions by month alone")
     if dialect == "sqlite":
         for name in guards.sqlite_triggers():
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
