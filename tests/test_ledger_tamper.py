@@ -45,15 +45,15 @@ def ledger(ledger_target: str, contract: csskpi.Contract) -> Iterator[Ledger]:
         yield opened
 
 
-def tamper(ledger: Ledger, *statements: str) -> None:
-    """Run ``statements`` with every guard off, then put the guards back as they were."""
+def tamper(ledger: Ledger, *statements: str, params: dict[str, object] | None = None) -> None:
+    """Run ``statements`` (with bound ``params``) with every guard off, then put the guards back as they were."""
     with ledger.engine.begin() as conn:
         if conn.dialect.name == "sqlite":
             triggers = sqlite_triggers()
             for name in triggers:
                 conn.execute(sa.text(f"DROP TRIGGER {name}"))
             for statement in statements:
-                conn.execute(sa.text(statement))
+                conn.execute(sa.text(statement), params or {})
             for _table, sql in triggers.values():
                 conn.execute(sa.text(sql))
         else:
@@ -63,7 +63,7 @@ def tamper(ledger: Ledger, *statements: str) -> None:
             for table in tables:
                 conn.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER {table}_append_only"))
             for statement in statements:
-                conn.execute(sa.text(statement))
+                conn.execute(sa.text(statement), params or {})
             for table in tables:
                 conn.execute(sa.text(f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {table}_append_only"))
 
@@ -339,7 +339,7 @@ def test_any_one_cell_changed_is_named(data: st.DataObject, contract: csskpi.Con
             old = conn.execute(sa.text(f"SELECT {column} FROM {table} WHERE {key} = :k"), {"k": row}).scalar()
         assume(old != new and not (old is not None and new is not None and str(old) == str(new)))
         try:
-            tamper(ledger, f"UPDATE {table} SET {column} = {_literal(new)} WHERE {key} = {_literal(row)}")
+            tamper(ledger, f"UPDATE {table} SET {column} = :new WHERE {key} = :row", params={"new": new, "row": row})
         except sa.exc.IntegrityError:
             return  # a NOT NULL, CHECK or foreign key the database itself enforces refused the forgery
         result = ledger.verify()
@@ -351,10 +351,3 @@ def test_any_one_cell_changed_is_named(data: st.DataObject, contract: csskpi.Con
         else:
             assert f"table {table}, row {shown}: this row was changed" in problem, problem
 
-
-def _literal(value: object) -> str:
-    if value is None:
-        return "NULL"
-    if isinstance(value, int):
-        return str(value)
-    return "'" + str(value).replace("'", "''") + "'"

@@ -222,7 +222,7 @@ def verify(conn: sa.Connection) -> Verification:
         if entry_digest(seq, entry, ref, prev, stored) != link["digest"]:
             return result(Mismatch(seq, what, "chain", str(seq), "its digest does not match its manifest: the chain was edited"))
         found = _current_manifest(entry, ref, row, under, by_key)
-        mismatch = _compare(seq, what, stored, found)
+        mismatch = _compare(seq, what, stored, found, by_key)
         if mismatch is not None:
             return result(mismatch)
         covered.update((m[0], m[1]) for m in stored)
@@ -252,11 +252,16 @@ def _current_manifest(
     return found
 
 
-def _compare(seq: int, what: str, stored: Sequence[Sequence[Any]], found: Sequence[Sequence[Any]]) -> Mismatch | None:
+def _compare(
+    seq: int, what: str, stored: Sequence[Sequence[Any]], found: Sequence[Sequence[Any]],
+    by_key: Mapping[str, Mapping[Any, Any]],
+) -> Mismatch | None:
     held = {(m[0], m[1]): m[2] for m in stored}
     now = {(m[0], m[1]): m[2] for m in found}
     for table, key, digest in stored:
         if (table, key) not in now:
+            if key in by_key.get(str(table), {}):  # still there, under another entry: its owning column was edited
+                return Mismatch(seq, what, str(table), str(key), "this row was changed (it now belongs to another entry)")
             return Mismatch(seq, what, str(table), str(key), "this row was deleted")
         if now[(table, key)] != digest:
             return Mismatch(seq, what, str(table), str(key), "this row was changed (or deleted and replaced)")
