@@ -15,6 +15,7 @@ guards against a hung child.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import queue
@@ -290,3 +291,86 @@ def test_a_writer_killed_mid_chain_leaves_a_chain_that_verifies(
         written = ledger.restate(evaluations[2], runs[2], reason="after the crash", recorded_by="C")
         assert {v.version for v in written} == {3} and len(written) == len(periods)
         assert ledger.verify(expect_head=head).ok and ledger.verify(expect_head=written.head).ok
+
+
+# -- decide racing restate -------------------------------------------------------------------------------
+
+def _restater(report: Any, target: str, contract: csskpi.Contract, measurements: list[Any], ready: Any, go: Any) -> None:
+    ready.release()
+    if not go.wait(GUARD):
+        raise RuntimeError("never released")
+    with Ledger.open(target, create=False) as ledger:
+        for i, ms in enumerate(measurements):
+            def build(held: Any, ms: Any = ms) -> tuple[csskpi.Evaluation, None]:
+                return csskpi.evaluate(contract, ms, held, missing="dna"), None  # the decisions held, under the lock
+
+            ledger.write("restate", contract, build, reason=f"restatement {i}", recorded_by="restater")
+    report.put(("done", "restater"))
+
+
+def _decider(report: Any, target: str, decisions: list[Any], contract_name: str, ready: Any, go: Any) -> None:
+    ready.release()
+    if not go.wait(GUARD):
+        raise RuntimeError("never released")
+    with Ledger.open(target, create=False) as ledger:
+        for d in decisions:
+            ledger.record_decisions(d, recorded_by="decider", contract=contract_name)
+    report.put(("done", "decider"))
+
+
+def test_a_decision_recorded_before_a_version_is_in_force_in_it(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest, contract: csskpi.Contract
+) -> None:
+    """Each version records the decisions in force when it was written, read under the write lock: every decision
+    chained before the version, and none chained after — however a `decide` and a `restate` interleave."""
+    from csskpi.model.decisions import Decisions, Mitigation
+
+    from .test_ledger_support import build_measurements
+
+    target = _target(backend, tmp_path, request)
+    sept = months("2017-09", "2017-09")
+    kpis = [k.reference for k in contract.kpis_in_force(sept[0])[:8]]
+    with Ledger.open(target) as ledger:
+        ledger.publish(build_evaluation(contract, sept), recorded_by="A")
+    measurements = [build_measurements(contract, sept, variant=v) for v in range(1, 9)]
+    # Decision i mitigates KPI i in September: a version shows KPI i BLUE exactly when it saw decision i.
+    decisions = [Decisions((Mitigation(kpi, "2017-09", "2017-09", reason=f"decision {i}", decided_by="Board"),))
+                 for i, kpi in enumerate(kpis)]
+    report, ready, go = FORK.Queue(), FORK.Semaphore(0), FORK.Event()
+    procs = [FORK.Process(target=_child, args=(_restater, report, target, contract, measurements, ready, go)),
+             FORK.Process(target=_child, args=(_decider, report, target, decisions, contract.name, ready, go))]
+    for p in procs:
+        p.start()
+    try:
+        for _ in procs:
+            assert ready.acquire(timeout=GUARD)
+        go.set()
+        done = sorted(_get(report, procs) for _ in procs)
+        for p in procs:
+            p.join(GUARD)
+    finally:
+        for p in procs:
+            if p.is_alive():
+                p.kill()
+    assert done == [("done", "decider"), ("done", "restater")], done
+
+    with Ledger.open(target, create=False) as ledger, ledger.engine.connect() as conn:
+        assert ledger.verify().ok
+        chained = {(r.entry, r.ref_id): r.seq for r in conn.execute(sa.text("SELECT seq, entry, ref_id FROM chain"))}
+        decided = [(chained[("batch", r.batch_id)], r.id) for r in conn.execute(sa.text("SELECT id, batch_id FROM decisions"))]
+        versions = conn.execute(sa.text("SELECT id, decisions FROM month_versions WHERE version > 1")).all()
+        assert len(versions) == 8 and len(decided) == 8
+        reasons = {int(r.id): r.reason for r in conn.execute(sa.text("SELECT id, reason FROM decisions"))}
+        for vid, ids in versions:
+            held = json.loads(ids) if isinstance(ids, str) else ids
+            seq = chained[("version", vid)]
+            before = sorted(d for s, d in decided if s < seq)
+            assert sorted(held) == before  # recorded as in force: exactly those chained before it
+            # ...and the figures are those of exactly those decisions: none missed, none from the future.
+            reason = conn.execute(sa.text("SELECT reason FROM month_versions WHERE id = :v"), {"v": vid}).scalar_one()
+            ms = measurements[int(reason.split()[-1])]
+            seen = Decisions(tuple(m for d in before for m in decisions[int(reasons[d].split()[-1])].mitigations))
+            expected = [(r.reference, r.status.value) for r in csskpi.evaluate(contract, ms, seen, missing="dna").results]
+            stored = [tuple(r) for r in conn.execute(sa.text(
+                "SELECT kpi, status FROM results WHERE version_id = :v ORDER BY id"), {"v": vid})]
+            assert stored == expected
