@@ -4,6 +4,7 @@ errors that exit 2 with a message, never a traceback."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -51,7 +52,7 @@ def test_the_ledger_commands_from_publication_to_restatement(
     db = ledger_target
     code, out, err = run(capsys, "ledger", "init", db)
     assert code == 0, err
-    assert "schema revision 0002" in out and "0 month(s) published" in out
+    assert "schema revision 0003" in out and "0 month(s) published" in out
 
     code, out, err = run(capsys, "ledger", "record", db, "--measurements", MEASUREMENTS, "--missing", "dna", "--by", "A. Analyst")
     assert code == 0, err
@@ -74,8 +75,12 @@ def test_the_ledger_commands_from_publication_to_restatement(
     code, out, err = run(capsys, "ledger", "restate", db, "--measurements", MEASUREMENTS, "--missing", "dna",
                          "--reason", "escalation settled; F_KPI_01 mitigated", "--by", "B. Board", "--color", "never")
     assert code == 0, err
-    assert "restated 6 month(s)" in out and "2017-05: version 1 → 2: nothing changed" in out
-    assert "2017-09: version 1 → 2: 2 KPI(s), 1 area(s) changed" in out
+    # Only the months whose figures changed get a version; the others are named.
+    assert "restated 2 month(s)" in out and "unchanged, so no new version: 2017-05, 2017-06, 2017-07, 2017-08" in out
+    assert "2017-10: version 1 → 2: 0 KPI(s), 0 area(s), 2 warning(s) changed" in out and "warning raised:" in out
+    head = re.search(r"^head ([0-9a-f]{64})$", out, re.MULTILINE)
+    assert head is not None
+    assert "2017-09: version 1 → 2: 2 KPI(s), 1 area(s), 3 warning(s) changed" in out
     assert "AMBER → ◆ BLUE" in out and "provisional → final" in out
 
     code, out, _ = run(capsys, "ledger", "show", db, "--period", "2017-09", "--format", "json")
@@ -113,6 +118,23 @@ def test_the_ledger_commands_from_publication_to_restatement(
     code, out, _ = run(capsys, "ledger", "changes", db, "--period", "2017-09", "--format", "json")
     assert json.loads(out)["from_version"] == 1 and json.loads(out)["to_version"] == 2
 
+    # The head printed by restate is the head `show` prints and `verify` proves.
+    code, out, _ = run(capsys, "ledger", "show", db, "--period", "2017-09", "--color", "never")
+    assert f"ledger head {head.group(1)}" in out and "terms " in out
+    code, out, err = run(capsys, "ledger", "verify", db, "--expect-head", head.group(1).upper())
+    assert code == 0, err
+    assert out.startswith("verified: ") and f"head {head.group(1)}" in out and "is in the chain" in out
+    code, out, _ = run(capsys, "ledger", "verify", db, "--format", "json")
+    assert json.loads(out)["ok"] is True and json.loads(out)["contracts"] == ["lincolnshire-css"]
+    code, _, err = run(capsys, "ledger", "verify", db, "--expect-head", "12ab")
+    assert code == 2 and "not a digest: '12ab'" in err and "Traceback" not in err
+    code, _, err = run(capsys, "ledger", "verify", db, "--expect-head", "f" * 64)
+    assert code == 2 and "the ledger does not verify: head: no entry of the chain has the digest expected" in err
+    code, _, err = run(capsys, "ledger", "show", db, "--period", "2017-09", "--contract", "no-such-contract")
+    assert code == 2 and "this ledger holds no contract named 'no-such-contract' (it holds: lincolnshire-css)" in err
+    code, _, err = run(capsys, "ledger", "verify", db, "--contract", "no-such-contract")
+    assert code == 2 and "holds no contract named 'no-such-contract'" in err
+
     code, _, err = run(capsys, "ledger", "show", db, "--period", "2016-01")
     assert code == 2 and "2016-01 has not been published in this ledger" in err
     code, _, err = run(capsys, "ledger", "show", db, "--period", "2017-09", "--as-at", "2017-01-01")
@@ -147,3 +169,63 @@ def test_errors_exit_2_without_a_traceback(capsys: pytest.CaptureFixture[str], t
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 2 and proc.stderr.startswith("csskpi: error: cannot open the ledger at")
     assert "Traceback" not in proc.stderr
+
+
+def test_several_contracts_and_their_terms_on_the_command_line(
+    capsys: pytest.CaptureFixture[str], ledger_target: str, tmp_path: Path, contract
+) -> None:  # type: ignore[no-untyped-def]
+    from csskpi.files.contract_dump import dump_contract
+
+    from .test_ledger_contracts import edited, renamed, tsl_1
+
+    db = ledger_target
+    other = tmp_path / "shared.toml"
+    other.write_text(dump_contract(renamed(contract, "shared-service")))
+    for path in (None, str(other)):
+        argv = ["ledger", "record", db, "--measurements", MEASUREMENTS, "--missing", "dna", "--by", "A"]
+        code, out, err = run(capsys, *(argv + (["--contract", path] if path else [])))
+        assert code == 0, err
+    assert "published 6 month(s) of shared-service" in out
+    code, _, err = run(capsys, "ledger", "history", db, "--period", "2017-09")
+    assert code == 2 and "holds several contracts (lincolnshire-css, shared-service): say which (--contract NAME)" in err
+    code, out, err = run(capsys, "ledger", "show", db, "--period", "2017-09", "--contract", "shared-service", "--format", "json")
+    assert code == 0 and json.loads(out)["contract"] == "shared-service", err
+
+    # The issue's forgery: a file of the same name with one KPI's TSL at 1. It is a restatement under other
+    # terms, and says so; history shows when the terms changed.
+    failing = "F_KPI_01"  # AMBER at 90.16 in 2017-05 (TSL 95, MSL 80)
+    forged = tmp_path / "forged.toml"
+    forged.write_text(dump_contract(edited(contract, tsl_1(failing))))
+    code, out, err = run(capsys, "ledger", "restate", db, "--measurements", MEASUREMENTS, "--missing", "dna", "--by", "B",
+                         "--contract", str(forged), "--reason", "contract file replaced", "--color", "never")
+    assert code == 0, err
+    assert "2017-05: restated under other contract terms than version 1: F_KPI_01 targets: TSL >= 95, MSL >= 80 → " \
+           "TSL >= 1, MSL >= 0" in out and "F_KPI_01  ◐ AMBER → ● GREEN" in out
+    # From July a change notice sets F_KPI_01's targets, which the forged file did not touch: said so.
+    assert "2017-09: restated under other contract terms than version 1: the contract's terms differ, but not the " \
+           "targets or points of this month's KPIs" in out
+    code, out, err = run(capsys, "ledger", "history", db, "--period", "2017-05", "--contract", "lincolnshire-css", "--color", "never")
+    assert code == 0, err
+    assert "(changed)" in out and "version 2 was computed under other contract terms" in out
+    code, out, _ = run(capsys, "ledger", "history", db, "--period", "2017-05", "--contract", "lincolnshire-css", "--format", "json")
+    versions = json.loads(out)["versions"]
+    assert versions[0]["terms_digest"] != versions[1]["terms_digest"] and versions[1]["changes"]["terms_changed"] is True
+    code, out, err = run(capsys, "ledger", "verify", db, "--contract", "shared-service")
+    assert code == 0 and "contracts: lincolnshire-css, shared-service" in out, err
+
+
+def test_init_and_every_command_refuse_a_ledger_that_lost_its_guards(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import sqlite3
+
+    db = str(tmp_path / "l.db")
+    code, _, err = run(capsys, "ledger", "record", db, "--measurements", MEASUREMENTS, "--missing", "dna", "--by", "A")
+    assert code == 0, err
+    with sqlite3.connect(db) as conn:
+        conn.execute("DROP TRIGGER results_no_update")
+        conn.execute("UPDATE results SET value = '99.99', status = 'green' WHERE id = 1")
+    for argv in (["init", db], ["show", db, "--period", "2017-09"], ["history", db, "--period", "2017-09"]):
+        code, _, err = run(capsys, "ledger", *argv)
+        assert code == 2 and "it has lost its append-only guards: the trigger results_no_update on results is missing" in err
+    code, _, err = run(capsys, "ledger", "verify", db)
+    assert code == 2 and "the ledger does not verify: guards: the trigger results_no_update on results is missing" in err
+    assert "table results, row 1: this row was changed" in err and "Traceback" not in err

@@ -15,6 +15,7 @@ guards against a hung child.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import queue
@@ -223,8 +224,153 @@ def test_concurrent_writers_never_lose_or_duplicate_a_version(
         # Each write of the two months was one transaction: version N is the same write in both months.
         assert [(v.reason, v.kind) for v in aug] == [(v.reason, v.kind) for v in sep]
         assert [v.kind for v in sep] == ["publish"] + ["restate"] * (total - 1)
+        # One chain, however the writers interleaved: every write followed the head before it.
+        verified = ledger.verify()
+        assert verified.ok and verified.versions == 2 * total, verified.problems
         # And each version holds exactly what its writer wrote.
         for v in sep:
             me, i = (int(x) for x in v.reason.removeprefix("writer ").split(" #"))
             expected = [(r.reference, r.status, r.value) for r in work[me][i].results if r.period == Period(2017, 9)]
             assert [(r.kpi, r.status, r.value) for r in ledger.month("2017-09", version=v.version).results] == expected
+
+
+# -- kill -9 in the middle of the chain --------------------------------------------------------------------
+
+def _killed_mid_chain(report: Any, target: str, evaluation: csskpi.Evaluation, run: Any, stop_after: int) -> None:
+    ledger = Ledger.open(target, create=False)
+    chained = 0
+
+    @event.listens_for(ledger.engine, "after_cursor_execute")
+    def pause_mid_chain(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        nonlocal chained
+        if statement.lstrip().upper().startswith("INSERT INTO CHAIN"):
+            chained += 1  # this many months' versions are written and chained (not committed)
+            if chained == stop_after:
+                report.put(("paused", chained))
+                time.sleep(GUARD)
+
+    ledger.restate(evaluation, run, reason="this restatement never commits", recorded_by="killed writer")
+    report.put(("committed", None))
+
+
+def test_a_writer_killed_mid_chain_leaves_a_chain_that_verifies(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest, contract: csskpi.Contract
+) -> None:
+    target = _target(backend, tmp_path, request)
+    periods = months("2016-04", "2018-03")
+    evaluations, runs = _large(contract)
+    with Ledger.open(target) as ledger:
+        ledger.publish(evaluations[0], runs[0], recorded_by="A. Analyst")
+        ledger.restate(evaluations[1], runs[1], reason="addendum", recorded_by="B. Board")
+        head = ledger.head()
+        before = _snapshot(ledger)
+        with ledger.engine.connect() as conn:
+            chain_before = [tuple(r) for r in conn.execute(sa.text("SELECT * FROM chain ORDER BY seq"))]
+
+    report = FORK.Queue()
+    proc = FORK.Process(target=_child, args=(_killed_mid_chain, report, target, evaluations[2], runs[2], 7))
+    proc.start()
+    try:
+        kind, detail = _get(report, [proc])
+        assert kind == "paused" and detail == 7, detail
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.join(GUARD)
+    finally:
+        if proc.is_alive():
+            proc.kill()
+    assert proc.exitcode == -signal.SIGKILL
+
+    with Ledger.open(target, create=False) as ledger:
+        # Nothing committed is lost, nothing uncommitted is there, and the chain ends where it ended.
+        assert _snapshot(ledger) == before
+        with ledger.engine.connect() as conn:
+            assert [tuple(r) for r in conn.execute(sa.text("SELECT * FROM chain ORDER BY seq"))] == chain_before
+        result = ledger.verify(expect_head=head)
+        assert result.ok and result.head == head and result.versions == 2 * len(periods), result.problems
+        # The next write follows the same head, and the chain still verifies against the head published before.
+        written = ledger.restate(evaluations[2], runs[2], reason="after the crash", recorded_by="C")
+        assert {v.version for v in written} == {3} and len(written) == len(periods)
+        assert ledger.verify(expect_head=head).ok and ledger.verify(expect_head=written.head).ok
+
+
+# -- decide racing restate -------------------------------------------------------------------------------
+
+def _restater(report: Any, target: str, contract: csskpi.Contract, measurements: list[Any], ready: Any, go: Any) -> None:
+    ready.release()
+    if not go.wait(GUARD):
+        raise RuntimeError("never released")
+    with Ledger.open(target, create=False) as ledger:
+        for i, ms in enumerate(measurements):
+            def build(held: Any, ms: Any = ms) -> tuple[csskpi.Evaluation, None]:
+                return csskpi.evaluate(contract, ms, held, missing="dna"), None  # the decisions held, under the lock
+
+            ledger.write("restate", contract, build, reason=f"restatement {i}", recorded_by="restater")
+    report.put(("done", "restater"))
+
+
+def _decider(report: Any, target: str, decisions: list[Any], contract_name: str, ready: Any, go: Any) -> None:
+    ready.release()
+    if not go.wait(GUARD):
+        raise RuntimeError("never released")
+    with Ledger.open(target, create=False) as ledger:
+        for d in decisions:
+            ledger.record_decisions(d, recorded_by="decider", contract=contract_name)
+    report.put(("done", "decider"))
+
+
+def test_a_decision_recorded_before_a_version_is_in_force_in_it(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest, contract: csskpi.Contract
+) -> None:
+    """Each version records the decisions in force when it was written, read under the write lock: every decision
+    chained before the version, and none chained after — however a `decide` and a `restate` interleave."""
+    from csskpi.model.decisions import Decisions, Mitigation
+
+    from .test_ledger_support import build_measurements
+
+    target = _target(backend, tmp_path, request)
+    sept = months("2017-09", "2017-09")
+    kpis = [k.reference for k in contract.kpis_in_force(sept[0])[:8]]
+    with Ledger.open(target) as ledger:
+        ledger.publish(build_evaluation(contract, sept), recorded_by="A")
+    measurements = [build_measurements(contract, sept, variant=v) for v in range(1, 9)]
+    # Decision i mitigates KPI i in September: a version shows KPI i BLUE exactly when it saw decision i.
+    decisions = [Decisions((Mitigation(kpi, "2017-09", "2017-09", reason=f"decision {i}", decided_by="Board"),))
+                 for i, kpi in enumerate(kpis)]
+    report, ready, go = FORK.Queue(), FORK.Semaphore(0), FORK.Event()
+    procs = [FORK.Process(target=_child, args=(_restater, report, target, contract, measurements, ready, go)),
+             FORK.Process(target=_child, args=(_decider, report, target, decisions, contract.name, ready, go))]
+    for p in procs:
+        p.start()
+    try:
+        for _ in procs:
+            assert ready.acquire(timeout=GUARD)
+        go.set()
+        done = sorted(_get(report, procs) for _ in procs)
+        for p in procs:
+            p.join(GUARD)
+    finally:
+        for p in procs:
+            if p.is_alive():
+                p.kill()
+    assert done == [("done", "decider"), ("done", "restater")], done
+
+    with Ledger.open(target, create=False) as ledger, ledger.engine.connect() as conn:
+        assert ledger.verify().ok
+        chained = {(r.entry, r.ref_id): r.seq for r in conn.execute(sa.text("SELECT seq, entry, ref_id FROM chain"))}
+        decided = [(chained[("batch", r.batch_id)], r.id) for r in conn.execute(sa.text("SELECT id, batch_id FROM decisions"))]
+        versions = conn.execute(sa.text("SELECT id, decisions FROM month_versions WHERE version > 1")).all()
+        assert len(versions) == 8 and len(decided) == 8
+        reasons = {int(r.id): r.reason for r in conn.execute(sa.text("SELECT id, reason FROM decisions"))}
+        for vid, ids in versions:
+            held = json.loads(ids) if isinstance(ids, str) else ids
+            seq = chained[("version", vid)]
+            before = sorted(d for s, d in decided if s < seq)
+            assert sorted(held) == before  # recorded as in force: exactly those chained before it
+            # ...and the figures are those of exactly those decisions: none missed, none from the future.
+            reason = conn.execute(sa.text("SELECT reason FROM month_versions WHERE id = :v"), {"v": vid}).scalar_one()
+            ms = measurements[int(reason.split()[-1])]
+            seen = Decisions(tuple(m for d in before for m in decisions[int(reasons[d].split()[-1])].mitigations))
+            expected = [(r.reference, r.status.value) for r in csskpi.evaluate(contract, ms, seen, missing="dna").results]
+            stored = [tuple(r) for r in conn.execute(sa.text(
+                "SELECT kpi, status FROM results WHERE version_id = :v ORDER BY id"), {"v": vid})]
+            assert stored == expected

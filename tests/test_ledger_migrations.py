@@ -95,7 +95,7 @@ def test_the_code_queries_the_schema_the_migrations_make(ledger_target: str) -> 
             made = {c["name"] for c in inspector.get_columns(table.name)}
             assert made == {c.name for c in table.columns}, table.name
         uniques = {u["name"] for u in inspector.get_unique_constraints("month_versions")}
-        assert "uq_month_versions_period_version" in uniques
+        assert "uq_month_versions_contract_period_version" in uniques
 
 
 def test_downgrade_and_upgrade_again(ledger_target: str, contract) -> None:  # type: ignore[no-untyped-def]
@@ -125,3 +125,111 @@ def test_the_stored_json_is_plain_json(ledger_target: str, contract) -> None:  #
         with ledger.engine.connect() as conn:
             raw = conn.execute(sa.text("SELECT CAST(record AS TEXT) FROM results ORDER BY id")).scalars().first()
     assert json.loads(raw)["period"] == "2017-09"
+
+
+def _write_revision_2_ledger(engine: sa.Engine) -> dict[str, list[tuple[object, ...]]]:
+    """What a csskpi at revision 0002 wrote: a measurements batch, a decisions batch, and two months of one
+    contract, one of them restated. Returns every row, by table."""
+    meta = sa.MetaData()
+    meta.reflect(engine)
+    tables = meta.tables
+    assert "warnings" in tables["month_versions"].c and "chain" not in tables
+    later = dt.datetime(2017, 12, 5, 14, 30, tzinfo=dt.UTC)
+    with engine.begin() as conn:
+        conn.execute(tables["batches"].insert(), [
+            {"id": 1, "kind": "measurements", "recorded_by": "Old csskpi", "recorded_at": WHEN, "source": "m.csv", "note": ""},
+            {"id": 2, "kind": "decisions", "recorded_by": "Old csskpi", "recorded_at": later, "source": "d.toml", "note": ""},
+        ])
+        conn.execute(tables["measurements"].insert().values(
+            batch_id=1, period="2017-09", kpi="F_KPI_01", origin="reported", value="85.04", source="m.csv:2", received_at=WHEN))
+        conn.execute(tables["decisions"].insert().values(
+            batch_id=2, kind="escalation", kpi="F_KPI_01", period_from="2017-09", period_to="2017-09", reason="disputed",
+            impact="", path_to_green="", decided_by="", outcome="", reference="", source="d.toml",
+            record={"decision": "escalation", "kpi": "F_KPI_01", "period": "2017-09", "kind": "escalated", "reason": "disputed"}))
+        versions = [(1, "2017-08", 1, "publish", WHEN), (2, "2017-09", 1, "publish", WHEN), (3, "2017-09", 2, "restate", later)]
+        for vid, period, version, kind, when in versions:
+            conn.execute(tables["month_versions"].insert().values(
+                id=vid, period=period, version=version, kind=kind, contract="lincolnshire-css",
+                reason="first publication" if version == 1 else "escalation", recorded_by="Old csskpi", recorded_at=when,
+                missing=[], warnings=[{"message": f"watch {vid}"}]))
+            status, value = ("amber", "85.04") if vid < 3 else ("blue", "85.04")
+            conn.execute(tables["results"].insert().values(
+                version_id=vid, period=period, kpi="F_KPI_01", area="F", status=status, value=value,
+                record={"period": period, "kpi": "F_KPI_01", "status": status, "value": value}))
+            conn.execute(tables["kpi_points"].insert().values(
+                version_id=vid, period=period, kpi="F_KPI_01", area="F", status=status, points="20" if vid < 3 else "0",
+                multiplier="1", record={"kpi": "F_KPI_01"}))
+            conn.execute(tables["area_credits"].insert().values(
+                version_id=vid, period=period, area="F", points="20", credit="2500.00", cap="2500.00", record={"area": "F"}))
+        return {name: [tuple(r) for r in conn.execute(sa.text(f"SELECT * FROM {name} ORDER BY id"))] for name in
+                ("batches", "measurements", "decisions", "month_versions", "results", "kpi_points", "area_credits")}
+
+
+def test_a_revision_2_ledger_is_upgraded_in_place_keeping_every_version(ledger_target: str, contract) -> None:  # type: ignore[no-untyped-def]
+    from csskpi.ledger.guards import problems
+
+    engine = _at_revision(ledger_target, "0002")
+    before = _write_revision_2_ledger(engine)
+    engine.dispose()
+
+    with Ledger.open(ledger_target) as ledger:
+        assert ledger.revision == HEAD == "0003"
+        with ledger.engine.connect() as conn:
+            after = {name: [tuple(r) for r in conn.execute(sa.text(f"SELECT * FROM {name} ORDER BY id"))] for name in before}
+            assert problems(conn) == []
+            applied = conn.execute(sa.text("SELECT revision FROM ledger_revisions")).scalars().all()
+        assert applied == ["0003"]
+        for name, rows in before.items():  # every row kept, with its id; new columns NULL
+            assert [r[: len(rows[0])] for r in after[name]] == rows, name
+            assert all(v is None for r in after[name] for v in r[len(rows[0]):]), name
+        assert [v.version for v in ledger.history("2017-09")] == [1, 2]
+        assert ledger.month("2017-09", as_at="first").result("F_KPI_01").status is Status.AMBER
+        assert ledger.month("2017-09").result("F_KPI_01").status is Status.BLUE
+        assert ledger.month("2017-08").warnings == [{"message": "watch 1"}]
+        # The versions written before are chained, in the order recorded, and the ledger verifies.
+        result = ledger.verify()
+        assert result.ok and (result.entries, result.versions, result.batches) == (5, 3, 2), result.problems
+        with ledger.engine.connect() as conn:
+            order = conn.execute(sa.text("SELECT entry, ref_id FROM chain ORDER BY seq")).all()
+        assert [tuple(r) for r in order] == [("batch", 1), ("version", 1), ("version", 2), ("batch", 2), ("version", 3)]
+        # The key now has the contract in it: another contract's 2017-09 is version 1, not "already published".
+        from .test_ledger_contracts import renamed
+
+        other = renamed(contract, "another-contract")
+        (info,) = ledger.publish(build_evaluation(other, [Period(2017, 9)]), recorded_by="New csskpi")
+        assert (info.contract, info.version) == ("another-contract", 1)
+        (info,) = ledger.restate(build_evaluation(contract, [Period(2017, 9)]), reason="re-run", recorded_by="New csskpi")
+        assert info.version == 3 and ledger.verify().ok
+        # Append-only still, now also against INSERT over an existing key.
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"), ledger.engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM month_versions WHERE id = 1"))
+        if ledger.engine.dialect.name == "sqlite":
+            with pytest.raises(sa.exc.DBAPIError, match="cannot be replaced"), ledger.engine.begin() as conn:
+                conn.execute(sa.text("INSERT OR REPLACE INTO batches (id, kind, recorded_by, recorded_at, source, note) "
+                                     "VALUES (1, 'measurements', 'forger', '2017-01-01 00:00:00', '', '')"))
+
+
+def test_downgrade_to_revision_2_and_upgrade_again_keeps_the_versions(ledger_target: str, contract) -> None:  # type: ignore[no-untyped-def]
+    with Ledger.open(ledger_target) as ledger:
+        ev = build_evaluation(contract, months("2017-08", "2017-09"))
+        ledger.publish(ev, recorded_by="A")
+        before = [ledger.month(p) for p in ledger.periods()]
+        with write_transaction(ledger.engine, schema=True) as conn:
+            downgrade(conn, "0002")
+        assert ledger.revision == "0002"
+    with Ledger.open(ledger_target) as ledger:
+        assert ledger.revision == HEAD and ledger.verify().ok
+        after = [ledger.month(p) for p in ledger.periods()]
+    assert [(m.results, m.kpis, m.areas) for m in after] == [(m.results, m.kpis, m.areas) for m in before]
+
+
+def test_a_ledger_of_several_contracts_is_not_downgraded(ledger_target: str, contract) -> None:  # type: ignore[no-untyped-def]
+    from .test_ledger_contracts import renamed
+
+    with Ledger.open(ledger_target) as ledger:
+        ledger.publish(build_evaluation(contract, [Period(2017, 9)]), recorded_by="A")
+        ledger.publish(build_evaluation(renamed(contract, "other"), [Period(2017, 9)]), recorded_by="A")
+        refused = pytest.raises(LedgerError, match="cannot downgrade below revision 0003: the ledger holds 2 contracts")
+        with refused, write_transaction(ledger.engine, schema=True) as conn:
+            downgrade(conn, "0002")
+        assert ledger.revision == HEAD and ledger.verify().ok

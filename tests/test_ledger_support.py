@@ -6,7 +6,7 @@ afterwards. Without the variable (or with a server that cannot be reached) the P
 loudly: the skip reason says why, and a warning lands in pytest's summary.
 
 The helpers build evaluations deterministically from the bundled contract: ``variant`` shifts which KPI-months
-are AMBER or RED, so that two variants differ as a restatement would.
+are AMBER or RED, and the GREEN figures, so that two variants differ as a restatement would.
 """
 
 from __future__ import annotations
@@ -117,9 +117,12 @@ def months(first: str, last: str) -> list[Period]:
 _WANT = (Status.GREEN, Status.GREEN, Status.GREEN, Status.GREEN, Status.AMBER, Status.RED)
 
 
-def figure(step: Any, want: Status) -> Decimal:
-    """A value that the target step classifies as ``want`` (GREEN at worst)."""
-    candidates = [step.tsl, step.msl]
+def figure(step: Any, want: Status, variant: int = 0) -> Decimal:
+    """A value that the target step classifies as ``want`` (GREEN at worst). GREEN values depend on the variant
+    too (well clear of the target), so that two variants' months never have the same figures."""
+    shift = Decimal(variant) / 100
+    candidates = [step.tsl + 20 + shift, step.tsl - 20 - shift] if want is Status.GREEN else []
+    candidates += [step.tsl, step.msl]
     for level in (step.tsl, step.msl):
         candidates += [level + 1, level - 1, level + 10, level - 10]
     candidates += [Decimal(0), Decimal(100), Decimal(1000)]
@@ -135,7 +138,8 @@ def build_measurements(contract: csskpi.Contract, periods: Sequence[Period], var
         for i, kpi in enumerate(contract.kpis_in_force(p)):
             step = kpi.step_at(p)
             want = _WANT[(i + p.index + variant) % len(_WANT)]
-            out.append(csskpi.Measurement(kpi.reference, p, figure(step, want), csskpi.Source("reported", "test.csv", i + 2)))
+            value = figure(step, want, variant)
+            out.append(csskpi.Measurement(kpi.reference, p, value, csskpi.Source("reported", "test.csv", i + 2)))
     return out
 
 
@@ -156,3 +160,11 @@ def test_build_evaluation_gives_every_status(contract: csskpi.Contract) -> None:
     assert {r.status for r in ev} == {Status.GREEN, Status.AMBER, Status.RED}
     other = build_evaluation(contract, months("2017-04", "2017-06"), variant=1)
     assert [r.status for r in ev] != [r.status for r in other]
+
+
+def test_variants_never_repeat_a_month(contract: csskpi.Contract) -> None:
+    """The concurrency tests write 24 variants of a month as 24 versions: a restatement of the same figures writes
+    nothing, so no two variants may give a month the same figures."""
+    p = months("2017-09", "2017-09")
+    seen = {tuple((r.reference, r.status, r.value) for r in build_evaluation(contract, p, variant=v)) for v in range(24)}
+    assert len(seen) == 24

@@ -1,4 +1,5 @@
-"""The ``csskpi ledger`` commands: init, record, decide, restate, show, history, changes. See ``docs/ledger.md``.
+"""The ``csskpi ledger`` commands: init, record, decide, restate, show, history, changes, verify. See
+``docs/ledger.md``.
 
 ``DB`` is an SQLite file path or an SQLAlchemy URL (``postgresql+psycopg://user@host/db``). The ledger package
 (SQLAlchemy, Alembic) is imported only when a ledger command runs, so other commands start no slower.
@@ -7,19 +8,23 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from decimal import Decimal
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, TextIO
 
 from csskpi.cli.console import paint, table
-from csskpi.cli.results import use_colour, warn_missing
+from csskpi.cli.results import use_colour
+from csskpi.engine.credits import CreditRun
 from csskpi.engine.records import points_text
+from csskpi.engine.rules import Evaluation
 from csskpi.files.charges import read_charges
 from csskpi.files.decisions import read_decisions_files
 from csskpi.files.inputs import read_inputs
 from csskpi.files.output import to_json
 from csskpi.model.contract import Contract
+from csskpi.model.decisions import Decisions
 from csskpi.model.period import Period
 from csskpi.model.result import Status
 from csskpi.pipeline.assessment import assess
@@ -31,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["add_ledger_commands", "cmd_ledger"]
 
 _DB_HELP = "the ledger: an SQLite file path, or a database URL such as postgresql+psycopg://user@host/db"
+_BY_HELP = "who is recording this (required on SQLite; on PostgreSQL the database user is recorded too, and is the default)"
 
 
 def add_ledger_commands(sub: Any, common: argparse.ArgumentParser, period: Callable[[str], Period]) -> None:
@@ -42,7 +48,11 @@ def add_ledger_commands(sub: Any, common: argparse.ArgumentParser, period: Calla
         p.add_argument("db", metavar="DB", help=_DB_HELP)
         return p
 
-    action("init", "create a ledger (or upgrade an older one to this csskpi's schema)")
+    p = action("init", "create a ledger (or upgrade an older one to this csskpi's schema), checking its guards")
+    p.add_argument("--roles", action="store_true",
+                   help="PostgreSQL: create a read-only role and a writer role (no UPDATE, DELETE or TRUNCATE)")
+    p.add_argument("--role-prefix", metavar="NAME", default="csskpi_ledger",
+                   help="the roles' names: NAME_reader and NAME_writer (default: csskpi_ledger)")
 
     def evaluation_inputs(p: argparse.ArgumentParser) -> None:
         p.add_argument("--contract", metavar="C", help=f"contract name or .toml path (default: {DEFAULT_CONTRACT})")
@@ -51,7 +61,10 @@ def add_ledger_commands(sub: Any, common: argparse.ArgumentParser, period: Calla
         p.add_argument("--charges", metavar="FILE", help="monthly charges CSV (area,from,monthly_charge) for the credits")
         p.add_argument("--missing", choices=("warn", "dna"), default="warn",
                        help="KPIs in force but absent from the file: list them (warn) or judge them data not available (dna)")
-        p.add_argument("--by", metavar="NAME", required=True, help="who is recording this")
+        p.add_argument("--by", metavar="NAME", help=_BY_HELP)
+
+    def which_contract(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--contract", metavar="NAME", help="the contract (needed where the ledger holds several)")
 
     p = action("record", "record measurements and decisions, evaluate them and publish each month as version 1")
     evaluation_inputs(p)
@@ -60,7 +73,7 @@ def add_ledger_commands(sub: Any, common: argparse.ArgumentParser, period: Calla
     p = action("decide", "record the council's decisions (mitigations, suspensions, escalations and settlements)")
     p.add_argument("--contract", metavar="C", help=f"contract name or .toml path (default: {DEFAULT_CONTRACT})")
     p.add_argument("--decisions", metavar="FILE", action="append", required=True, help="decisions TOML (repeatable)")
-    p.add_argument("--by", metavar="NAME", required=True, help="who is recording this")
+    p.add_argument("--by", metavar="NAME", help=_BY_HELP)
 
     p = action("restate", "re-evaluate months already published and add their next version, with the reason")
     evaluation_inputs(p)
@@ -68,19 +81,27 @@ def add_ledger_commands(sub: Any, common: argparse.ArgumentParser, period: Calla
 
     p = action("show", "a month as it stands now, as first published, or as at a date")
     p.add_argument("--period", metavar="YYYY-MM", type=period, required=True, help="the month")
+    which_contract(p)
     which = p.add_mutually_exclusive_group()
     which.add_argument("--as-at", metavar="WHEN", help="'first', a date YYYY-MM-DD (its end, UTC) or an ISO date and time")
     which.add_argument("--version", type=int, metavar="N", help="a given version")
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
 
-    p = action("history", "every version of a month: who, when, why, and what changed")
+    p = action("history", "every version of a month: who, when, why, under which terms, and what changed")
     p.add_argument("--period", metavar="YYYY-MM", type=period, required=True, help="the month")
+    which_contract(p)
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
 
     p = action("changes", "what changed in a month between two versions (default: the last two)")
     p.add_argument("--period", metavar="YYYY-MM", type=period, required=True, help="the month")
+    which_contract(p)
     p.add_argument("--from", dest="from_version", type=int, metavar="N", help="the earlier version (default: the one before --to)")
     p.add_argument("--to", dest="to_version", type=int, metavar="N", help="the later version (default: the latest)")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+
+    p = action("verify", "recompute the ledger's hash chain and check its guards: exit 0 only if the record is intact")
+    p.add_argument("--expect-head", metavar="DIGEST", help="a head digest published earlier: it must still be in the chain")
+    which_contract(p)
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
 
 
@@ -101,18 +122,23 @@ def _open(db: str, *, create: bool) -> Ledger:
 def cmd_ledger(args: argparse.Namespace, out: TextIO) -> None:
     handler = {
         "init": _init, "record": _record, "decide": _decide, "restate": _restate,
-        "show": _show, "history": _history, "changes": _changes,
+        "show": _show, "history": _history, "changes": _changes, "verify": _verify,
     }[args.ledger_command]
     handler(args, out)
 
 
 def _init(args: argparse.Namespace, out: TextIO) -> None:
     from csskpi.ledger import HEAD
+    from csskpi.ledger.roles import create_roles
 
-    with _open(args.db, create=True) as ledger:
+    with _open(args.db, create=True) as ledger:  # opening checks the revision and the triggers, and refuses a damaged one
         months = ledger.periods()
         out.write(f"ledger at {ledger.location}: schema revision {ledger.revision} (this csskpi's newest: {HEAD}); "
-                  f"{len(months)} month(s) published\n")
+                  f"{len(months)} month(s) published; append-only triggers in place; head {ledger.head()}\n")
+        if args.roles:
+            reader, writer = create_roles(ledger, args.role_prefix)
+            out.write(f"roles: {reader} (read only), {writer} (SELECT and INSERT only: no UPDATE, DELETE or TRUNCATE); "
+                      f"grant them to users with GRANT {writer} TO someone\n")
 
 
 def _evaluate_and_write(args: argparse.Namespace, out: TextIO, kind: str) -> None:
@@ -121,24 +147,43 @@ def _evaluate_and_write(args: argparse.Namespace, out: TextIO, kind: str) -> Non
     contract = _contract(args)
     mfile, given = read_inputs(args.measurements, args.decisions, contract)
     charges = read_charges(args.charges) if args.charges else None
-    with _open(args.db, create=kind == "publish") as ledger:
-        # The decisions the ledger holds (recorded with `ledger decide` or earlier runs) apply too.
-        decisions = merge_decisions(ledger.current_decisions(), mfile.decisions, given)
+    missing: list[int] = []
+
+    def build(held: Decisions) -> tuple[Evaluation, CreditRun]:
+        # Run inside the write transaction: ``held`` are the decisions the ledger holds for the contract now
+        # (those recorded with `ledger decide` or earlier runs, and this file's), read under the write lock.
+        decisions = merge_decisions(held, mfile.decisions, given)
         assessment = assess(contract, mfile.measurements, decisions, missing=args.missing, charges=charges)
-        warn_missing(assessment.evaluation, args.measurements, args.missing)
         assessment.require_charges()  # the official record holds every area's credit
-        write = ledger.publish if kind == "publish" else ledger.restate
-        versions = write(
-            assessment.evaluation, assessment.credits, reason=args.reason, recorded_by=args.by, measurements=mfile.measurements,
+        missing[:] = [len(assessment.evaluation.missing)]
+        return assessment.evaluation, assessment.credits
+
+    with _open(args.db, create=kind == "publish") as ledger:
+        written = ledger.write(
+            kind, contract, build, reason=args.reason, recorded_by=args.by or "", measurements=mfile.measurements,
             decisions=mfile.decisions + given, source=str(args.measurements),
         )
+        if missing and missing[0] and args.missing == "warn":
+            print(f"csskpi: warning: {missing[0]} KPI-month(s) in force have no measurement in "
+                  f"{args.measurements} (not judged; --missing dna judges them as data not available)", file=sys.stderr)
         verb = "published" if kind == "publish" else "restated"
-        out.write(f"{verb} {len(versions)} month(s) in {ledger.location}:\n\n")
-        views = [ledger.month(v.period, version=v.version) for v in versions]
-        out.write(_versions_table(views))
+        out.write(f"{verb} {len(written)} month(s) of {contract.name} in {ledger.location}")
+        out.write(":\n\n" if written else "\n")
+        views = [ledger.month(v.period, version=v.version, contract=contract.name) for v in written]
+        if views:
+            out.write(_versions_table(views))
+        if written.unchanged:
+            shown = ", ".join(str(p) for p in written.unchanged)
+            out.write(f"\nunchanged, so no new version: {shown}\n")
         if kind == "restate":
-            for v in versions:
-                _write_changes(ledger.changes(v.period, v.version - 1, v.version), out, use_colour(args, out))
+            colour = use_colour(args, out)
+            for v in written:
+                notes = written.terms_changes.get(v.period)
+                if notes:
+                    out.write(f"\n{v.period}: restated under other contract terms than version {v.version - 1}: "
+                              + "; ".join(notes) + "\n")
+                _write_changes(ledger.changes(v.period, v.version - 1, v.version, contract=contract.name), out, colour)
+        out.write(f"\nhead {written.head}\n")
 
 
 def _record(args: argparse.Namespace, out: TextIO) -> None:
@@ -154,7 +199,8 @@ def _decide(args: argparse.Namespace, out: TextIO) -> None:
     decisions = read_decisions_files(args.decisions, contract)
     given = len(decisions.mitigations) + len(decisions.suspensions) + len(decisions.escalations)
     with _open(args.db, create=False) as ledger:
-        batch = ledger.record_decisions(decisions, recorded_by=args.by, source=", ".join(args.decisions))
+        batch = ledger.record_decisions(decisions, recorded_by=args.by or "", source=", ".join(args.decisions),
+                                        contract=contract.name)
         out.write(f"recorded {batch.count} decision(s) in {ledger.location} ({given - batch.count} already held); "
                   "restate the months they change to publish their effect\n")
 
@@ -179,21 +225,33 @@ def _versions_table(views: list[MonthView]) -> str:
     return table(["Period", "Version", "KPIs", "Green", "Amber", "Red", "Blue", "Credit"], rows, right=range(1, 8))
 
 
+def _author(info: VersionInfo) -> str:
+    if info.db_user and info.db_user != info.recorded_by:
+        return f"{info.recorded_by} (database user {info.db_user})"
+    return info.recorded_by
+
+
 def _describe(info: VersionInfo) -> str:
     what = "first published" if info.kind == "publish" else "restated"
     why = f": {info.reason}" if info.reason else ""
-    return f"{what} {info.recorded_at:%Y-%m-%d %H:%M} UTC by {info.recorded_by}{why}"
+    return f"{what} {info.recorded_at:%Y-%m-%d %H:%M} UTC by {_author(info)}{why}"
+
+
+def _terms(digest: str | None) -> str:
+    return "not kept" if digest is None else digest[:12]
 
 
 def _show(args: argparse.Namespace, out: TextIO) -> None:
     with _open(args.db, create=False) as ledger:
-        view = ledger.month(args.period, args.as_at, version=args.version)
+        view = ledger.month(args.period, args.as_at, version=args.version, contract=args.contract)
+        head = ledger.head()
     if args.format == "json":
-        out.write(to_json(view.as_record()))
+        out.write(to_json({**view.as_record(), "head": head}))
         return
     colour = use_colour(args, out)
     info = view.version
     out.write(f"{info.period}, version {info.version} of {view.latest} — {_describe(info)} (contract {info.contract})\n")
+    out.write(f"terms {_terms(info.terms_digest)}; version digest {info.digest or '-'}\nledger head {head}\n")
     if args.as_at:
         out.write(f"as {'first published' if args.as_at.strip().lower() == 'first' else 'at ' + args.as_at}\n")
     out.write("\n")
@@ -218,9 +276,11 @@ def _show(args: argparse.Namespace, out: TextIO) -> None:
 def _write_changes(changes: MonthChanges, out: TextIO, colour: bool) -> None:
     head = f"\n{changes.period}: version {changes.old.version} → {changes.new.version}"
     if not changes:
-        out.write(f"{head}: nothing changed\n")
+        out.write(f"{head}: no status, value, points, credit or warning changed\n")
         return
-    out.write(f"{head}: {len(changes.kpis)} KPI(s), {len(changes.areas)} area(s) changed\n")
+    warned = len(changes.warnings_removed) + len(changes.warnings_added)
+    out.write(f"{head}: {len(changes.kpis)} KPI(s), {len(changes.areas)} area(s)"
+              + (f", {warned} warning(s)" if warned else "") + " changed\n")
     rows = []
     for k in changes.kpis:
         def st(s: Status | None) -> str:
@@ -240,37 +300,65 @@ def _write_changes(changes: MonthChanges, out: TextIO, colour: bool) -> None:
     arows = [[a.area, f"{_money(a.old_credit) or '-'} → {_money(a.new_credit) or '-'}"] for a in changes.areas]
     if arows:
         out.write(table(["Area", "Credit"], arows))
+    out.writelines(f"warning no longer raised: {text}\n" for text in changes.warnings_removed)
+    out.writelines(f"warning raised: {text}\n" for text in changes.warnings_added)
 
 
 def _history(args: argparse.Namespace, out: TextIO) -> None:
     with _open(args.db, create=False) as ledger:
-        versions = ledger.history(args.period)
-        diffs = [None] + [ledger.changes(args.period, a.version, b.version) for a, b in pairwise(versions)]
+        versions = ledger.history(args.period, contract=args.contract)
+        name = versions[0].contract
+        diffs = [None] + [ledger.changes(args.period, a.version, b.version, contract=name) for a, b in pairwise(versions)]
     if args.format == "json":
-        out.write(to_json({"period": str(args.period), "versions": [
+        out.write(to_json({"period": str(args.period), "contract": name, "versions": [
             {**v.as_record(), "changes": d.as_record() if d is not None else None} for v, d in zip(versions, diffs, strict=True)
         ]}))
         return
     rows = []
     for v, d in zip(versions, diffs, strict=True):
         changed = "" if d is None else (f"{len(d.kpis)} KPI(s), {len(d.areas)} area(s)" if d else "none")
+        terms = _terms(v.terms_digest) + (" (changed)" if d is not None and d.terms_changed else "")
         rows.append([str(v.version), "published" if v.kind == "publish" else "restated", f"{v.recorded_at:%Y-%m-%d %H:%M:%S}",
-                     v.recorded_by, v.reason, changed])
-    out.write(f"{args.period}: {len(versions)} version(s)\n\n")
-    out.write(table(["Version", "Kind", "Recorded (UTC)", "By", "Reason", "Changed"], rows, right=(0,)))
+                     _author(v), v.reason, terms, changed])
+    out.write(f"{args.period} of {name}: {len(versions)} version(s)\n\n")
+    out.write(table(["Version", "Kind", "Recorded (UTC)", "By", "Reason", "Terms", "Changed"], rows, right=(0,)))
     colour = use_colour(args, out)
-    for d in diffs:
+    for v, d in zip(versions, diffs, strict=True):
+        if d is not None and d.terms_changed:
+            notices = "; ".join(f"{c.get('id')} from {c.get('from')}" for c in v.changes) or "none"
+            out.write(f"\nversion {v.version} was computed under other contract terms ({_terms(v.terms_digest)}; "
+                      f"change notices applied: {notices})\n")
         if d:
             _write_changes(d, out, colour)
 
 
 def _changes(args: argparse.Namespace, out: TextIO) -> None:
     with _open(args.db, create=False) as ledger:
-        latest = ledger.history(args.period)[-1].version
+        history = ledger.history(args.period, contract=args.contract)
+        latest = history[-1].version
         new = args.to_version or latest
         old = args.from_version or max(new - 1, 1)
-        changes = ledger.changes(args.period, old, new)
+        changes = ledger.changes(args.period, old, new, contract=history[0].contract)
     if args.format == "json":
         out.write(to_json(changes.as_record()))
     else:
         _write_changes(changes, out, use_colour(args, out))
+
+
+def _verify(args: argparse.Namespace, out: TextIO) -> None:
+    from csskpi.ledger import Ledger, LedgerError
+
+    with Ledger.open(args.db, create=False, check=False) as ledger:  # opened as it is: verify says what is wrong
+        result = ledger.verify(expect_head=args.expect_head, contract=args.contract)
+    if args.format == "json":
+        out.write(to_json({"ok": result.ok, "entries": result.entries, "versions": result.versions,
+                           "batches": result.batches, "head": result.head, "contracts": list(result.contracts),
+                           "problems": list(result.problems)}))
+    elif result.ok:
+        held = ", ".join(result.contracts) or "none"
+        out.write(f"verified: {result.entries} entries ({result.versions} versions, {result.batches} batches; contracts: "
+                  f"{held}); every row matches the chain; triggers and revision in place\nhead {result.head}\n")
+        if args.expect_head:
+            out.write(f"the digest expected, {args.expect_head.strip().lower()}, is in the chain: the record it stood for is unchanged\n")
+    if not result.ok:
+        raise LedgerError("the ledger does not verify: " + "; ".join(result.problems))

@@ -36,6 +36,7 @@ def add_report_commands(sub: Any, common: argparse.ArgumentParser, period: Calla
     src.add_argument("--measurements", metavar="FILE", help="measurements CSV (period,kpi_id,value,annotation)")
     src.add_argument("--example", metavar="NAME", help="a bundled example, e.g. dec-2017")
     src.add_argument("--data", metavar="DIR", help="raw datasets, measured through the plugins first")
+    src.add_argument("--ledger", metavar="DB", help="the results ledger: the figures as recorded (see --as-at)")
     p.add_argument("--decisions", metavar="FILE", action="append", default=[], help="decisions TOML (repeatable)")
     p.add_argument("--charges", metavar="FILE", help="monthly charges CSV (area,from,monthly_charge)")
     p.add_argument("--published", metavar="FILE", help="published summary counts CSV to reconcile with")
@@ -46,8 +47,9 @@ def add_report_commands(sub: Any, common: argparse.ArgumentParser, period: Calla
     p.add_argument("--trend-to", metavar="YYYY-MM", type=period, help="trend window end (default: --to)")
     p.add_argument("--history-from", metavar="YYYY-MM", type=period,
                    help="with --data, also measure from this month (abatement points since then; default: --from)")
-    p.add_argument("--as-at", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
-                   help="Appendix C's snapshot date with --data (default: today)")
+    p.add_argument("--as-at", metavar="WHEN",
+                   help="with --data: Appendix C's snapshot date YYYY-MM-DD (default: today); with --ledger: 'first', "
+                        "a date or 'now' (default), the versions standing then")
     p.add_argument("--title", help="the report's title")
     p.add_argument("--format", choices=FORMATS, required=True, help="html, xlsx, md or json")
     p.add_argument("--out", metavar="FILE", required=True, help="the file to write ('-' for standard output, text formats)")
@@ -75,10 +77,29 @@ def _from_data(args: argparse.Namespace) -> Assessment:
     tables = []
     for name in report_appendices(registry, data):
         try:
-            tables.append(build_appendix(registry, name, data, args.start, args.end, args.as_at or dt.date.today()))
+            tables.append(build_appendix(registry, name, data, args.start, args.end, _snapshot_date(args.as_at)))
         except CsskpiError as exc:
             print(f"csskpi: warning: no appendix {name}: {exc}", file=sys.stderr)
     return attrs.evolve(assessment, appendices=tuple(tables))
+
+
+def _snapshot_date(text: str | None) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(Problem(f"must be a date YYYY-MM-DD with --data, not {text!r}", field="--as-at")) from None
+
+
+def _from_ledger(args: argparse.Namespace) -> tuple[Assessment, str]:
+    """The months as the ledger records them (as at ``--as-at``), and the line saying which versions they are."""
+    from csskpi.ledger import Ledger, read_record
+
+    as_at = None if args.as_at in (None, "now") else args.as_at
+    with Ledger.open(args.ledger, create=False) as ledger:
+        record = read_record(ledger, args.start, args.end, contract=args.contract, as_at=as_at)
+    return record.assessment(), f"Figures {record.describe()}."
 
 
 def cmd_report(args: argparse.Namespace, out: TextIO) -> None:
@@ -86,10 +107,15 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> None:
         raise InputError(Problem(f"--to ({args.end}) is before --from ({args.start})", field="--to"))
     if args.out == "-" and args.format == "xlsx":
         raise InputError(Problem("an Excel workbook cannot go to standard output: give --out FILE", field="--out"))
-    assessment = _from_data(args) if args.data else load_inputs(args)
+    notes: tuple[str, ...] = ()
+    if args.ledger:
+        assessment, provenance = _from_ledger(args)
+        notes = (provenance,)
+    else:
+        assessment = _from_data(args) if args.data else load_inputs(args)
     report = build_report(
         assessment, start=args.start, end=args.end, trend_start=args.trend_from, trend_end=args.trend_to,
-        title=args.title,
+        title=args.title, notes=notes,
     )
     if args.out == "-":
         from csskpi.report import render

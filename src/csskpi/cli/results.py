@@ -22,6 +22,7 @@ from csskpi.files.charges import read_charges
 from csskpi.files.inputs import read_inputs
 from csskpi.files.output import to_csv, to_json
 from csskpi.files.published import read_published
+from csskpi.model.decisions import merge_decisions
 from csskpi.model.period import Period
 from csskpi.pipeline.assessment import Assessment, assess
 from csskpi.plugin.registry import DEFAULT_CONTRACT, example, load_contract
@@ -68,7 +69,7 @@ def load_inputs(args: argparse.Namespace) -> Assessment:
     mfile, given = read_inputs(measurements_path, decisions_files, contract)
     charges_file = getattr(args, "charges", None)
     assessment = assess(
-        contract, mfile.measurements, mfile.decisions + given, missing=args.missing,
+        contract, mfile.measurements, merge_decisions(mfile.decisions, given), missing=args.missing,
         charges=read_charges(charges_file) if charges_file else None,
         published=read_published(published) if published else None, source=source,
     )

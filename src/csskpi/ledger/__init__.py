@@ -1,11 +1,15 @@
 """The results ledger: what was measured, decided and published, month by month, never overwritten.
 
 An SQLite file by default, or a PostgreSQL database through the same code (an SQLAlchemy URL). Schema versions
-are Alembic migrations shipped in this package; opening an older ledger upgrades it. See ``docs/ledger.md``.
+are Alembic migrations shipped in this package; opening an older ledger upgrades it. Every write is chained
+(a hash chain over every row), the contract terms behind each version are kept, and one ledger holds several
+contracts. See ``docs/ledger.md``.
 
 Modules: :mod:`.ledger` (the :class:`Ledger` API), :mod:`.engine` (URLs, locks, transactions), :mod:`.schema`
-(the tables), :mod:`.migrate` (migrations), :mod:`.records` (what is stored of a month), :mod:`.reading`
-(queries), :mod:`.values` (what is returned), :mod:`.errors`.
+(the tables), :mod:`.migrate` (migrations), :mod:`.chain` (the hash chain and ``verify``), :mod:`.guards` (the
+append-only triggers and their check), :mod:`.terms` (contract terms), :mod:`.records` (what is stored of a
+month), :mod:`.writing` and :mod:`.reading` (inside transactions), :mod:`.published` (the record read back for a
+report), :mod:`.roles` (PostgreSQL roles), :mod:`.values` (what is returned), :mod:`.errors`.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 from csskpi.ledger.errors import AppendOnlyError, LedgerBusyError, LedgerError
 from csskpi.ledger.ledger import Ledger
 from csskpi.ledger.migrate import HEAD
+from csskpi.ledger.published import Record, read_record
 from csskpi.ledger.reading import merge_decisions
 from csskpi.ledger.values import (
     AreaChange,
@@ -25,7 +30,9 @@ from csskpi.ledger.values import (
     StoredCredit,
     StoredPoints,
     StoredResult,
+    Verification,
     VersionInfo,
+    Written,
 )
 
 __all__ = [
@@ -39,11 +46,15 @@ __all__ = [
     "LedgerError",
     "MonthChanges",
     "MonthView",
+    "Record",
     "RecordedDecision",
     "RecordedMeasurement",
     "StoredCredit",
     "StoredPoints",
     "StoredResult",
+    "Verification",
     "VersionInfo",
+    "Written",
     "merge_decisions",
+    "read_record",
 ]

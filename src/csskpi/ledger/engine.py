@@ -5,11 +5,12 @@ such as ``postgresql+psycopg://user@host/db``). Every write is one transaction t
 write lock, so concurrent writers queue instead of racing:
 
 - SQLite: ``BEGIN IMMEDIATE`` (one writer at a time for the whole file; others wait, up to a busy timeout);
-- PostgreSQL: a transaction-scoped advisory lock per month written (``pg_advisory_xact_lock``), taken in month
-  order so that two writers can never deadlock; plus one lock for schema upgrades.
+- PostgreSQL: one transaction-scoped advisory lock (``pg_advisory_xact_lock``) for the whole ledger: every write
+  appends to the one hash chain (:mod:`.chain`), whose next entry must follow the head it read.
 
-Version numbers are also unique per month in the schema; should two writers ever collide anyway (another tool
-writing without the lock), the loser's transaction is rolled back and retried whole.
+Version numbers are also unique per contract and month in the schema, and chain positions unique; should two
+writers ever collide anyway (another tool writing without the lock), the loser's transaction is rolled back and
+retried whole.
 """
 
 from __future__ import annotations
@@ -26,13 +27,13 @@ from sqlalchemy import event, exc
 
 from csskpi.ledger.errors import AppendOnlyError, LedgerBusyError, LedgerError
 
-__all__ = ["make_url", "create_engine", "display", "write_transaction", "read_connection", "run_write", "LOCK_NAMESPACE"]
+__all__ = ["LOCK_NAMESPACE", "create_engine", "display", "make_url", "read_connection", "run_write", "write_transaction"]
 
 T = TypeVar("T")
 
-#: The first key of the ledger's PostgreSQL advisory locks ("csskpi" in spirit); the second is the month.
+#: The first key of the ledger's PostgreSQL advisory lock ("csskpi" in spirit); the second is the ledger's.
 LOCK_NAMESPACE = 0x637373
-_SCHEMA_LOCK = -1
+_WRITE_LOCK = -2
 SQLITE_BUSY_SECONDS = 60.0
 RETRIES = 8
 
@@ -108,16 +109,20 @@ def write_transaction(engine: sa.Engine, months: Iterable[int] = (), *, schema: 
         conn.execution_options(ledger_write=True)
         with conn.begin():
             if conn.dialect.name == "postgresql":
-                keys = sorted(set(months)) if not schema else [_SCHEMA_LOCK]
-                for key in keys:
-                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_NAMESPACE, key)))
+                # One lock for every write (schema upgrades too): the chain has one head. ``months`` is kept
+                # for callers; the lock no longer depends on it.
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_NAMESPACE, _WRITE_LOCK)))
             yield conn
 
 
 def _retryable(error: exc.DBAPIError) -> bool:
     text = str(error.orig).lower()
+    if "rows of month_versions cannot be replaced" in text or "rows of chain cannot be replaced" in text:
+        return True  # SQLite's guard against INSERT over an existing key: the same collision, seen earlier
     if isinstance(error, exc.IntegrityError):
-        return "uq_month_versions_period_version" in text or ("unique" in text and "month_versions" in text)
+        return any(name in text for name in ("uq_month_versions_contract_period_version", "chain_pkey", "uq_chain_entry_ref")) or (
+            "unique" in text and ("month_versions" in text or "chain.seq" in text)
+        )
     code = getattr(error.orig, "sqlstate", None)
     # Serialization failures and deadlocks (PostgreSQL). SQLite's "database is locked" is not retried: the busy
     # timeout has already waited for the other writers.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from csskpi.errors import CsskpiError
 
-__all__ = ["LedgerError", "LedgerBusyError", "AppendOnlyError"]
+__all__ = ["AppendOnlyError", "LedgerBusyError", "LedgerError"]
 
 
 class LedgerError(CsskpiError, RuntimeError):

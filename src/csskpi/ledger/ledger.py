@@ -8,13 +8,14 @@
 
 Each publish or restate is one transaction, under the ledger's write lock (see :mod:`.engine`): all its months
 are written, or none. Nothing is ever updated or deleted; a restatement adds the next version of each month it
-covers, with its reason, who and when.
+changes, with its reason, who and when, and the contract terms it was computed under. Every write is chained
+(:mod:`.chain`): :meth:`Ledger.head` is a digest covering the whole record, :meth:`Ledger.verify` proves it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Self
 
@@ -23,7 +24,7 @@ from sqlalchemy import exc
 
 from csskpi.engine.rules import Evaluation
 from csskpi.errors import Problem
-from csskpi.ledger import reading
+from csskpi.ledger import chain, guards, reading, writing
 from csskpi.ledger import schema as t
 from csskpi.ledger.engine import (
     create_engine,
@@ -35,9 +36,20 @@ from csskpi.ledger.engine import (
     write_transaction,
 )
 from csskpi.ledger.errors import LedgerError
-from csskpi.ledger.migrate import HEAD, current_revision, upgrade
-from csskpi.ledger.records import MonthPayload, decision_rows, measurement_row, month_payloads
-from csskpi.ledger.values import Batch, MonthChanges, MonthView, RecordedDecision, RecordedMeasurement, VersionInfo
+from csskpi.ledger.migrate import HEAD, current_revision, revision_problems, upgrade
+from csskpi.ledger.records import month_payloads
+from csskpi.ledger.terms import terms_of
+from csskpi.ledger.values import (
+    Batch,
+    MonthChanges,
+    MonthView,
+    RecordedDecision,
+    RecordedMeasurement,
+    Verification,
+    VersionInfo,
+    Written,
+)
+from csskpi.model.contract import Contract
 from csskpi.model.decisions import Decisions
 from csskpi.model.measurement import Measurement
 from csskpi.model.period import Period
@@ -60,11 +72,10 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _who(recorded_by: str) -> str:
-    who = (recorded_by or "").strip()
-    if not who:
-        raise LedgerError("say who is recording this (recorded_by, --by NAME): the ledger keeps who did what")
-    return who
+def _refuse(where: str, problems: list[str], what: str) -> None:
+    if problems:
+        raise LedgerError(f"refusing the ledger at {where}: {what}: " + "; ".join(problems)
+                          + " (`csskpi ledger verify` checks the whole record)")
 
 
 class Ledger:
@@ -76,11 +87,13 @@ class Ledger:
     # -- opening -----------------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, target: str | Path | sa.URL, *, create: bool = True) -> Ledger:
+    def open(cls, target: str | Path | sa.URL, *, create: bool = True, check: bool = True) -> Ledger:
         """Open the ledger at a file path or database URL, upgrading its schema to this csskpi's if it is older.
 
         A new SQLite file (or an empty PostgreSQL database) becomes a ledger when ``create`` is true; otherwise
-        a ledger that does not exist yet is a :class:`LedgerError`.
+        a ledger that does not exist yet is a :class:`LedgerError`. A ledger whose revision was set back, or that
+        lost (or had altered) one of its append-only triggers, is refused — unless ``check`` is false, which opens
+        it as it is, without upgrading it, for :meth:`verify` to say everything that is wrong.
         """
         url = make_url(target)
         where = display(url)
@@ -97,12 +110,17 @@ class Ledger:
         try:
             with read_connection(engine) as conn:
                 revision = current_revision(conn)
-            if revision is None and not create:
-                raise LedgerError(f"{where} is not a ledger yet: create one with `csskpi ledger init {where}`")
-            if revision != HEAD:
+                if revision is None and not create:
+                    raise LedgerError(f"{where} is not a ledger yet: create one with `csskpi ledger init {where}`")
+                if check:
+                    _refuse(where, revision_problems(conn, revision), "its schema revision does not add up")
+            if check and revision != HEAD:
                 with write_transaction(engine, schema=True) as conn:
                     if current_revision(conn) != HEAD:  # another process may have upgraded it meanwhile
                         upgrade(conn, HEAD)
+            if check:
+                with read_connection(engine) as conn:
+                    _refuse(where, guards.problems(conn), "it has lost its append-only guards")
         except exc.DBAPIError as e:
             engine.dispose()
             raise translate(e, f"cannot open the ledger at {where}") from None
@@ -150,49 +168,32 @@ class Ledger:
         origin: str | None = None,
         received_at: dt.datetime | None = None,
         source: str = "",
+        contract: str | None = None,
     ) -> Batch:
         """Record figures as received. ``origin`` is "reported" (the supplier's) or "recomputed" (from raw data);
-        by default each measurement's own source kind. ``received_at`` defaults to now."""
-        who = _who(recorded_by)
+        by default each measurement's own source kind. ``received_at`` defaults to now. ``contract``: the
+        contract's name (None: not tied to one)."""
         items = list(measurements)
-        return run_write(
-            self._engine, (), lambda conn: self._insert_measurements(conn, items, who, origin, received_at, source, _now()),
-            where="recording measurements",
-        )
 
-    def record_decisions(self, decisions: Decisions, *, recorded_by: str, at: dt.datetime | None = None, source: str = "") -> Batch:
-        """Record the council's decisions (mitigations, suspensions, escalations and their settlements). Decisions
-        the ledger already holds are not recorded again (``Batch.count`` is the number of new ones)."""
-        who = _who(recorded_by)
-        when = reading.utc(at) if at is not None else None
-        return run_write(
-            self._engine, (), lambda conn: self._insert_decisions(conn, decisions, who, source, when or _now()),
-            where="recording decisions",
-        )
+        def work(conn: sa.Connection) -> Batch:
+            who = writing.author(conn, recorded_by)
+            return writing.insert_measurements(conn, items, who, origin, received_at, source, _now(), contract)
 
-    def _batch(self, conn: sa.Connection, kind: str, who: str, at: dt.datetime, source: str, note: str = "") -> int:
-        result = conn.execute(t.batches.insert().values(kind=kind, recorded_by=who, recorded_at=at, source=source, note=note))
-        return int(result.inserted_primary_key[0])  # type: ignore[index]
+        return run_write(self._engine, (), work, where="recording measurements")
 
-    def _insert_measurements(
-        self, conn: sa.Connection, items: list[Measurement], who: str, origin: str | None,
-        received_at: dt.datetime | None, source: str, now: dt.datetime,
+    def record_decisions(
+        self, decisions: Decisions, *, recorded_by: str, at: dt.datetime | None = None, source: str = "", contract: str | None = None
     ) -> Batch:
-        received = reading.utc(received_at) if received_at is not None else now
-        batch = self._batch(conn, "measurements", who, now, source)
-        rows = [{"batch_id": batch, **measurement_row(m, origin, received)} for m in items]
-        if rows:
-            conn.execute(t.measurements.insert(), rows)
-        return Batch(batch, "measurements", who, now, source, len(rows))
+        """Record the council's decisions (mitigations, suspensions, escalations and their settlements) for a
+        contract (None: for every contract). Decisions the ledger already holds are not recorded again
+        (``Batch.count`` is the number of new ones): the check is made under the write lock."""
+        when = reading.utc(at) if at is not None else None
 
-    def _insert_decisions(self, conn: sa.Connection, decisions: Decisions, who: str, source: str, now: dt.datetime) -> Batch:
-        # A decision the ledger already holds (the same content, from any file) is not recorded twice.
-        fresh = reading.unrecorded(reading.recorded_decisions(conn), decisions)
-        batch = self._batch(conn, "decisions", who, now, source)
-        rows = [{"batch_id": batch, **row} for row in decision_rows(fresh)]
-        if rows:
-            conn.execute(t.decisions.insert(), rows)
-        return Batch(batch, "decisions", who, now, source, len(rows))
+        def work(conn: sa.Connection) -> Batch:
+            who = writing.author(conn, recorded_by)
+            return writing.insert_decisions(conn, decisions, who, source, when or _now(), contract)
+
+        return run_write(self._engine, (), work, where="recording decisions")
 
     # -- publishing and restating ------------------------------------------------------------------------
 
@@ -207,13 +208,14 @@ class Ledger:
         measurements: Iterable[Measurement] | None = None,
         decisions: Decisions | None = None,
         source: str = "",
-    ) -> tuple[VersionInfo, ...]:
+    ) -> Written:
         """Publish each month of the evaluation as its version 1 (an error if any is already published).
 
         ``credit_run`` (:func:`csskpi.engine.credits.compute_credits`) adds the points and credits. ``measurements`` and
         ``decisions``, when given, are recorded in the same transaction. ``at`` backdates the publication
-        (default: now)."""
-        return self._append("publish", evaluation, credit_run, reason, recorded_by, at, measurements, decisions, source)
+        (default: now). The contract's terms are kept with each version."""
+        return self.write("publish", evaluation.contract, lambda _held: (evaluation, credit_run), reason=reason,
+                          recorded_by=recorded_by, at=at, measurements=measurements, decisions=decisions, source=source)
 
     def restate(
         self,
@@ -226,143 +228,168 @@ class Ledger:
         measurements: Iterable[Measurement] | None = None,
         decisions: Decisions | None = None,
         source: str = "",
-    ) -> tuple[VersionInfo, ...]:
-        """Add the next version of each month of the evaluation (each must be published already), with the reason
-        (required): an escalation settled, an addendum's correction. A restatement covers the whole month: every
-        KPI of the version it follows must be in it."""
-        return self._append("restate", evaluation, credit_run, reason, recorded_by, at, measurements, decisions, source)
+    ) -> Written:
+        """Add the next version of each month of the evaluation whose figures changed (each must be published
+        already), with the reason (required). Months whose figures are those of their latest version get no new
+        version (``Written.unchanged``). A restatement covers the whole month: every KPI of the version it follows
+        must be in it."""
+        return self.write("restate", evaluation.contract, lambda _held: (evaluation, credit_run), reason=reason,
+                          recorded_by=recorded_by, at=at, measurements=measurements, decisions=decisions, source=source)
 
-    def _append(
-        self, kind: str, evaluation: Evaluation, credit_run: Any | None, reason: str, recorded_by: str,
-        at: dt.datetime | None, measurements: Iterable[Measurement] | None, decisions: Decisions | None, source: str,
-    ) -> tuple[VersionInfo, ...]:
-        who = _who(recorded_by)
+    def write(
+        self,
+        kind: str,
+        contract: Contract,
+        build: Callable[[Decisions], tuple[Evaluation, Any | None]],
+        *,
+        reason: str,
+        recorded_by: str,
+        at: dt.datetime | None = None,
+        measurements: Iterable[Measurement] | None = None,
+        decisions: Decisions | None = None,
+        source: str = "",
+    ) -> Written:
+        """Publish (``kind="publish"``) or restate months computed *inside* the write transaction:
+        ``build(decisions)`` gets the decisions the ledger holds for the contract (after recording ``decisions``)
+        and returns the evaluation and credit run to write. So a decision recorded meanwhile by another writer
+        is either in the figures or recorded after them — never lost between a read and a write."""
+        if kind not in ("publish", "restate"):
+            raise LedgerError(f"kind must be 'publish' or 'restate', not {kind!r}")
         why = (reason or "").strip()
         if kind == "restate" and not why:
             raise LedgerError("a restatement needs a reason (reason=..., --reason TEXT): say why the figures change")
-        payloads = month_payloads(evaluation, credit_run)
         items = None if measurements is None else list(measurements)
         moment = reading.utc(at) if at is not None else None
+        terms = terms_of(contract)
 
-        def work(conn: sa.Connection) -> tuple[VersionInfo, ...]:
+        def work(conn: sa.Connection) -> Written:
+            who = writing.author(conn, recorded_by)
             now = moment or _now()  # taken under the lock, so versions' times follow their numbers
             if items is not None:
-                self._insert_measurements(conn, items, who, None, None, source, now)
+                writing.insert_measurements(conn, items, who, None, None, source, now, contract.name)
             if decisions is not None:
-                self._insert_decisions(conn, decisions, who, source, now)
+                writing.insert_decisions(conn, decisions, who, source, now, contract.name)
+            held = reading.decisions_from_records(reading.recorded_decisions(conn, contract.name))
+            evaluation, credit_run = build(held)
+            if evaluation.contract.name != contract.name:
+                raise LedgerError(f"the evaluation is of contract {evaluation.contract.name!r}, not {contract.name!r}")
+            payloads = month_payloads(evaluation, credit_run)
             problems: list[Problem] = []
-            plan: list[tuple[MonthPayload, int, dt.datetime]] = []
+            plan, unchanged, term_notes = [], [], {}
             for payload in payloads:
-                version, when = self._next_version(conn, kind, payload, now, moment is not None, problems)
+                version, when, latest = writing.next_version(conn, kind, payload, now, moment is not None, problems)
+                if kind == "restate" and latest is not None and not problems:
+                    if writing.unchanged(conn, payload, latest):
+                        unchanged.append(payload.period)
+                        continue
+                    if latest.terms_digest != terms.digest:
+                        term_notes[payload.period] = writing.terms_notes(conn, latest.terms_digest, contract, payload)
                 plan.append((payload, version, when))
             if problems:
                 raise LedgerError(problems)
-            return tuple(self._write_version(conn, kind, payload, version, why, who, when) for payload, version, when in plan)
+            if plan:
+                writing.ensure_terms(conn, terms)
+            ids = writing.decisions_in_force(conn, contract.name)
+            written = tuple(writing.write_version(conn, kind, p, v, why, who, w, terms, ids) for p, v, w in plan)
+            return Written(written, tuple(unchanged), term_notes, chain.head(conn)[1])
 
-        return run_write(self._engine, (p.period.index for p in payloads), work, where=f"{kind} {_months(payloads)}")
+        return run_write(self._engine, (), work, where=f"{kind} {contract.name}")
 
-    def _next_version(
-        self, conn: sa.Connection, kind: str, payload: MonthPayload, now: dt.datetime, backdated: bool, problems: list[Problem]
-    ) -> tuple[int, dt.datetime]:
-        mv = t.month_versions
-        period = str(payload.period)
-        latest = conn.execute(
-            sa.select(mv.c.id, mv.c.version, mv.c.recorded_at).where(mv.c.period == period).order_by(mv.c.version.desc()).limit(1)
-        ).first()
-        if latest is None:
-            if kind == "restate":
-                problems.append(Problem(f"{period} has not been published: publish it before restating it"))
-            return 1, now
-        last_at = reading.utc(latest.recorded_at)
-        if kind == "publish":
-            problems.append(Problem(
-                f"{period} is already published (version {latest.version}, {last_at:%Y-%m-%d %H:%M} UTC): "
-                "to change its figures, restate it with a reason"
-            ))
-        if backdated and now < last_at:
-            problems.append(Problem(f"{period} cannot be restated as at {now.isoformat()}: its version {latest.version} "
-                                    f"was recorded later, at {last_at.isoformat()}"))
-        before = set(conn.execute(sa.select(t.results.c.kpi).where(t.results.c.version_id == latest.id)).scalars())
-        dropped = sorted(before - payload.kpi_references)
-        if kind == "restate" and dropped:
-            shown = ", ".join(dropped[:8]) + (f" and {len(dropped) - 8} more" if len(dropped) > 8 else "")
-            problems.append(Problem(
-                f"restating {period} would drop {len(dropped)} KPI(s) of its version {latest.version} ({shown}): "
-                "a restatement covers the whole month, so give every KPI's figure (or --missing dna)"
-            ))
-        # A version is never recorded before the one it follows (another machine's clock may run ahead).
-        return int(latest.version) + 1, max(now, last_at)
+    # -- the record's integrity --------------------------------------------------------------------------
 
-    def _write_version(
-        self, conn: sa.Connection, kind: str, p: MonthPayload, version: int, reason: str, who: str, when: dt.datetime
-    ) -> VersionInfo:
-        period = str(p.period)
-        result = conn.execute(t.month_versions.insert().values(
-            period=period, version=version, kind=kind, contract=p.contract, reason=reason, recorded_by=who,
-            recorded_at=when, missing=list(p.missing), warnings=list(p.warnings),
-        ))
-        vid = int(result.inserted_primary_key[0])  # type: ignore[index]
-        conn.execute(t.results.insert(), [
-            {"version_id": vid, "period": period, "kpi": r["kpi"], "area": r["area"], "status": r["status"],
-             "value": r["value"], "record": r}
-            for r in p.results
-        ])
-        if p.kpis:
-            conn.execute(t.kpi_points.insert(), [
-                {"version_id": vid, "period": period, **k["columns"], "record": k["record"]} for k in p.kpis
-            ])
-        if p.areas:
-            conn.execute(t.area_credits.insert(), [
-                {"version_id": vid, "period": period, **a["columns"], "record": a["record"]} for a in p.areas
-            ])
-        return VersionInfo(p.period, version, kind, reason, who, when, p.contract)
+    def head(self) -> str:
+        """The digest of the newest entry of the ledger's hash chain: publish it, and anyone can later prove the
+        record unchanged with :meth:`verify` (``expect_head``)."""
+        with self._read() as conn:
+            return chain.head(conn)[1]
+
+    def contracts(self) -> tuple[str, ...]:
+        """The names of the contracts the ledger holds versions of."""
+        with self._read() as conn:
+            return reading.contracts(conn)
+
+    def verify(self, *, expect_head: str | None = None, contract: str | None = None) -> Verification:
+        """Check the whole record: the database's guards (triggers) and revision, then every row against the hash
+        chain, and the head against ``expect_head`` (a digest published earlier: the head then, which must be an
+        entry of the chain now — the ledger may have grown since). ``contract``, if given, must be in the ledger."""
+        if expect_head is not None and not chain.is_digest(expect_head.strip().lower()):
+            raise LedgerError(f"not a digest: {expect_head!r} (a digest is 64 hexadecimal digits, as `ledger show` prints)")
+        try:
+            return self._verify(expect_head, contract)
+        except exc.DBAPIError as e:
+            raise translate(e, f"cannot verify the ledger at {self.location}") from None
+
+    def _verify(self, expect_head: str | None, contract: str | None) -> Verification:
+        with self._read() as conn:
+            revision = current_revision(conn)
+            found = [f"revision: {p}" for p in revision_problems(conn, revision)]
+            if revision != HEAD:
+                found.append(f"revision: the ledger is at revision {revision}, not {HEAD}: open it once "
+                             "(`csskpi ledger init`) to upgrade it before verifying")
+                return Verification(0, 0, 0, chain.GENESIS, tuple(found))
+            if contract is not None:
+                reading.resolve_contract(conn, contract)
+            found += [f"guards: {p}" for p in guards.problems(conn)]
+            if guards.missing_tables(conn):  # nothing to recompute the chain from
+                return Verification(0, 0, 0, chain.GENESIS, tuple(found))
+            result = chain.verify(conn)
+            if result.mismatch is not None:
+                found.append(f"chain: {result.mismatch}")
+            if expect_head is not None:
+                wanted = expect_head.strip().lower()
+                listed = conn.execute(sa.select(t.chain.c.seq).where(t.chain.c.digest == wanted)).scalar()
+                if listed is None:
+                    found.append(f"head: no entry of the chain has the digest expected, {wanted}: the record it "
+                                 f"stood for has been rewritten (the head is now {result.head})")
+            held = reading.contracts(conn)
+        return Verification(result.entries, result.versions, result.batches, result.head, tuple(found), held)
 
     # -- reading -----------------------------------------------------------------------------------------
 
     def month(
-        self, period: PeriodLike, as_at: dt.datetime | dt.date | str | None = None, *, version: int | None = None
+        self, period: PeriodLike, as_at: dt.datetime | dt.date | str | None = None, *, version: int | None = None,
+        contract: str | None = None,
     ) -> MonthView:
         """A month as it stands now (default), as first published (``as_at="first"``), as it stood at a date or
-        time (a date means the end of that day, UTC; a naive datetime is UTC), or a given ``version``."""
+        time (a date means the end of that day, UTC; a naive datetime is UTC), or a given ``version``.
+        ``contract``: the contract's name (needed only when the ledger holds several)."""
         p = _period(period)
         with self._read() as conn:
-            return reading.load_month(conn, reading.version_row(conn, p, as_at=as_at, version=version))
+            name = reading.resolve_contract(conn, contract)
+            return reading.load_month(conn, reading.version_row(conn, name, p, as_at=as_at, version=version))
 
-    def history(self, period: PeriodLike) -> tuple[VersionInfo, ...]:
-        """Every version of a month, oldest first: who published or restated it, when and why."""
+    def history(self, period: PeriodLike, *, contract: str | None = None) -> tuple[VersionInfo, ...]:
+        """Every version of a month, oldest first: who published or restated it, when, why, under which terms."""
         with self._read() as conn:
-            return reading.history(conn, _period(period))
+            return reading.history(conn, reading.resolve_contract(conn, contract), _period(period))
 
-    def changes(self, period: PeriodLike, from_version: int, to_version: int) -> MonthChanges:
+    def changes(self, period: PeriodLike, from_version: int, to_version: int, *, contract: str | None = None) -> MonthChanges:
         """What changed in a month between two versions: per KPI the old and new status, value and points; per
         service area the old and new points and credit. Unchanged KPIs and areas are left out."""
         p = _period(period)
         with self._read() as conn:
-            old = reading.load_month(conn, reading.version_row(conn, p, version=from_version))
-            new = reading.load_month(conn, reading.version_row(conn, p, version=to_version))
+            name = reading.resolve_contract(conn, contract)
+            old = reading.load_month(conn, reading.version_row(conn, name, p, version=from_version))
+            new = reading.load_month(conn, reading.version_row(conn, name, p, version=to_version))
         return reading.changes(old, new)
 
-    def periods(self) -> tuple[Period, ...]:
-        """The months published in the ledger."""
+    def periods(self, *, contract: str | None = None) -> tuple[Period, ...]:
+        """The months published in the ledger (of one contract, if named)."""
         with self._read() as conn:
-            return reading.periods(conn)
+            return reading.periods(conn, contract)
 
     def measurements(self, period: PeriodLike | None = None, kpi: str | None = None) -> tuple[RecordedMeasurement, ...]:
         """The figures recorded, in the order received (optionally of one month and/or KPI)."""
         with self._read() as conn:
             return reading.recorded_measurements(conn, None if period is None else _period(period), kpi)
 
-    def decisions(self) -> tuple[RecordedDecision, ...]:
-        """Every decision recorded, in order, with who recorded it and when."""
+    def decisions(self, *, contract: str | None = None) -> tuple[RecordedDecision, ...]:
+        """Every decision recorded, in order, with who recorded it and when (with ``contract``: those for it
+        and those recorded for every contract)."""
         with self._read() as conn:
-            return reading.recorded_decisions(conn)
+            return reading.recorded_decisions(conn, contract)
 
-    def current_decisions(self) -> Decisions:
+    def current_decisions(self, *, contract: str | None = None) -> Decisions:
         """The decisions recorded, as one :class:`~csskpi.Decisions` to evaluate with: duplicates counted once,
         and a settled escalation standing over the open one it settles."""
-        return reading.decisions_from_records(self.decisions())
-
-
-def _months(payloads: list[MonthPayload]) -> str:
-    periods = [str(p.period) for p in payloads]
-    return periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
+        return reading.decisions_from_records(self.decisions(contract=contract))

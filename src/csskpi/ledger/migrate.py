@@ -14,10 +14,19 @@ import sqlalchemy as sa
 
 from csskpi.ledger.errors import LedgerError
 
-__all__ = ["HEAD", "REVISIONS", "MIGRATIONS", "current_revision", "upgrade", "downgrade", "alembic_config"]
+__all__ = [
+    "HEAD",
+    "MIGRATIONS",
+    "REVISIONS",
+    "alembic_config",
+    "current_revision",
+    "downgrade",
+    "revision_problems",
+    "upgrade",
+]
 
 #: The newest revision this csskpi knows, and every revision in order (checked against the scripts by the tests).
-REVISIONS = ("0001", "0002")
+REVISIONS = ("0001", "0002", "0003")
 HEAD = REVISIONS[-1]
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -42,6 +51,36 @@ def current_revision(conn: sa.Connection) -> str | None:
             "it was written by a newer csskpi; upgrade csskpi to use it"
         )
     return revision
+
+
+#: Tables that first appear at a revision: a ledger holding them but claiming an older revision was rolled back.
+_INTRODUCED = {"0003": ("chain", "contract_terms", "ledger_revisions")}
+
+
+def revision_problems(conn: sa.Connection, revision: str | None) -> list[str]:
+    """What contradicts the ledger's recorded revision: tables of a later revision, or a later revision recorded
+    as applied in ``ledger_revisions`` (``alembic_version`` was set back), or a missing record of revisions."""
+    if revision is None:
+        return []
+    tables = set(sa.inspect(conn).get_table_names())
+    at = REVISIONS.index(revision)
+    out: list[str] = []
+    for introduced, names in _INTRODUCED.items():
+        present = [n for n in names if n in tables]
+        if REVISIONS.index(introduced) > at and present:
+            out.append(f"the ledger says it is at revision {revision}, but it has the tables of revision {introduced} "
+                       f"({', '.join(present)}): its revision was set back")
+    if "ledger_revisions" in tables:
+        applied = {str(r) for r in conn.execute(sa.text("SELECT revision FROM ledger_revisions")).scalars()}
+        later = sorted((r for r in applied if r in REVISIONS and REVISIONS.index(r) > at), key=REVISIONS.index)
+        if later and not out:
+            out.append(f"the ledger says it is at revision {revision}, but revision {later[-1]} was applied to it: "
+                       "its revision was set back")
+        if at >= REVISIONS.index("0003") and revision not in applied:
+            out.append(f"the ledger says it is at revision {revision}, but its record of revisions applied does not have it")
+    elif at >= REVISIONS.index("0003"):
+        out.append(f"the ledger says it is at revision {revision}, but its record of revisions applied (ledger_revisions) is gone")
+    return out
 
 
 def alembic_config(conn: sa.Connection | None = None):  # type: ignore[no-untyped-def]

@@ -29,24 +29,28 @@ from csskpi.ledger.values import (
     StoredResult,
     VersionInfo,
 )
-from csskpi.model.decisions import Decisions, Escalation, EscalationKind, Mitigation, Suspension
+from csskpi.model.decisions import Decisions, Escalation, EscalationKind, Mitigation, Suspension, merge_decisions
 from csskpi.model.measurement import Source
 from csskpi.model.period import Period
 from csskpi.model.result import Status
 
 __all__ = [
-    "utc",
     "as_at_moment",
-    "version_row",
-    "load_month",
-    "history",
     "changes",
+    "contracts",
+    "decisions_from_records",
+    "history",
+    "latest_row",
+    "load_month",
+    "loads",
+    "merge_decisions",
     "periods",
     "recorded_decisions",
     "recorded_measurements",
-    "merge_decisions",
-    "decisions_from_records",
+    "resolve_contract",
     "unrecorded",
+    "utc",
+    "version_row",
 ]
 
 AsAt = dt.datetime | dt.date | str | None
@@ -71,23 +75,60 @@ def as_at_moment(as_at: dt.datetime | dt.date | str) -> dt.datetime:
     return end.replace(tzinfo=dt.UTC)
 
 
-def _info(row: Any) -> VersionInfo:
+def _digest_of(conn: sa.Connection, vid: int) -> str | None:
+    c = t.chain
+    value = conn.execute(sa.select(c.c.digest).where(c.c.entry == "version", c.c.ref_id == vid)).scalar()
+    return None if value is None else str(value)
+
+
+def _info(row: Any, digest: str | None = None) -> VersionInfo:
+    changes = loads(row.changes) if row.changes is not None else []
     return VersionInfo(
-        Period.parse(row.period), row.version, row.kind, row.reason, row.recorded_by, utc(row.recorded_at), row.contract
+        Period.parse(row.period), row.version, row.kind, row.reason, row.recorded_by, utc(row.recorded_at), row.contract,
+        terms_digest=row.terms_digest, db_user=row.db_user, digest=digest, changes=tuple(changes),
     )
 
 
-def _latest(conn: sa.Connection, period: Period) -> int | None:
-    value = conn.execute(sa.select(sa.func.max(t.month_versions.c.version)).where(t.month_versions.c.period == str(period))).scalar()
+def contracts(conn: sa.Connection) -> tuple[str, ...]:
+    """The contracts the ledger holds versions of, by name."""
+    return tuple(sorted(str(c) for c in conn.execute(sa.select(t.month_versions.c.contract).distinct()).scalars()))
+
+
+def resolve_contract(conn: sa.Connection, contract: str | None) -> str:
+    """The contract meant: the one named (which the ledger must hold), or the only one the ledger holds."""
+    held = contracts(conn)
+    if contract is not None:
+        if contract not in held:
+            shown = ", ".join(held) if held else "none yet"
+            raise LedgerError(f"this ledger holds no contract named {contract!r} (it holds: {shown})")
+        return contract
+    if not held:
+        raise LedgerError("nothing has been published in this ledger yet")
+    if len(held) > 1:
+        raise LedgerError(f"this ledger holds several contracts ({', '.join(held)}): say which (--contract NAME)")
+    return held[0]
+
+
+def latest_row(conn: sa.Connection, contract: str, period: Period) -> Any:
+    """The newest ``month_versions`` row of a contract's month, or None."""
+    mv = t.month_versions
+    return conn.execute(
+        sa.select(mv).where(mv.c.contract == contract, mv.c.period == str(period)).order_by(mv.c.version.desc()).limit(1)
+    ).first()
+
+
+def _latest(conn: sa.Connection, contract: str, period: Period) -> int | None:
+    mv = t.month_versions
+    value = conn.execute(sa.select(sa.func.max(mv.c.version)).where(mv.c.contract == contract, mv.c.period == str(period))).scalar()
     return None if value is None else int(value)
 
 
-def version_row(conn: sa.Connection, period: Period, *, as_at: AsAt = None, version: int | None = None) -> Any:
+def version_row(conn: sa.Connection, contract: str, period: Period, *, as_at: AsAt = None, version: int | None = None) -> Any:
     """The ``month_versions`` row to show: a given version, the first (``as_at="first"``), the newest recorded
     at or before a moment, or the newest."""
     mv = t.month_versions
-    query = sa.select(mv).where(mv.c.period == str(period))
-    latest = _latest(conn, period)
+    query = sa.select(mv).where(mv.c.contract == contract, mv.c.period == str(period))
+    latest = _latest(conn, contract, period)
     if latest is None:
         raise LedgerError(f"{period} has not been published in this ledger")
     if version is not None:
@@ -99,7 +140,8 @@ def version_row(conn: sa.Connection, period: Period, *, as_at: AsAt = None, vers
     elif as_at is not None:
         moment = as_at_moment(as_at)
         query = query.where(mv.c.recorded_at <= moment).order_by(mv.c.version.desc()).limit(1)
-        first = conn.execute(sa.select(mv.c.recorded_at).where(mv.c.period == str(period), mv.c.version == 1)).scalar()
+        first = conn.execute(sa.select(mv.c.recorded_at).where(
+            mv.c.contract == contract, mv.c.period == str(period), mv.c.version == 1)).scalar()
         shown = f"{utc(first):%Y-%m-%d %H:%M:%S} UTC" if first is not None else "later"
         what = f"{period} was not yet published at {moment:%Y-%m-%d %H:%M:%S} UTC (first published {shown})"
     else:
@@ -115,18 +157,18 @@ def _dec(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
-def _loads(record: Any) -> Any:
+def loads(record: Any) -> Any:
     return json.loads(record) if isinstance(record, str) else record  # some drivers give JSON back as text
 
 
 def _dumps(record: Any) -> str:
-    return json.dumps(_loads(record), ensure_ascii=False)
+    return json.dumps(loads(record), ensure_ascii=False)
 
 
 def load_month(conn: sa.Connection, row: Any) -> MonthView:
     vid = row.id
     results = tuple(
-        StoredResult(r.kpi, r.area, Status(r.status), _dec(r.value), bool(_loads(r.record).get("provisional")), _dumps(r.record))
+        StoredResult(r.kpi, r.area, Status(r.status), _dec(r.value), bool(loads(r.record).get("provisional")), _dumps(r.record))
         for r in conn.execute(sa.select(t.results).where(t.results.c.version_id == vid).order_by(t.results.c.id))
     )
     kpis = tuple(
@@ -137,21 +179,27 @@ def load_month(conn: sa.Connection, row: Any) -> MonthView:
         StoredCredit(a.area, Decimal(a.points), Decimal(a.credit), _dec(a.cap), _dumps(a.record))
         for a in conn.execute(sa.select(t.area_credits).where(t.area_credits.c.version_id == vid).order_by(t.area_credits.c.id))
     )
-    latest = _latest(conn, Period.parse(row.period)) or row.version
+    latest = _latest(conn, row.contract, Period.parse(row.period)) or row.version
     warnings = row.warnings if row.warnings is not None else []
-    return MonthView(_info(row), latest, results, kpis, areas, _dumps(warnings), _dumps(row.missing))
+    return MonthView(_info(row, _digest_of(conn, vid)), latest, results, kpis, areas, _dumps(warnings), _dumps(row.missing))
 
 
-def history(conn: sa.Connection, period: Period) -> tuple[VersionInfo, ...]:
-    mv = t.month_versions
-    rows = conn.execute(sa.select(mv).where(mv.c.period == str(period)).order_by(mv.c.version)).all()
+def history(conn: sa.Connection, contract: str, period: Period) -> tuple[VersionInfo, ...]:
+    mv, c = t.month_versions, t.chain
+    query = (sa.select(mv, c.c.digest.label("chain_digest"))
+             .join(c, sa.and_(c.c.entry == "version", c.c.ref_id == mv.c.id), isouter=True)
+             .where(mv.c.contract == contract, mv.c.period == str(period)).order_by(mv.c.version))
+    rows = conn.execute(query).all()
     if not rows:
         raise LedgerError(f"{period} has not been published in this ledger")
-    return tuple(_info(r) for r in rows)
+    return tuple(_info(r, r.chain_digest) for r in rows)
 
 
-def periods(conn: sa.Connection) -> tuple[Period, ...]:
-    rows = conn.execute(sa.select(t.month_versions.c.period).distinct()).scalars().all()
+def periods(conn: sa.Connection, contract: str | None = None) -> tuple[Period, ...]:
+    query = sa.select(t.month_versions.c.period).distinct()
+    if contract is not None:
+        query = query.where(t.month_versions.c.contract == contract)
+    rows = conn.execute(query).scalars().all()
     return tuple(sorted(Period.parse(p) for p in rows))
 
 
@@ -182,7 +230,12 @@ def changes(old: MonthView, new: MonthView) -> MonthChanges:
         ac = AreaChange(area, oa.points if oa else None, na.points if na else None, oa.credit if oa else None, na.credit if na else None)
         if (ac.old_points, ac.old_credit) != (ac.new_points, ac.new_credit):
             area_changes.append(ac)
-    return MonthChanges(old.version, new.version, tuple(kpi_changes), tuple(area_changes))
+    def messages(view: MonthView) -> list[str]:
+        return [str(w.get("message", w)) for w in view.warnings]
+
+    said, says = messages(old), messages(new)
+    return MonthChanges(old.version, new.version, tuple(kpi_changes), tuple(area_changes),
+                        tuple(m for m in said if m not in says), tuple(m for m in says if m not in said))
 
 
 def recorded_measurements(conn: sa.Connection, period: Period | None = None, kpi: str | None = None) -> tuple[RecordedMeasurement, ...]:
@@ -201,14 +254,17 @@ def recorded_measurements(conn: sa.Connection, period: Period | None = None, kpi
     )
 
 
-def recorded_decisions(conn: sa.Connection) -> tuple[RecordedDecision, ...]:
+def recorded_decisions(conn: sa.Connection, contract: str | None = None) -> tuple[RecordedDecision, ...]:
+    """The decisions recorded, in order; with ``contract``, those recorded for it or for every contract."""
     d, b = t.decisions, t.batches
     query = sa.select(d, b.c.recorded_by, b.c.recorded_at).join(b, d.c.batch_id == b.c.id).order_by(d.c.id)
+    if contract is not None:
+        query = query.where(sa.or_(b.c.contract == contract, b.c.contract.is_(None)))
     return tuple(
         RecordedDecision(
             r.kind, r.kpi, tuple(r.areas.split(",")) if r.areas else (), Period.parse(r.period_from),
             Period.parse(r.period_to), r.reason, r.settled_on, r.recorded_by, utc(r.recorded_at), r.batch_id,
-            _dumps(r.record),
+            _dumps(r.record), int(r.id),
         )
         for r in conn.execute(query)
     )
@@ -238,26 +294,6 @@ def decisions_from_records(records: Sequence[RecordedDecision]) -> Decisions:
                 data.get("reason", ""), _date(data.get("raised_on")), _date(data.get("settled_on")), data.get("outcome", ""), source,
             ))
     return merge_decisions(Decisions(tuple(mitigations), tuple(suspensions), tuple(escalations)))
-
-
-def merge_decisions(*many: Decisions) -> Decisions:
-    """Decisions from several places (the ledger, a measurements file's annotations, decisions files) as one set:
-    the same mitigation or suspension given twice counts once, and for each escalation or dispute (KPI, month and
-    kind) a settlement stands over an open escalation — the latest settlement, else the latest open one."""
-    mitigations: dict[tuple[Any, ...], Mitigation] = {}
-    suspensions: dict[tuple[Any, ...], Suspension] = {}
-    escalations: dict[tuple[Any, ...], Escalation] = {}
-    for decisions in many:
-        for m in decisions.mitigations:
-            mitigations.setdefault((m.kpi, m.start, m.end, m.reason, m.impact, m.path_to_green, m.decided_by, m.decided_on), m)
-        for s in decisions.suspensions:
-            suspensions.setdefault((s.areas, s.start, s.end, s.reason, s.reference), s)
-        for e in decisions.escalations:
-            key = (e.kpi, e.period, e.kind)
-            held = escalations.get(key)
-            if held is None or e.settled or not held.settled:
-                escalations[key] = e
-    return Decisions(tuple(mitigations.values()), tuple(suspensions.values()), tuple(escalations.values()))
 
 
 

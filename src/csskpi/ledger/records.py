@@ -24,7 +24,7 @@ from csskpi.model.decisions import Decisions, Escalation, Mitigation, Suspension
 from csskpi.model.measurement import Measurement
 from csskpi.model.period import Period
 
-__all__ = ["MonthPayload", "month_payloads", "jsonable", "measurement_row", "decision_rows", "text_of"]
+__all__ = ["MonthPayload", "decision_rows", "jsonable", "measurement_row", "month_payloads", "text_of"]
 
 
 def text_of(value: Decimal | int | None) -> str | None:

@@ -5,8 +5,8 @@ always has exactly the shape its recorded revision says. Keep this module in ste
 tests compare the two.
 
 Every table only grows: rows are inserted, never updated or deleted (the migrations add triggers that refuse
-UPDATE and DELETE). A month's figures are *versions*: ``month_versions`` holds one row per (period, version),
-unique together, and the results, points and credits of a version hang off it by ``version_id``.
+UPDATE and DELETE). A month's figures are *versions*: ``month_versions`` holds one row per (contract, period,
+version), unique together, and the results, points and credits of a version hang off it by ``version_id``.
 Figures are exact text (``"85.04"``), never floats; each row also keeps its full JSON record.
 """
 
@@ -15,15 +15,18 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 __all__ = [
-    "metadata",
+    "APPEND_ONLY_TABLES",
+    "area_credits",
     "batches",
-    "measurements",
+    "chain",
+    "contract_terms",
     "decisions",
+    "kpi_points",
+    "ledger_revisions",
+    "measurements",
+    "metadata",
     "month_versions",
     "results",
-    "kpi_points",
-    "area_credits",
-    "APPEND_ONLY_TABLES",
 ]
 
 metadata = sa.MetaData()
@@ -38,6 +41,8 @@ batches = sa.Table(
     sa.Column("recorded_at", _TS, nullable=False),
     sa.Column("source", sa.Text, nullable=False),
     sa.Column("note", sa.Text, nullable=False),
+    sa.Column("contract", sa.String(200)),  # revision 0003; NULL: recorded before, concerns every contract
+    sa.Column("db_user", sa.String(200)),  # revision 0003; PostgreSQL: the session's user, set by the database
 )
 
 measurements = sa.Table(
@@ -92,7 +97,13 @@ month_versions = sa.Table(
     sa.Column("recorded_at", _TS, nullable=False),
     sa.Column("missing", sa.JSON, nullable=False),
     sa.Column("warnings", sa.JSON),  # revision 0002; NULL in versions written before it
-    sa.UniqueConstraint("period", "version", name="uq_month_versions_period_version"),
+    # Revision 0003 (NULL in versions written before it): the terms' digest (-> contract_terms), the change
+    # notices applied, the ids of the decisions in force, and the database user who wrote it (PostgreSQL).
+    sa.Column("terms_digest", sa.String(64)),
+    sa.Column("changes", sa.JSON),
+    sa.Column("decisions", sa.JSON),
+    sa.Column("db_user", sa.String(200)),
+    sa.UniqueConstraint("contract", "period", "version", name="uq_month_versions_contract_period_version"),
 )
 
 results = sa.Table(
@@ -138,4 +149,34 @@ area_credits = sa.Table(
     sa.UniqueConstraint("version_id", "area", name="uq_area_credits_version_area"),
 )
 
-APPEND_ONLY_TABLES = ("batches", "measurements", "decisions", "month_versions", "results", "kpi_points", "area_credits")
+contract_terms = sa.Table(
+    "contract_terms",
+    metadata,
+    sa.Column("digest", sa.String(64), primary_key=True),  # SHA-256 of the terms' text
+    sa.Column("contract", sa.String(200), nullable=False),
+    sa.Column("terms", sa.Text, nullable=False),  # the contract as canonical TOML (csskpi.files.contract_dump)
+)
+
+chain = sa.Table(
+    "chain",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("entry", sa.String(10), nullable=False),  # 'batch' | 'version'
+    sa.Column("ref_id", sa.Integer, nullable=False),
+    sa.Column("manifest", sa.Text, nullable=False),  # JSON: [table, key, row digest] per row of the entry
+    sa.Column("prev_digest", sa.String(64), nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.UniqueConstraint("entry", "ref_id", name="uq_chain_entry_ref"),
+)
+
+ledger_revisions = sa.Table(
+    "ledger_revisions",
+    metadata,
+    sa.Column("revision", sa.String(32), primary_key=True),
+    sa.Column("applied_at", _TS, nullable=False),
+)
+
+APPEND_ONLY_TABLES = (
+    "batches", "measurements", "decisions", "month_versions", "results", "kpi_points", "area_credits",
+    "contract_terms", "chain", "ledger_revisions",
+)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from typing import Any
+from typing import Any, Self
 
 import attrs
 
@@ -19,17 +19,19 @@ from csskpi.model.period import Period
 from csskpi.model.result import Status
 
 __all__ = [
-    "VersionInfo",
-    "StoredResult",
-    "StoredPoints",
-    "StoredCredit",
-    "MonthView",
-    "KPIChange",
     "AreaChange",
-    "MonthChanges",
     "Batch",
-    "RecordedMeasurement",
+    "KPIChange",
+    "MonthChanges",
+    "MonthView",
     "RecordedDecision",
+    "RecordedMeasurement",
+    "StoredCredit",
+    "StoredPoints",
+    "StoredResult",
+    "Verification",
+    "VersionInfo",
+    "Written",
 ]
 
 
@@ -52,11 +54,17 @@ class VersionInfo:
     recorded_by: str
     recorded_at: dt.datetime  # timezone-aware, UTC
     contract: str
+    terms_digest: str | None = None  # the contract terms it was computed under (None: written before they were kept)
+    db_user: str | None = None  # the database user who wrote it, where the database knows it (PostgreSQL)
+    digest: str | None = None  # its entry's digest in the ledger's hash chain
+    changes: tuple[dict[str, Any], ...] = ()  # the contract's change notices applied (id, from, reason, actions)
 
     def as_record(self) -> dict[str, Any]:
         return {
             "period": str(self.period), "version": self.version, "kind": self.kind, "reason": self.reason,
             "recorded_by": self.recorded_by, "recorded_at": _when(self.recorded_at), "contract": self.contract,
+            "terms_digest": self.terms_digest, "db_user": self.db_user, "digest": self.digest,
+            "change_notices": [dict(c) for c in self.changes],
         }
 
 
@@ -212,18 +220,27 @@ class MonthChanges:
     new: VersionInfo
     kpis: tuple[KPIChange, ...]
     areas: tuple[AreaChange, ...]
+    warnings_removed: tuple[str, ...] = ()  # watch-rule warnings of the old version that the new one lacks
+    warnings_added: tuple[str, ...] = ()
 
     @property
     def period(self) -> Period:
         return self.new.period
 
+    @property
+    def terms_changed(self) -> bool:
+        """Whether the two versions were computed under different contract terms."""
+        return self.old.terms_digest != self.new.terms_digest
+
     def __bool__(self) -> bool:
-        return bool(self.kpis or self.areas)
+        return bool(self.kpis or self.areas or self.warnings_removed or self.warnings_added)
 
     def as_record(self) -> dict[str, Any]:
         return {
             "period": str(self.period), "from_version": self.old.version, "to_version": self.new.version,
             "kpis": [k.as_record() for k in self.kpis], "areas": [a.as_record() for a in self.areas],
+            "warnings_removed": list(self.warnings_removed), "warnings_added": list(self.warnings_added),
+            "terms_changed": self.terms_changed,
         }
 
 
@@ -237,6 +254,7 @@ class Batch:
     recorded_at: dt.datetime
     source: str
     count: int
+    contract: str | None = None
 
 
 @attrs.frozen
@@ -270,8 +288,47 @@ class RecordedDecision:
     recorded_at: dt.datetime
     batch: int
     json: str = attrs.field(repr=False)
+    id: int = 0  # its row in the ledger's decisions table
 
     @property
     def record(self) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(self.json)
         return data
+
+
+class Written(tuple[VersionInfo, ...]):
+    """The versions a publish or restate wrote (a tuple of :class:`VersionInfo`), with the months it left alone
+    because nothing in them changed, what changed in the terms of each month restated under other terms, and
+    the ledger's head digest after the write."""
+
+    unchanged: tuple[Period, ...]
+    terms_changes: dict[Period, tuple[str, ...]]
+    head: str
+
+    def __new__(
+        cls, versions: tuple[VersionInfo, ...], unchanged: tuple[Period, ...] = (),
+        terms_changes: dict[Period, tuple[str, ...]] | None = None, head: str = "",
+    ) -> Self:
+        self = super().__new__(cls, versions)
+        self.unchanged = unchanged
+        self.terms_changes = dict(terms_changes or {})
+        self.head = head
+        return self
+
+
+@attrs.frozen
+class Verification:
+    """What ``Ledger.verify`` found. ``ok`` when the guards are in place, the revision is sound, every row matches
+    the chain and (if one was expected) the head is the digest expected. ``problems`` says what is wrong, first
+    the guards and revision, then the first mismatch in the chain."""
+
+    entries: int
+    versions: int
+    batches: int
+    head: str
+    problems: tuple[str, ...]
+    contracts: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems

@@ -16,7 +16,7 @@ import attrs
 from csskpi.model.measurement import Source
 from csskpi.model.period import Period
 
-__all__ = ["Mitigation", "Suspension", "EscalationKind", "Escalation", "Decisions"]
+__all__ = ["Decisions", "Escalation", "EscalationKind", "Mitigation", "Suspension", "merge_decisions"]
 
 
 def _period(value: object) -> Period:
@@ -140,3 +140,23 @@ class Decisions:
 
     def escalations_for(self, kpi: str, period: Period) -> tuple[Escalation, ...]:
         return tuple(e for e in self.escalations if e.kpi == kpi and e.period == period)
+
+
+def merge_decisions(*many: Decisions) -> Decisions:
+    """Decisions from several places (the ledger, a measurements file's annotations, decisions files) as one set:
+    the same mitigation or suspension given twice counts once, and for each escalation or dispute (KPI, month and
+    kind) a settlement stands over an open escalation — the latest settlement, else the latest open one."""
+    mitigations: dict[tuple[object, ...], Mitigation] = {}
+    suspensions: dict[tuple[object, ...], Suspension] = {}
+    escalations: dict[tuple[object, ...], Escalation] = {}
+    for decisions in many:
+        for m in decisions.mitigations:
+            mitigations.setdefault((m.kpi, m.start, m.end, m.reason, m.impact, m.path_to_green, m.decided_by, m.decided_on), m)
+        for s in decisions.suspensions:
+            suspensions.setdefault((s.areas, s.start, s.end, s.reason, s.reference), s)
+        for e in decisions.escalations:
+            key = (e.kpi, e.period, e.kind)
+            held = escalations.get(key)
+            if held is None or e.settled or not held.settled:
+                escalations[key] = e
+    return Decisions(tuple(mitigations.values()), tuple(suspensions.values()), tuple(escalations.values()))

@@ -63,6 +63,7 @@ def build_report(
     trend_end: Period | str | None = None,
     title: str | None = None,
     generated: dt.date | None = None,
+    notes: Sequence[str] = (),
 ) -> Report:
     """The scrutiny report for the months ``start`` to ``end`` (default: every month assessed).
 
@@ -70,7 +71,8 @@ def build_report(
     warnings are taken as they are, never recomputed. Months assessed before ``start`` still count where the
     report looks back: the abatement points since the first month and the watch rules. Area-months with no
     charge show their points and leave their credits out, with a note. The published rows within the range are
-    reconciled; the trend window defaults to the range. ``appendices`` are shown after the assessment's own.
+    reconciled; the trend window defaults to the range. ``appendices`` are shown after the assessment's own;
+    ``notes`` (where the figures come from, say) before the report's own notes.
     """
     evaluation = assessment.evaluation
     contract = evaluation.contract
@@ -90,7 +92,7 @@ def build_report(
         raise InputError(Problem(
             f"no measurements from {first} to {last} (the measurements cover {judged[0]} to {judged[-1]})", field="--from"
         ))
-    notes: list[str] = []
+    notes = list(notes)
     gaps = [p for p in Period.range(first, last) if p not in periods]
     if gaps:
         notes.append(f"No measurements for {month_runs(gaps)}: those months are not in the tables.")
@@ -143,7 +145,12 @@ def build_report(
     if history.periods and history.periods[0] > cal.first_period:
         notes.append(f"Abatement points are shown from {history.periods[0].label}, the first month measured; "
                      f"the contract started in {cal.first_period.label}.")
-    warnings = tuple(w for w in run.warnings if w.months and first <= w.months[-1] <= last)
+    # In month order, then the contract's order of rules: the same whether the run was computed or read back.
+    rule_order = {w.name: i for i, w in enumerate(contract.parameters.watch)}
+    warnings = tuple(sorted(
+        (w for w in run.warnings if w.months and first <= w.months[-1] <= last),
+        key=lambda w: (w.months[-1], rule_order.get(w.rule, len(rule_order)), w.subject),
+    ))
 
     t_first = Period.parse(trend_start) if trend_start is not None else first  # type: ignore[arg-type]
     t_last = Period.parse(trend_end) if trend_end is not None else last  # type: ignore[arg-type]
