@@ -48,6 +48,7 @@ def add_report_commands(sub: Any, common: argparse.ArgumentParser, period: Calla
                    help="with --data, also measure from this month (abatement points since then; default: --from)")
     p.add_argument("--as-at", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                    help="Appendix C's snapshot date with --data (default: today)")
+    p.add_argument("--commentary", metavar="FILE", help="the council's commentary TOML (docs/formats.md) merged into the report")
     p.add_argument("--title", help="the report's title")
     p.add_argument("--format", choices=FORMATS, required=True, help="html, xlsx, md or json")
     p.add_argument("--out", metavar="FILE", required=True, help="the file to write ('-' for standard output, text formats)")
@@ -98,6 +99,11 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> None:
         evaluation, start=args.start, end=args.end, charges=charges, published=published, source=source,
         appendices=appendices, trend_start=args.trend_from, trend_end=args.trend_to, title=args.title,
     )
+    if args.commentary:
+        from csskpi.files.commentary import read_commentary
+        from csskpi.report.commentary import with_commentary
+
+        report = with_commentary(report, read_commentary(args.commentary, evaluation.contract))
     if args.out == "-":
         from csskpi.report import render
 

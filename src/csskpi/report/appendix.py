@@ -8,12 +8,21 @@ from collections.abc import Sequence
 
 import attrs
 
+from csskpi.engine.rules import Evaluation
 from csskpi.model.kpi import KPI, RetiredReference
 from csskpi.model.period import Period
 from csskpi.model.result import Result, Status
-from csskpi.engine.rules import Evaluation
 from csskpi.model.targets import Direction, TargetStep
-from csskpi.report.model import DNA_TEXT, MITIGATION_TEXT, NOT_IN_USE_TEXT, SUSPENSION_TEXT, AreaDetail, Cell, Footnote, KPIRow
+from csskpi.report.model import (
+    DNA_TEXT,
+    MITIGATION_TEXT,
+    NOT_IN_USE_TEXT,
+    SUSPENSION_TEXT,
+    AreaDetail,
+    Cell,
+    Footnote,
+    KPIRow,
+)
 from csskpi.report.text import decimal_text, month_runs, target
 
 __all__ = ["appendix_a"]

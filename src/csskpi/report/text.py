@@ -99,4 +99,6 @@ def slope_text(value: Fraction, places: int = 3) -> str:
     """A slope per month with its sign: ``+0.125`` / ``-1.500``."""
     as_decimal = Decimal(value.numerator) / Decimal(value.denominator)
     shown = as_decimal.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if shown == 0:
+        shown = abs(shown)  # a slope that rounds to nothing has no sign: never "-0.000"
     return f"{'+' if shown > 0 else ''}{shown:f}"
