@@ -50,7 +50,7 @@ def add_report_commands(sub: Any, common: argparse.ArgumentParser, period: Calla
                    help="Appendix C's snapshot date with --data (default: today)")
     p.add_argument("--commentary", metavar="FILE", help="the council's commentary TOML (docs/formats.md) merged into the report")
     p.add_argument("--title", help="the report's title")
-    p.add_argument("--format", choices=FORMATS, required=True, help="html, xlsx, md or json")
+    p.add_argument("--format", choices=FORMATS, required=True, help="html, xlsx, md, json or docx")
     p.add_argument("--out", metavar="FILE", required=True, help="the file to write ('-' for standard output, text formats)")
     p.add_argument(
         "--missing", choices=("warn", "dna"), default="warn",
@@ -82,8 +82,8 @@ def _from_data(args: argparse.Namespace) -> tuple[Evaluation, tuple[AppendixTabl
 def cmd_report(args: argparse.Namespace, out: TextIO) -> None:
     if args.end < args.start:
         raise InputError(Problem(f"--to ({args.end}) is before --from ({args.start})", field="--to"))
-    if args.out == "-" and args.format == "xlsx":
-        raise InputError(Problem("an Excel workbook cannot go to standard output: give --out FILE", field="--out"))
+    if args.out == "-" and args.format in ("xlsx", "docx"):
+        raise InputError(Problem(f"a {args.format} file cannot go to standard output: give --out FILE", field="--out"))
     published_path = args.published
     source = args.source
     appendices: tuple[AppendixTable, ...] = ()

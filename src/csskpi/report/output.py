@@ -8,9 +8,10 @@ from pathlib import Path
 from csskpi.errors import InputError, Problem
 from csskpi.report.model import Report
 
-__all__ = ["FORMATS", "render", "write_report"]
+__all__ = ["BINARY", "FORMATS", "render", "write_report"]
 
-FORMATS = ("html", "xlsx", "md", "json")
+FORMATS = ("html", "xlsx", "md", "json", "docx")
+BINARY = ("xlsx", "docx")  # never to standard output
 
 
 def _renderer(fmt: str) -> Callable[[Report], bytes]:
@@ -30,11 +31,15 @@ def _renderer(fmt: str) -> Callable[[Report], bytes]:
         from csskpi.report.xlsx import render_xlsx
 
         return render_xlsx
+    if fmt == "docx":
+        from csskpi.report.docx import render_docx
+
+        return render_docx
     raise InputError(Problem(f"no report format {fmt!r} (formats: {', '.join(FORMATS)})", field="--format"))
 
 
 def render(report: Report, fmt: str) -> bytes:
-    """The report in ``fmt`` (``html``, ``xlsx``, ``md`` or ``json``), as bytes (UTF-8 for the text formats)."""
+    """The report in ``fmt`` (``html``, ``xlsx``, ``md``, ``json`` or ``docx``), as bytes (UTF-8 for the text formats)."""
     return _renderer(fmt)(report)
 
 
