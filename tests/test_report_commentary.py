@@ -226,3 +226,49 @@ def test_cli_report_with_commentary(tmp_path: Path, capsys: pytest.CaptureFixtur
                  "--format", "md", "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert f"{bad}:2: 'sections.summary': must be a string" in err and "Traceback" not in err
+
+
+def test_the_october_2020_commentary_checked_against_the_contract(contract: csskpi.Contract) -> None:
+    from .report_pages import twelve_month_report
+
+    c = read_commentary(EXAMPLE.parent / "oct-2020" / "commentary.toml", contract)
+    report = with_commentary(twelve_month_report(), c)
+    assert [(f.kind, f.subject, f.stated, f.record) for f in report.findings] == [
+        ("target", "CSC_KPI_01 TSL", "34.55", "45")]  # the 902 points agree with the contract
+    assert "the TSL has escalated to 34.55%" in report.findings[0].message
+    text = render(report, "md").decode("utf-8")
+    assert "- Seek assurance about the performance" in text and "34.55" in text
+
+
+def test_warnings_collapse_and_the_headline_tells_suspended_from_mitigated() -> None:
+    from .report_pages import twelve_month_report
+
+    report = twelve_month_report()
+    groups = report.warning_groups
+    assert len(groups) < len(report.warnings)
+    assert len({(g.rule, g.subject) for g in groups}) == len(groups)
+    longest = max(groups, key=lambda g: g.count)
+    assert longest.count > 1 and longest.fired == tuple(sorted(longest.fired))
+    html = render(report, "html").decode("utf-8")
+    assert html.count("<tr><td>⚠ ") == len(groups)
+    mitigated, suspended = report.relieved_by(Period(2020, 5))
+    assert mitigated >= 1 and suspended >= 1  # ACF_KPI_03 mitigated; AMBER/RED months relieved by PPN 02/20
+    may = render(attrs_evolve_last(report, Period(2020, 5)), "html").decode("utf-8")
+    assert f"{mitigated}</span><span class=\"lbl\">mitigation agreed in May-20" in may
+    assert f"{suspended}</span><span class=\"lbl\">relieved by suspended credits in May-20" in may
+
+
+def attrs_evolve_last(report: Report, last: Period) -> Report:
+    import attrs
+
+    summaries = tuple(attrs.evolve(t, rows=tuple(r for r in t.rows if r.period <= last)) for t in report.summaries)
+    return attrs.evolve(report, summaries=summaries)
+
+
+def test_slopes_never_show_a_negative_zero() -> None:
+    from fractions import Fraction
+
+    from csskpi.report.text import slope_text
+
+    assert slope_text(Fraction(-1, 10_000)) == "0.000" and slope_text(Fraction(1, 10_000)) == "0.000"
+    assert slope_text(Fraction(-1, 1000)) == "-0.001" and slope_text(Fraction(1, 8)) == "+0.125"
