@@ -75,3 +75,11 @@ def test_from_raw_data_with_payroll_contacts(capsys: pytest.CaptureFixture[str],
     assert appendix["title"].startswith("Payroll contacts") and "27 Aug 2017" in appendix["title"]
     assert appendix["columns"] == ["Payroll Contacts Received", "Jun 2017", "Jul 2017"]
     assert any(f["kpi"] == "CSC_KPI_04" for f in data["below_msl"])  # degraded below MSL in the synthetic data
+    # Table 3, the payroll contacts, follows PM's Table 2 in the HTML (and in Word), numbered as the council does.
+    html_file = tmp_path / "d.html"
+    code, _, err = run(capsys, "report", "--data", str(raw), "--from", "2017-06", "--to", "2017-07", "--as-at",
+                       "2017-08-27", "--format", "html", "--out", str(html_file))
+    assert code == 0, err
+    html = html_file.read_text(encoding="utf-8")
+    assert html.index("Table 2: PM KPI Summary Performance") < html.index("Table 3: Payroll contacts over the last six")
+    assert html.index("Table 3: Payroll contacts") < html.index("Table 4: IMT KPI Summary Performance")

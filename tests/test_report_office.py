@@ -7,13 +7,15 @@ import datetime as dt
 import io
 import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import docx
 import openpyxl
 import pytest
 
+from csskpi.errors import InputError
 from csskpi.model.result import Status
-from csskpi.report import Report, render
+from csskpi.report import Report, render, write_report
 from csskpi.report.text import FILLS
 from csskpi.report.xlsxkit import rounded, sheet_name
 
@@ -120,3 +122,16 @@ def test_word_with_a_suspension_and_no_commentary() -> None:
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "Not given in the commentary." in text and report.trend.headline() in text
     assert len(doc.tables) >= 10
+
+
+def test_written_whole_never_through_a_link(report: Report, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("keep me", encoding="utf-8")
+    link = tmp_path / "report.docx"
+    link.symlink_to(elsewhere)
+    write_report(report, "docx", link)
+    assert elsewhere.read_text(encoding="utf-8") == "keep me"  # the link is replaced, its target untouched
+    assert not link.is_symlink() and docx.Document(str(link)).tables
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere.txt", "report.docx"]  # no partial file left
+    with pytest.raises(InputError, match="cannot write the report"):
+        write_report(report, "md", tmp_path / "missing" / "r.md")

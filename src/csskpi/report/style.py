@@ -40,6 +40,9 @@ table.detail { table-layout: auto; }
 table.detail td.kpi { min-width: 15em; }
 table.detail td.st, table.detail td.blank { min-width: 5.6em; }
 table.detail td.spark { width: 140px; min-width: 140px; }
+table.detail td.kpi, table.detail thead th:first-child { position: sticky; left: 0; z-index: 1; background: #fff;
+  box-shadow: 1px 0 0 var(--rule); }
+table.detail thead th:first-child { background: #e9edf2; }
 caption { caption-side: top; text-align: left; font-weight: 600; padding: 8px 10px; background: var(--band);
           border-bottom: 1px solid var(--rule); }
 th, td { padding: 5px 8px; border-bottom: 1px solid var(--rule); vertical-align: top; text-align: left; }
@@ -89,6 +92,7 @@ footer { margin-top: 40px; padding-top: 12px; padding-bottom: 30px; border-top: 
   table.detail td.kpi { min-width: 7.5em; }
   td.kpi .desc { display: none; }
   td.long { min-width: 17em; }
+  td.retired { text-align: left; }
   figure { overflow-x: auto; }
   svg.chart { min-width: 600px; }
   td.kpi, table.summary tbody th { position: sticky; left: 0; z-index: 1; background: #fff; box-shadow: 1px 0 0 var(--rule); }
