@@ -83,3 +83,11 @@ def test_from_raw_data_with_payroll_contacts(capsys: pytest.CaptureFixture[str],
     html = html_file.read_text(encoding="utf-8")
     assert html.index("Table 2: PM KPI Summary Performance") < html.index("Table 3: Payroll contacts over the last six")
     assert html.index("Table 3: Payroll contacts") < html.index("Table 4: IMT KPI Summary Performance")
+    xlsx_file = tmp_path / "d.xlsx"
+    code, _, err = run(capsys, "report", "--data", str(raw), "--from", "2017-06", "--to", "2017-07", "--as-at",
+                       "2017-08-27", "--format", "xlsx", "--out", str(xlsx_file))
+    assert code == 0, err
+    import openpyxl
+
+    names = openpyxl.load_workbook(xlsx_file).sheetnames
+    assert names.index("Table 2 PM") + 1 == names.index("Table 3 Payroll") == names.index("Table 4 IMT") - 1

@@ -206,6 +206,7 @@ def _areas(r: _Reader, data: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
 
 def _notes(r: _Reader, data: Mapping[str, Any]) -> tuple[BelowMslNote, ...]:
     out = []
+    seen: dict[tuple[str, Period], int] = {}
     for i, note, line in r.tables(data, "below_msl"):
         where = f"below_msl[{i}]."
         r.unknown(note, _NOTE_KEYS, where, line)
@@ -218,6 +219,12 @@ def _notes(r: _Reader, data: Mapping[str, Any]) -> tuple[BelowMslNote, ...]:
         effect = r.text(note, "effect", where + "effect", line, required=True)
         resolution = r.text(note, "resolution", where + "resolution", line)
         description = r.text(note, "description", where + "description", line)
+        for m in months:
+            if kpi and m is not None and (kpi, m) in seen:
+                r.bad(f"{kpi} {m} already has words (line {seen[(kpi, m)]}): give each KPI-month once",
+                      where + "months", r.at.key("months", line) or line, kpi)
+            elif kpi and m is not None:
+                seen[(kpi, m)] = line or 0
         if kpi and all(m is not None for m in months) and months:
             out.append(BelowMslNote(kpi, tuple(m for m in months if m is not None), effect, resolution, description,
                                     line))

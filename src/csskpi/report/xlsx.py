@@ -164,6 +164,14 @@ def _summary_sheets(report: Report, wb: Workbook) -> None:
                     cell.fill = _DIFF_FILL
         if t.differs:
             s.note(f"Differs from the published table in {month_runs(t.differs)}: see the Reconciliation sheet.")
+        payroll = report.payroll_table
+        if t.area == "PM" and payroll is not None:
+            keep = [0, *range(max(1, len(payroll.columns) - 6), len(payroll.columns))]
+            n3 = report.numbers["payroll"]
+            p3 = _Sheet(wb, f"Table {n3} Payroll", f"Table {n3}: Payroll contacts over the last six months ({payroll.title})",
+                        [payroll.columns[i] for i in keep], [60, *(16 for _ in keep[1:])])
+            for values in payroll.rows:
+                p3.add([values[i] for i in keep], fmt=NUMBER, wrap=(1,))
         if t.area == "ALL":
             bar_chart(s.ws, f"Table {t.number}: KPIs by status per month", data=(1, 3, len(months) + 1, 6),
                       categories=(2, 2, len(months) + 1, 2), anchor=f"A{s.row + 2}", stacked=True, by_rows=True,
