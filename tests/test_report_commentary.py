@@ -275,3 +275,11 @@ def test_slopes_never_show_a_negative_zero() -> None:
 
     assert slope_text(Fraction(-1, 10_000)) == "0.000" and slope_text(Fraction(1, 10_000)) == "0.000"
     assert slope_text(Fraction(-1, 1000)) == "-0.001" and slope_text(Fraction(1, 8)) == "+0.125"
+
+
+def test_prose_keeps_the_councils_order() -> None:
+    from csskpi.report.council import prose
+
+    html = prose("To include;\n- the number of projects;\n- the delay.\nThe response is below.\n\n<b>Next</b>")
+    assert html == ('<div class="prose"><p>To include;</p><ul><li>the number of projects;</li><li>the delay.</li></ul>'
+                    "<p>The response is below.</p><p>&lt;b&gt;Next&lt;/b&gt;</p></div>")

@@ -19,18 +19,21 @@ HEADINGS = {
 
 
 def prose(text: str) -> str:
-    """The council's text as paragraphs (blank lines) and lists (lines starting "- "), escaped."""
+    """The council's text as paragraphs (blank lines) and lists (lines starting "- "), in its order, escaped."""
     out = []
     for block in (b.strip() for b in text.replace("\r\n", "\n").split("\n\n")):
-        if not block:
-            continue
-        lines = block.split("\n")
-        items = [ln for ln in lines if ln.lstrip().startswith(("- ", "• "))]
-        lead = [ln for ln in lines if ln not in items]
-        if lead:
-            out.append("<p>" + "<br>".join(e(ln.strip()) for ln in lead) + "</p>")
-        if items:
-            out.append("<ul>" + "".join(f"<li>{e(ln.lstrip()[2:].strip())}</li>" for ln in items) + "</ul>")
+        runs: list[tuple[bool, list[str]]] = []  # consecutive lines of one kind: (is a list item, lines)
+        for line in (ln.strip() for ln in block.split("\n") if ln.strip()):
+            item = line.startswith(("- ", "• "))
+            if runs and runs[-1][0] == item:
+                runs[-1][1].append(line)
+            else:
+                runs.append((item, [line]))
+        for item, lines in runs:
+            if item:
+                out.append("<ul>" + "".join(f"<li>{e(ln[2:].strip())}</li>" for ln in lines) + "</ul>")
+            else:
+                out.append("<p>" + "<br>".join(e(ln) for ln in lines) + "</p>")
     return f'<div class="prose">{"".join(out)}</div>' if out else ""
 
 
