@@ -156,8 +156,8 @@ def attrs_evolve_without_commentary(report: Report) -> Report:
         ('[[stated]]\nperiod = "2020-09"\nkpi = "CSC_KPI_01"\n', "give exactly one of tsl, msl or points"),
         ('[[stated]]\nperiod = "2020-09"\nkpi = "CSC_KPI_01"\ntsl = "lots"\n', "'stated[0].tsl': 'lots' is not a number"),
         ('summary = "x"\n', "<commentary>:1: 'summary': unknown key"),
-        ('[[below_msl]]\nkpi = "PM_KPI_01"\nmonths = ["2017-09"]\neffect = "x"\n'
-         '[[below_msl]]\nkpi = "PM_KPI_01"\nmonths = ["2017-09"]\neffect = "y"\n',
+        (('[[below_msl]]\nkpi = "PM_KPI_01"\nmonths = ["2017-09"]\neffect = "x"\n'
+         '[[below_msl]]\nkpi = "PM_KPI_01"\nmonths = ["2017-09"]\neffect = "y"\n'),
          "<commentary>:7: PM_KPI_01 'below_msl[1].months': PM_KPI_01 2017-09 already has words (line 1)"),
         ("[sections\n", "<commentary>:1: not valid TOML"),
     ],
