@@ -275,6 +275,12 @@ def test_slopes_never_show_a_negative_zero() -> None:
 
     assert slope_text(Fraction(-1, 10_000)) == "0.000" and slope_text(Fraction(1, 10_000)) == "0.000"
     assert slope_text(Fraction(-1, 1000)) == "-0.001" and slope_text(Fraction(1, 8)) == "+0.125"
+    from decimal import Decimal
+
+    from csskpi.report.text import decimal_text
+    from csskpi.report.xlsxkit import rounded
+
+    assert decimal_text(Decimal("-0.0001"), 3) == "0.000" and str(rounded(Decimal("-0.0001"), 3)) == "0.000"
 
 
 def test_prose_keeps_the_councils_order() -> None:

@@ -49,8 +49,9 @@ def status_word(status: Status | None) -> str:
 
 
 def decimal_text(value: Decimal, places: int = 2) -> str:
-    """A figure to ``places`` decimals, half-up (the council prints 99.90 and 1.00)."""
-    return f"{value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):f}"
+    """A figure to ``places`` decimals, half-up (the council prints 99.90 and 1.00); never a negative zero."""
+    shown = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{abs(shown) if shown == 0 else shown:f}"
 
 
 def money(value: Decimal) -> str:

@@ -48,7 +48,8 @@ def rounded(value: Decimal | None, places: int = 2) -> Decimal | None:
     """The figure as the cell shows it (half-up), so that a sum or a filter sees what the reader sees."""
     if value is None:
         return None
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    shown = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return abs(shown) if shown == 0 else shown  # never a negative zero
 
 
 def print_setup(ws: Worksheet, header_rows: str = "1:2") -> None:
