@@ -91,3 +91,11 @@ def test_from_raw_data_with_payroll_contacts(capsys: pytest.CaptureFixture[str],
 
     names = openpyxl.load_workbook(xlsx_file).sheetnames
     assert names.index("Table 2 PM") + 1 == names.index("Table 3 Payroll") == names.index("Table 4 IMT") - 1
+    docx_file = tmp_path / "d.docx"
+    code, _, err = run(capsys, "report", "--data", str(raw), "--from", "2017-06", "--to", "2017-07", "--as-at",
+                       "2017-08-27", "--format", "docx", "--out", str(docx_file))
+    assert code == 0, err
+    import docx
+
+    captions = [p.text.split(":")[0] for p in docx.Document(str(docx_file)).paragraphs if p.style.name == "Caption"]
+    assert captions.index("Table 2") + 1 == captions.index("Table 3") == captions.index("Table 4") - 1
