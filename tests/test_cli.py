@@ -105,7 +105,7 @@ def test_reconcile_without_published_is_an_error(capsys: pytest.CaptureFixture[s
 def test_explain(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "explain", "ACF_KPI_03", "2017-09", "--example", "dec-2017", "--color", "never")
     assert code == 0
-    assert "contract month 30" in out and "BLUE" in out and "Mosaic" in out and "Path to green" in out
+    assert "contract month 30" in out and "BLUE" in out and "Mosaic" in out and "Reason: Mosaic Implementation" in out
     code, _, err = run(capsys, "explain", "PM_KPI_04", "2017-09", "--example", "dec-2017")
     assert code == 2 and "not in use" in err
 

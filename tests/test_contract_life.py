@@ -12,6 +12,15 @@ import csskpi
 from csskpi import Measurement, Period, Status
 from csskpi.cli import main
 
+# The second extension's changes are not in the record: they ship as an illustrative change notice, and the tests
+# of the mechanism (a KPI added and two retired in one change, targets revised) load it over the bundled contract.
+ILLUSTRATIVE = Path(csskpi.__file__).parent / "builtin" / "examples" / "illustrative" / "second-extension.toml"
+
+
+@pytest.fixture(scope="module")
+def extended() -> csskpi.Contract:
+    return csskpi.load_contract("lincolnshire-css", changes=[ILLUSTRATIVE])
+
 
 def P(text: str) -> Period:  # noqa: N802 - reads like the contract's own month labels
     return Period.parse(text)
@@ -26,10 +35,15 @@ def _judge(contract: csskpi.Contract, kpi: str, period: str, value: str) -> cssk
     [
         ("PM_KPI_12", "2016-12", "2017-01"),  # added
         ("IMT_KPI_14", "2019-11", "2019-12"),  # added
-        ("ACF_KPI_11", "2020-09", "2020-10"),  # added: replaces ACF_KPI_03/04
+        ("ACF_KPI_11", "2020-09", "2020-10"),  # added by the illustrative notice: replaces ACF_KPI_03/04
     ],
 )
-def test_added_kpis_come_into_force(contract: csskpi.Contract, kpi: str, before: str, after: str) -> None:
+def test_added_kpis_come_into_force(contract: csskpi.Contract, extended: csskpi.Contract, kpi: str, before: str,
+                                    after: str) -> None:
+    if kpi == "ACF_KPI_11":
+        with pytest.raises(csskpi.UnknownKPIError):
+            contract.kpi(kpi)  # the record does not say it exists
+        contract = extended
     assert not contract.kpi(kpi).in_force(P(before)) and contract.kpi(kpi).in_force(P(after))
     with pytest.raises(csskpi.InputError, match=f"not in force in {before}"):
         _judge(contract, kpi, before, "99")
@@ -39,7 +53,11 @@ def test_added_kpis_come_into_force(contract: csskpi.Contract, kpi: str, before:
     ("kpi", "last", "first_out"),
     [("PM_KPI_08", "2019-02", "2019-03"), ("CSC_KPI_10", "2019-02", "2019-03"), ("ACF_KPI_03", "2020-09", "2020-10"), ("ACF_KPI_04", "2020-09", "2020-10")],
 )
-def test_retired_kpis_keep_their_reference(contract: csskpi.Contract, kpi: str, last: str, first_out: str) -> None:
+def test_retired_kpis_keep_their_reference(contract: csskpi.Contract, extended: csskpi.Contract, kpi: str, last: str,
+                                           first_out: str) -> None:
+    if kpi.startswith("ACF"):
+        assert contract.kpi(kpi).in_force(P(first_out))  # in the bundled contract ACF_KPI_03/04 continue
+        contract = extended
     step = contract.kpi(kpi).step_at(P(last))
     assert step is not None and _judge(contract, kpi, last, str(step.tsl)).status in (Status.GREEN, Status.BLUE)
     with pytest.raises(csskpi.InputError, match=f"not in force in {first_out}"):
@@ -52,7 +70,7 @@ def test_retired_kpis_keep_their_reference(contract: csskpi.Contract, kpi: str, 
     [
         ("ACF_KPI_03", "2016-11", "90", "85"), ("ACF_KPI_03", "2016-12", "75", "60"),
         ("F_KPI_01", "2017-06", "95", "80"), ("F_KPI_01", "2017-07", "90", "75"),
-        ("CSC_KPI_01", "2020-09", "45", "42"), ("CSC_KPI_01", "2020-10", "30", "25"),
+        ("CSC_KPI_01", "2020-09", "45", "42"), ("CSC_KPI_01", "2020-10", "45", "42"),
     ],
 )
 def test_targets_either_side_of_each_change(contract: csskpi.Contract, kpi: str, period: str, tsl: str, msl: str) -> None:
@@ -66,6 +84,19 @@ def test_points_either_side_of_the_reallocation(contract: csskpi.Contract) -> No
     assert contract.points_in_force(P("2017-12")) == 1000
     assert contract.points_in_force(P("2019-03")) == 965
     assert contract.points_in_force(P("2020-01")) == 902
+    # "A total of 902 points is now distributed" (October 2020 report): still so in October 2020.
+    assert contract.points_in_force(P("2020-09")) == contract.points_in_force(P("2020-10")) == 902
+
+
+def test_the_illustrative_second_extension_is_a_notice_not_the_contract(contract: csskpi.Contract,
+                                                                         extended: csskpi.Contract) -> None:
+    assert [e.name for e in contract.calendar.extensions] == ["second extension"]
+    assert "second-extension-illustrative" not in {c.id for c in contract.changes}
+    change = extended.changes[-1]
+    assert change.id == "second-extension-illustrative" and change.reason.startswith("ILLUSTRATIVE")
+    assert extended.points_in_force(P("2020-10")) == 897 and extended.points_in_force(P("2020-09")) == 902
+    step = extended.kpi("CSC_KPI_01").step_at(P("2020-10"))
+    assert step is not None and (step.tsl, step.msl) == (Decimal(30), Decimal(25))
 
 
 @pytest.mark.parametrize(

@@ -85,7 +85,7 @@ def test_visible_text(chromium: str, page: Path, tmp_path: Path) -> None:
     seen = probe(chromium, page, tmp_path, 1280, 2000)
     text = str(seen["text"])
     for words in ("Performance of the Corporate Support Services contract", "Table 1: Overall KPI Summary Performance",
-                  "Table 6: F KPI Summary Performance", "30 agree, 6 differ", "Data Not Available", "Mitigation Agreed",
+                  "Table 7: F KPI Summary Performance", "30 agree, 6 differ", "Data Not Available", "Mitigation Agreed",
                   "74.05", "F_KPI_01", "85.04", "◐ Amber", "✖ Red", "● Green", "◆ Blue", "of the green KPIs",
                   "Abatement points and service credits", "Watch-rule warnings", "KPI REFERENCE NOT IN USE"):
         assert words in text, words

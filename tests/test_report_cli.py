@@ -75,3 +75,27 @@ def test_from_raw_data_with_payroll_contacts(capsys: pytest.CaptureFixture[str],
     assert appendix["title"].startswith("Payroll contacts") and "27 Aug 2017" in appendix["title"]
     assert appendix["columns"] == ["Payroll Contacts Received", "Jun 2017", "Jul 2017"]
     assert any(f["kpi"] == "CSC_KPI_04" for f in data["below_msl"])  # degraded below MSL in the synthetic data
+    # Table 3, the payroll contacts, follows PM's Table 2 in the HTML (and in Word), numbered as the council does.
+    html_file = tmp_path / "d.html"
+    code, _, err = run(capsys, "report", "--data", str(raw), "--from", "2017-06", "--to", "2017-07", "--as-at",
+                       "2017-08-27", "--format", "html", "--out", str(html_file))
+    assert code == 0, err
+    html = html_file.read_text(encoding="utf-8")
+    assert html.index("Table 2: PM KPI Summary Performance") < html.index("Table 3: Payroll contacts over the last six")
+    assert html.index("Table 3: Payroll contacts") < html.index("Table 4: IMT KPI Summary Performance")
+    xlsx_file = tmp_path / "d.xlsx"
+    code, _, err = run(capsys, "report", "--data", str(raw), "--from", "2017-06", "--to", "2017-07", "--as-at",
+                       "2017-08-27", "--format", "xlsx", "--out", str(xlsx_file))
+    assert code == 0, err
+    import openpyxl
+
+    names = openpyxl.load_workbook(xlsx_file).sheetnames
+    assert names.index("Table 2 PM") + 1 == names.index("Table 3 Payroll") == names.index("Table 4 IMT") - 1
+    docx_file = tmp_path / "d.docx"
+    code, _, err = run(capsys, "report", "--data", str(raw), "--from", "2017-06", "--to", "2017-07", "--as-at",
+                       "2017-08-27", "--format", "docx", "--out", str(docx_file))
+    assert code == 0, err
+    import docx
+
+    captions = [p.text.split(":")[0] for p in docx.Document(str(docx_file)).paragraphs if p.style.name == "Caption"]
+    assert captions.index("Table 2") + 1 == captions.index("Table 3") == captions.index("Table 4") - 1

@@ -117,10 +117,12 @@ def test_html_is_valid_and_self_contained(report: Report) -> None:
     assert 'name="viewport"' in html and "@media (max-width: 640px)" in html
     assert "@page { size: A4" in html and "@media print" in html
     captions = " | ".join(s.captions)
-    for n, area in enumerate(["Overall", "PM", "IMT", "CSC", "ACF", "F"], start=1):
+    for n, area in zip((1, 2, 4, 5, 6, 7), ["Overall", "PM", "IMT", "CSC", "ACF", "F"], strict=True):
         assert f"Table {n}: {area} KPI Summary Performance" in captions
-    for title in ("Published rows that differ", "KPIs below MSL", "Details of KPI mitigation",
-                  "Total monthly abatement points", "Service credits per service area", "Watch-rule warnings",
+    assert "Table 3:" not in captions  # payroll contacts: no PM data here, but the number stays theirs
+    for title in ("Published rows that differ", ("Table 8: Effect on council services where performance measured "
+                  "against a KPI has failed to meet MSL"), "Table 9: Details of KPI mitigation relief",
+                  "Table 1b: Total monthly abatement points", "Service credits per service area", "Watch-rule warnings",
                   "Green KPI trends", "PM KPIs", "IMT KPIs", "CSC KPIs", "ACF KPIs", "F KPIs", "Abbreviations"):
         assert title in captions
     for anchor in ("summary", "reconciliation", "exceptions", "points", "warnings", "trend", "appendix-a", "notes"):
@@ -133,7 +135,8 @@ def test_html_never_shows_status_by_colour_alone(report: Report) -> None:
     for status in Status:
         for chunk in html.split(f'<td class="st st-{status.value}"')[1:]:
             cell = chunk.split("</td>", 1)[0]
-            assert {"green": "● Green", "amber": "◐ Amber", "red": "✖ Red", "blue": "◆ Blue"}[status.value] in cell
+            assert {"green": "●\u00a0Green", "amber": "◐\u00a0Amber", "red": "✖\u00a0Red",
+                    "blue": "◆\u00a0Blue"}[status.value] in cell
     assert "Data Not Available" in html and "74.05" in html and "Mitigation Agreed" in html
     text = " ".join(parse(html).text)
     assert "Every published row agrees" not in text and "30 agree, 6 differ" in text
@@ -143,21 +146,23 @@ def test_html_never_shows_status_by_colour_alone(report: Report) -> None:
 def test_xlsx_cell_by_cell(report: Report) -> None:
     wb = openpyxl.load_workbook(io.BytesIO(render(report, "xlsx")))
     assert wb.sheetnames[0] == "Report" and wb["Report"]["A1"].value == report.title
-    assert wb.sheetnames[1:7] == ["Table 1 ALL", "Table 2 PM", "Table 3 IMT", "Table 4 CSC", "Table 5 ACF", "Table 6 F"]
-    for name in ("Reconciliation", "Below MSL", "Mitigations", "Abatement points", "Service credits", "Warnings", "Trend",
+    assert wb.sheetnames[1:7] == ["Table 1 ALL", "Table 2 PM", "Table 4 IMT", "Table 5 CSC", "Table 6 ACF", "Table 7 F"]
+    for name in ("Reconciliation", "Table 8 Below MSL", "Table 9 Mitigation", "Table 1b Points", "Service credits",
+                 "Warnings", "Trend",
                  "App A PM", "App A IMT", "App A CSC", "App A ACF", "App A F", "Results"):
         assert name in wb.sheetnames
     t1 = wb["Table 1 ALL"]
     assert t1["A1"].value == "Table 1: Overall KPI Summary Performance"
-    assert [c.value for c in t1[2]] == ["Overall (All Services) Contract Performance", "May-17", "Jun-17", "Jul-17",
-                                        "Aug-17", "Sep-17", "Oct-17"]
+    assert [c.value for c in t1[2]] == ["Overall (All Services) Contract Performance", *(dt.datetime(2017, m, 1)
+                                        for m in range(5, 11))]
+    assert t1["B2"].number_format == "mmm-yy"  # months are dates, shown as the council writes them
     assert [c.value for c in t1[3]] == ["TSL achieved", 31, 33, 35, 34, 35, 38]
     assert t1["F3"].comment is not None and "Published: 36" in t1["F3"].comment.text
     assert t1.freeze_panes == "B3" and t1.column_dimensions["A"].width == 44
 
     f = wb["App A F"]
     assert f.freeze_panes == "C3"
-    assert [c.value for c in f[2]][:5] == ["KPI", "Short description", "TSL", "MSL", "May-17"]
+    assert [c.value for c in f[2]][:5] == ["KPI", "Short description", "TSL", "MSL", dt.datetime(2017, 5, 1)]
     sep = f["I3"]  # F_KPI_01, September 2017: 85.04 against 90/75, AMBER
     assert f["A3"].value == "F_KPI_01" and sep.value == pytest.approx(85.04) and sep.data_type == "n"
     assert sep.number_format == "0.00"
@@ -174,10 +179,10 @@ def test_xlsx_cell_by_cell(report: Report) -> None:
     assert mitigated[4].value == "Mitigation Agreed" and mitigated[4].fill.start_color.rgb.endswith(FILLS[Status.BLUE])
     assert mitigated[8].value == pytest.approx(74.05) and "Mitigation Agreed" in mitigated[8].comment.text
 
-    points = wb["Abatement points"]
-    assert [c.value for c in points[3]][:3] == ["2017-05", 26, pytest.approx(142.5)]
+    points = wb["Table 1b Points"]
+    assert [c.value for c in points[3]][:3] == [dt.datetime(2017, 5, 1), 26, pytest.approx(142.5)]
     credits = wb["Service credits"]
-    row = next(r for r in credits.iter_rows(min_row=3) if r[0].value == "2017-10" and r[1].value == "IMT")
+    row = next(r for r in credits.iter_rows(min_row=3) if r[0].value == dt.datetime(2017, 10, 1) and r[1].value == "IMT")
     assert row[6].value == pytest.approx(6400) and row[6].number_format == '"£"#,##0.00'
     results = wb["Results"]
     assert results.max_row == 2 + 41 * 6
@@ -199,7 +204,7 @@ def test_json_is_the_whole_report(report: Report) -> None:
 
 def test_markdown_has_every_table(report: Report) -> None:
     text = render(report, "md").decode("utf-8")
-    for n in range(1, 7):
+    for n in (1, 2, 4, 5, 6, 7, 8, 9):
         assert f"**Table {n}:" in text
     assert "| TSL achieved | 31 | 33† (32) | 35† (34) | 34 | 35† (36) | 38 |" in text
     assert "### Part 5: Finance (Exchequer) (F)" in text and "85.04 ◐ Amber" in text

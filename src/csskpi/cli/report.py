@@ -50,8 +50,9 @@ def add_report_commands(sub: Any, common: argparse.ArgumentParser, period: Calla
     p.add_argument("--as-at", metavar="WHEN",
                    help="with --data: Appendix C's snapshot date YYYY-MM-DD (default: today); with --ledger: 'first', "
                         "a date or 'now' (default), the versions standing then")
+    p.add_argument("--commentary", metavar="FILE", help="the council's commentary TOML (docs/formats.md) merged into the report")
     p.add_argument("--title", help="the report's title")
-    p.add_argument("--format", choices=FORMATS, required=True, help="html, xlsx, md or json")
+    p.add_argument("--format", choices=FORMATS, required=True, help="html, xlsx, md, json or docx")
     p.add_argument("--out", metavar="FILE", required=True, help="the file to write ('-' for standard output, text formats)")
     p.add_argument(
         "--missing", choices=("warn", "dna"), default="warn",
@@ -105,8 +106,8 @@ def _from_ledger(args: argparse.Namespace) -> tuple[Assessment, str]:
 def cmd_report(args: argparse.Namespace, out: TextIO) -> None:
     if args.end < args.start:
         raise InputError(Problem(f"--to ({args.end}) is before --from ({args.start})", field="--to"))
-    if args.out == "-" and args.format == "xlsx":
-        raise InputError(Problem("an Excel workbook cannot go to standard output: give --out FILE", field="--out"))
+    if args.out == "-" and args.format in ("xlsx", "docx"):
+        raise InputError(Problem(f"a {args.format} file cannot go to standard output: give --out FILE", field="--out"))
     notes: tuple[str, ...] = ()
     if args.ledger:
         assessment, provenance = _from_ledger(args)
@@ -117,6 +118,11 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> None:
         assessment, start=args.start, end=args.end, trend_start=args.trend_from, trend_end=args.trend_to,
         title=args.title, notes=notes,
     )
+    if args.commentary:
+        from csskpi.files.commentary import read_commentary
+        from csskpi.report.commentary import with_commentary
+
+        report = with_commentary(report, read_commentary(args.commentary, assessment.contract))
     if args.out == "-":
         from csskpi.report import render
 

@@ -9,15 +9,32 @@ difference in the overall row by the area rows that differ in the same month.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
 from csskpi.engine.rules import Evaluation
 from csskpi.engine.summary import ALL_AREAS, SummaryRow, summarise
+from csskpi.model.contract import Contract
 from csskpi.model.period import Period
 from csskpi.model.result import Result, Status
 
-__all__ = ["PublishedRow", "Difference", "NotCompared", "Reconciliation", "reconcile", "HEADER", "FIELDS"]
+__all__ = [
+    "FIELDS",
+    "HEADER",
+    "Difference",
+    "MilestoneMonth",
+    "NotCompared",
+    "PublishedRow",
+    "Reconciliation",
+    "RecordFinding",
+    "Statement",
+    "check_milestones",
+    "check_stated_failures",
+    "check_statements",
+    "reconcile",
+    "restatements",
+]
 
 FIELDS = ("tsl_achieved", "msl_achieved", "below_msl", "mitigation", "total")
 HEADER = ("source", "area", "period", *FIELDS)
@@ -171,3 +188,159 @@ def reconcile(
         )
     ordered = sorted(differences.values(), key=lambda d: (d.source, d.area != ALL_AREAS, d.area, d.period))
     return Reconciliation(tuple(ordered), tuple(not_compared), compared)
+
+
+# --- Differences within the record itself --------------------------------------------------------------------------
+# Two published statements that cannot both be right are a finding: shown side by side with where each stands,
+# never resolved in favour of either.
+
+
+@attrs.frozen
+class RecordFinding:
+    """A difference within the record: ``stated`` is what one place says, ``record`` what another makes it."""
+
+    kind: str  # restated | below_msl | milestones | target | points
+    subject: str
+    period: Period | None
+    stated: str
+    record: str
+    message: str
+    source: str = ""
+    file: str | None = None
+    line: int | None = None
+
+
+@attrs.frozen
+class Statement:
+    """A figure the council's text states about the contract: a KPI's ``tsl``/``msl`` or the ``points`` in force."""
+
+    what: str  # tsl | msl | points
+    period: Period
+    value: Decimal
+    kpi: str | None = None
+    quote: str = ""
+    source: str = ""
+    file: str | None = None
+    line: int | None = None
+
+
+@attrs.frozen
+class MilestoneMonth:
+    """A row of the IT projects' milestone table: the milestones in a month, the KPI's share of them and its parts."""
+
+    period: Period
+    total: int | None
+    kpi_milestones: int
+    met: int
+    exception: int
+    fail: int
+    excluded: int | None = None
+    kpi_percent: Decimal | None = None
+    file: str | None = None
+    line: int | None = None
+
+
+def restatements(rows: Iterable[PublishedRow]) -> tuple[RecordFinding, ...]:
+    """Each published count that later sources give differently: the figures in the order of ``rows``."""
+    seen: dict[tuple[str, Period, str], list[tuple[str, int, PublishedRow]]] = {}
+    for row in rows:
+        for field, value in row.as_dict().items():
+            if value is not None:
+                seen.setdefault((row.area, row.period, field), []).append((row.source, value, row))
+    out = []
+    for (area, period, field), given in seen.items():
+        if len({v for _, v, _ in given}) < 2:
+            continue
+        runs: list[tuple[int, list[str]]] = []
+        for s, v, _ in given:
+            if runs and runs[-1][0] == v:
+                runs[-1][1].append(s)
+            else:
+                runs.append((v, [s]))
+        told = ", then ".join(f"{v} ({'; '.join(names)})" for v, names in runs)
+        first = given[0][2]
+        out.append(RecordFinding(
+            "restated", f"{area} {field.replace('_', ' ')}", period, str(given[0][1]), str(given[-1][1]),
+            f"{area} {period.label}, {field.replace('_', ' ')}: first published as {told}.", given[0][0],
+            first.file, first.line))
+    return tuple(sorted(out, key=lambda f: (f.period or Period(1, 1), f.subject)))
+
+
+def check_stated_failures(evaluation: Evaluation, stated: Iterable[tuple[str, Period, str]]) -> tuple[RecordFinding, ...]:
+    """KPI-months the council's text says failed MSL (``(kpi, period, source)``) against the judged results:
+    a stated one that is not RED, and in the same months a RED one the text does not name."""
+    by_key = {(r.reference, r.period): r for r in evaluation.results}
+    stated = list(stated)
+    named = {(k, p) for k, p, _ in stated}
+    out = []
+    for kpi, period, source in stated:
+        r = by_key.get((kpi, period))
+        if r is not None and r.status is Status.RED:
+            continue
+        shown = "not judged" if r is None else f"{r.status.name} ({_describe(r)})"
+        reds = [x for x in evaluation.results if x.period == period and x.status is Status.RED
+                and x.area == (r.area if r else x.area) and (x.reference, period) not in named]
+        other = "; " + ", ".join(f"{_describe(x)} is RED and not named" for x in reds) if reds else ""
+        out.append(RecordFinding(
+            "below_msl", kpi, period, f"{kpi} failed MSL", shown,
+            f"The text names {kpi} as failing MSL in {period.label}; the detailed results make it {shown}{other}.",
+            source))
+    return tuple(out)
+
+
+def _shown(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def check_statements(contract: Contract, statements: Iterable[Statement]) -> tuple[RecordFinding, ...]:
+    """Targets and points the text states, against the contract's schedule in force in the month stated."""
+    out = []
+    for s in statements:
+        if s.what == "points":
+            actual: Decimal | None = Decimal(contract.points_in_force(s.period))
+            subject = "abatement points in force"
+        else:
+            step = contract.kpi(s.kpi).step_at(s.period) if s.kpi else None
+            actual = None if step is None else (step.tsl if s.what == "tsl" else step.msl)
+            subject = f"{s.kpi} {s.what.upper()}"
+        if actual is not None and actual == s.value:
+            continue
+        record = "none in force" if actual is None else _shown(actual)
+        out.append(RecordFinding(
+            "points" if s.what == "points" else "target", subject, s.period, _shown(s.value), record,
+            f"{s.source or 'The text'} states {subject} {_shown(s.value)} in {s.period.label}"
+            f"{f' (“{s.quote}”)' if s.quote else ''}; the contract's published schedule has {record} then.",
+            s.source, s.file, s.line))
+    return tuple(out)
+
+
+def check_milestones(months: Iterable[MilestoneMonth], kpi: str | None = None,
+                     evaluation: Evaluation | None = None, source: str = "") -> tuple[RecordFinding, ...]:
+    """Each month's stated KPI milestones against its parts (met + exception + fail), the stated total against
+    them plus the excluded ones, the stated KPI% against (met + exception) / parts, and the KPI's result."""
+    results = {r.period: r for r in (evaluation.results if evaluation else ()) if r.reference == kpi}
+    out = []
+    for m in months:
+        parts = m.met + m.exception + m.fail
+        said: list[str] = []
+        if m.kpi_milestones != parts:
+            said.append(f"the KPI's milestones are stated as {m.kpi_milestones} where met {m.met} + exception "
+                        f"{m.exception} + fail {m.fail} = {parts}")
+        if m.total is not None and m.excluded is not None and m.total != m.kpi_milestones + m.excluded:
+            said.append(f"the month's total is stated as {m.total} where {m.kpi_milestones} + excluded {m.excluded} = "
+                        f"{m.kpi_milestones + m.excluded}")
+        if m.kpi_percent is not None and parts:
+            share = (Decimal(m.met + m.exception) * 100 / parts).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            if share != m.kpi_percent:
+                said.append(f"the KPI% is stated as {m.kpi_percent:f}% where {m.met + m.exception} of {parts} is {share:f}%")
+            elif m.kpi_milestones != parts:
+                said.append(f"the stated KPI% {m.kpi_percent:f}% is {m.met + m.exception} of {parts}, not of "
+                            f"{m.kpi_milestones}")
+        r = results.get(m.period)
+        if r is not None and r.value is not None and m.kpi_percent is not None and r.value != m.kpi_percent:
+            said.append(f"{kpi}'s result for the month is {r.value:f}, the table's KPI% {m.kpi_percent:f}%")
+        if said:
+            out.append(RecordFinding(
+                "milestones", f"milestones {m.period.label}", m.period, str(m.kpi_milestones), str(parts),
+                f"Milestone table, {m.period.label}: " + "; ".join(said) + ".", source, m.file, m.line))
+    return tuple(out)

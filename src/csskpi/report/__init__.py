@@ -2,11 +2,13 @@
 
 ::
 
-    from csskpi.report import build_report, write_report
+    from csskpi.files.commentary import read_commentary
+    from csskpi.report import build_report, with_commentary, write_report
 
     assessment = csskpi.assess(contract, measurements, decisions, published=rows, source="dec2017-report")
     report = build_report(assessment, start="2017-05", end="2017-10")
-    write_report(report, "html", "report.html")      # also "xlsx", "md", "json"
+    report = with_commentary(report, read_commentary("commentary.toml", contract))   # optional: the council's words
+    write_report(report, "html", "report.html")      # also "xlsx", "md", "json", "docx"
 
 :func:`build_report` makes a :class:`Report` (frozen) from an assessment; :func:`render` turns it into the
 bytes of a format, :func:`write_report` writes them to a file.
@@ -15,6 +17,7 @@ bytes of a format, :func:`write_report` writes them to a file.
 from __future__ import annotations
 
 from csskpi.report.build import build_report
+from csskpi.report.commentary import with_commentary
 from csskpi.report.model import (
     AreaCreditTotal,
     AreaDetail,
@@ -50,5 +53,6 @@ __all__ = [
     "analyse_trends",
     "build_report",
     "render",
+    "with_commentary",
     "write_report",
 ]

@@ -15,7 +15,7 @@ import attrs
 
 from csskpi.engine.credits import CreditRun
 from csskpi.engine.points import KPIPoints
-from csskpi.engine.reconcile import Reconciliation, reconcile
+from csskpi.engine.reconcile import Reconciliation, RecordFinding, reconcile, restatements
 from csskpi.engine.rules import Evaluation
 from csskpi.engine.summary import ALL_AREAS, SummaryRow, summarise
 from csskpi.errors import InputError, Problem
@@ -29,17 +29,20 @@ from csskpi.report.model import (
     MITIGATION_TEXT,
     AreaCreditTotal,
     AreaDetail,
+    Cell,
     Failure,
+    KPIRow,
     MitigationEntry,
     PointsMonth,
     Report,
     SummaryTable,
     SuspensionEntry,
+    table_numbers,
 )
 from csskpi.report.text import month_runs, points, target
 from csskpi.report.trend import analyse_trends
 
-__all__ = ["build_report"]
+__all__ = ["build_report", "failure_of"]
 
 
 def _restrict(evaluation: Evaluation, start: Period | None, end: Period) -> Evaluation:
@@ -105,9 +108,11 @@ def build_report(
 
     rows = summarise(in_range)
     rec = None
+    findings: tuple[RecordFinding, ...] = ()
     if assessment.published is not None:
         rows_in_range = [p for p in assessment.published if first <= p.period <= last]
         rec = reconcile(in_range, rows_in_range, source=assessment.source)
+        findings = restatements(rows_in_range)  # every source: a figure published one way and restated another
     summaries = _summaries(in_range, rows, rec, periods)
     footnotes, details = appendix_a(in_range, periods)
 
@@ -180,6 +185,7 @@ def build_report(
         published_source=assessment.source,
         appendices=assessment.appendices + tuple(appendices),
         notes=tuple(notes),
+        findings=findings,
         evaluation=evaluation,
         credit_run=run,
     )
@@ -201,6 +207,7 @@ def _summaries(
     contract = in_range.contract
     differences = rec.differences if rec is not None else ()
     tables: list[SummaryTable] = []
+    numbers = table_numbers(contract.area_codes)
     for area in (ALL_AREAS, *contract.area_codes):
         mine = tuple(r for r in rows if r.area == area)
         if not mine:
@@ -220,36 +227,35 @@ def _summaries(
             (d.period, field, value) for d in mismatched for field, value in d.published.items()
             if value is not None and value != d.recomputed[field]
         )
-        tables.append(SummaryTable(len(tables) + 1, area, title, heading, mine, differs, provisional, published))
+        tables.append(SummaryTable(numbers[area], area, title, heading, mine, differs, provisional, published))
     return tuple(tables)
 
 
 def _failures(details: Sequence[AreaDetail], pts: Mapping[tuple[str, Period], KPIPoints]) -> tuple[Failure, ...]:
-    out: list[Failure] = []
-    for detail in details:
-        for row in detail.rows:
-            red = [c for c in row.cells if c.status is Status.RED]
-            if not red:
-                continue
-            months = tuple(c.period for c in red)
-            attracted = [pts[(row.kpi, p)] for p in months if (row.kpi, p) in pts]
-            total = sum((k.points for k in attracted), Decimal(0))
-            shown = []
-            for c in red:
-                what = "data not available" if c.data_not_available else (
-                    f"{c.shown_value} against MSL {target(c.msl_comparison, c.msl)}")
-                shown.append(f"{c.period.label} {what}")
-            effect = f"Below MSL: {'; '.join(shown)}. {points(total)} abatement points"
-            if attracted:
-                effect += " (" + "; ".join(
-                    f"{k.period.label} {points(k.points)}" + (f" at ×{k.multiplier.normalize():f}" if k.run > 1 else "")
-                    for k in attracted) + ")"
-            effect += "."
-            provisional = any(c.provisional for c in red)
-            if provisional:
-                effect += " Provisional: under escalation or in dispute."
-            out.append(Failure(row.kpi, row.area, row.description, months, tuple(c.text for c in red), total, effect, provisional))
-    return tuple(out)
+    red_rows = ((row, [c for c in row.cells if c.status is Status.RED]) for d in details for row in d.rows)
+    return tuple(failure_of(row, red, pts) for row, red in red_rows if red)
+
+
+def failure_of(row: KPIRow, red: Sequence[Cell], pts: Mapping[tuple[str, Period], KPIPoints]) -> Failure:
+    """Table 8's line for a KPI's RED cells ``red``: figures, the points they attracted and the effect in words."""
+    months = tuple(c.period for c in red)
+    attracted = [pts[(row.kpi, p)] for p in months if (row.kpi, p) in pts]
+    total = sum((k.points for k in attracted), Decimal(0))
+    shown = []
+    for c in red:
+        what = "data not available" if c.data_not_available else (
+            f"{c.shown_value} against MSL {target(c.msl_comparison, c.msl)}")
+        shown.append(f"{c.period.label} {what}")
+    effect = f"Below MSL: {'; '.join(shown)}. {points(total)} abatement points"
+    if attracted:
+        effect += " (" + "; ".join(
+            f"{k.period.label} {points(k.points)}" + (f" at ×{k.multiplier.normalize():f}" if k.run > 1 else "")
+            for k in attracted) + ")"
+    effect += "."
+    provisional = any(c.provisional for c in red)
+    if provisional:
+        effect += " Provisional: under escalation or in dispute."
+    return Failure(row.kpi, row.area, row.description, months, tuple(c.text for c in red), total, effect, provisional)
 
 
 def _mitigations(in_range: Evaluation) -> tuple[MitigationEntry, ...]:

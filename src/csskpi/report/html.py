@@ -10,13 +10,14 @@ from decimal import Decimal
 
 from csskpi._version import __version__
 from csskpi.model.result import Status
+from csskpi.report.council import milestones_appendix, payroll_table, prose, prose_section
 from csskpi.report.htmlkit import e, status_legend, table_html
 from csskpi.report.model import Cell, KPIRow, Report, SummaryTable
 from csskpi.report.sections import (
-    TOC,
     exceptions,
     notes_section,
     points_section,
+    points_table_1b,
     reconciliation,
     trend_section,
     warnings_section,
@@ -77,7 +78,7 @@ def _cell_html(c: Cell) -> str:
     else:
         value = f'<span class="v">{e(c.text)}{marks}</span>'
         marks = ""
-    word = f'<span class="w">{SYMBOLS[c.status]} {e(WORDS[c.status])}{marks}</span>'
+    word = f'<span class="w">{SYMBOLS[c.status]}\u00a0{e(WORDS[c.status])}{marks}</span>'
     return f'<td class="st st-{c.status.value}" title="{e(c.explanation)}">{value}{word}</td>'
 
 
@@ -105,12 +106,11 @@ def _appendix_a(report: Report) -> str:
             tsl, msl = _targets(row)
             cells = "".join(_cell_html(c) for c in row.cells)
             body.append(f'<tr><td class="kpi"><span class="ref">{e(row.kpi)}</span><span class="desc">{e(row.description)}'
-                        f'</span></td><td class="tgt">{tsl}</td><td class="tgt">{msl}</td>{cells}<td>{sparkline(row)}</td></tr>')
+                        f'</span></td><td class="tgt">{tsl}</td><td class="tgt">{msl}</td>{cells}<td class="spark">{sparkline(row)}</td></tr>')
         caption = f"Part {d.part}: {d.name} ({d.area}) — detailed performance results"
         out.append(f'<h3 id="part-{e(d.area)}">{e(caption)}</h3>')
         out.append(f'<div class="scroll" role="region" tabindex="0" aria-label="{e(caption)}"><table class="detail">'
-                   f'<caption>{e(d.area)} KPIs</caption><colgroup><col class="c-kpi"><col class="c-tgt"><col class="c-tgt">'
-                   f'{"<col>" * len(report.periods)}<col class="c-spark"></colgroup><thead><tr><th scope="col">KPI</th><th scope="col">TSL</th>'
+                   f'<caption>{e(d.area)} KPIs</caption><thead><tr><th scope="col">KPI</th><th scope="col">TSL</th>'
                    f'<th scope="col">MSL</th>{head}<th scope="col">Trend</th></tr></thead><tbody>{"".join(body)}</tbody></table></div>')
         if d.footnotes:
             notes = "".join(f'<li id="fn{n}" value="{n}"><span class="mark">{circled(n)}</span> '
@@ -139,11 +139,14 @@ def _headline(report: Report) -> str:
     pts = sum((m.points for m in in_range), Decimal(0)) if in_range else None
     credit = sum((a.credit for a in report.credits), Decimal(0)) if report.credits else None
     share = report.trend.share_stable_or_improving
+    mitigated, suspended = report.relieved_by(latest.period)
     cards = [
         (f"{latest.green} / {latest.total}", f"KPIs achieving TSL in {latest.period.label}"),
         (f"{SYMBOLS[Status.RED]} {latest.red}", f"below MSL in {latest.period.label}"),
-        (f"{SYMBOLS[Status.BLUE]} {latest.blue}", f"mitigated in {latest.period.label}"),
+        (f"{SYMBOLS[Status.BLUE]} {mitigated}", f"mitigation agreed in {latest.period.label}"),
     ]
+    if suspended:
+        cards.append((f"{SYMBOLS[Status.BLUE]} {suspended}", f"relieved by suspended credits in {latest.period.label}"))
     if pts is not None:
         cards.append((points(pts), f"abatement points, {report.start.label} to {report.end.label}"))
     if credit is not None:
@@ -162,18 +165,41 @@ def render_html(report: Report) -> str:
     subtitle = (f"{c.supplier or 'The supplier'}'s performance against the contract's Key Performance Indicators, "
                 f"{report.start.label} to {report.end.label} (months {first} to {last} since the service "
                 f"commencement date of {start_day}).")
-    toc = "".join(f'<li><a href="#{anchor}">{e(label)}</a></li>' for anchor, label in TOC
-                  if anchor != "reconciliation" or report.reconciliation is not None
-                  if anchor != "appendix-c" or report.appendices)
-    summary = ['<section id="summary"><h2>Performance summary</h2>',
+    numbers = report.numbers
+    summary = ['<section id="summary"><h2>Performance summary</h2>', prose(report.words("performance")),
                ("<p>GREEN: the KPI met or exceeded its Target Service Level (TSL). AMBER: it missed TSL but achieved "
                "the Minimum Service Level (MSL). RED: it failed MSL, or no data was available. BLUE: the council "
                "agreed mitigation.</p>"), status_legend(), _summary_table(report.overall, report),
                (f"<figure>{status_chart(report.overall)}<figcaption>KPIs by status per month, all service areas "
-               "(the counts of Table 1).</figcaption></figure>")]
+               "(the counts of Table 1).</figcaption></figure>"), points_table_1b(report), "</section>"]
+    areas = []
     for t in report.summaries[1:]:
-        summary.append(f'<h3 id="summary-{e(t.area)}">{e(t.heading)}</h3>{_summary_table(t, report)}')
-    summary.append("</section>")
+        areas.append(f'<section id="summary-{e(t.area)}"><h2>{e(t.heading.replace(" Performance", ""))}</h2>'
+                     f'{_summary_table(t, report)}{prose(report.area_words(t.area))}')
+        if t.area == "PM":
+            areas.append(payroll_table(report))
+        areas.append("</section>")
+    body = [
+        ("summary-actions", "Summary and actions", prose_section(report, "summary") + prose_section(report, "actions")),
+        ("background", "Background", prose_section(report, "background")),
+        ("summary", "Performance summary (Tables 1 and 1b)", "".join(summary)),
+        ("summary-areas", f"Service areas (Tables {numbers.get('PM', 2)}-{numbers['below_msl'] - 1})", "".join(areas)),
+        ("exceptions", f"Effect of failures and mitigation (Tables {numbers['below_msl']} and {numbers['mitigation']})",
+         exceptions(report)),
+        ("overview", "KPI performance overview", prose_section(report, "overview")),
+        ("reconciliation", "Reconciliation with the record", reconciliation(report)),
+        ("points", "Abatement points and service credits", points_section(report)),
+        ("warnings", "Watch-rule warnings", warnings_section(report)),
+        ("trend", "Trend analysis of the green KPIs", trend_section(report)),
+        ("projects", "IT projects", prose_section(report, "projects")),
+        ("conclusion", "Conclusion", prose_section(report, "conclusion")),
+        ("appendix-a", "Appendix A: detailed results by service area", _appendix_a(report)),
+        ("appendix-c", "Appendix C: payroll contacts", _appendices(report)),
+        ("appendix-d", "Appendix D: IT projects' milestones", milestones_appendix(report)),
+        ("notes", "Notes, method and abbreviations", notes_section(report)),
+    ]
+    toc = "".join(f'<li><a href="#{anchor}">{e(label)}</a></li>' for anchor, label, html in body
+                  if html and anchor != "summary-areas")
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en-GB"><head><meta charset="utf-8">',
@@ -186,15 +212,7 @@ def render_html(report: Report) -> str:
         f"{e(__version__)} from the contract {e(c.name)} ({e(c.council)}, {e(c.supplier)}).</p></header>"),
         f'<nav class="toc" aria-label="Contents"><ol>{toc}</ol></nav><main>',
         _headline(report),
-        "".join(summary),
-        reconciliation(report),
-        exceptions(report),
-        points_section(report),
-        warnings_section(report),
-        trend_section(report),
-        _appendix_a(report),
-        _appendices(report),
-        notes_section(report),
+        *(html for _, _, html in body),
         (f"</main><footer>{e(c.council)} — {e(report.title)}, {e(report.start.label)} to {e(report.end.label)}. "
         f"Produced by csskpi {e(__version__)}; every figure recomputed from the measurements and the contract.</footer>"),
         "</body></html>",

@@ -17,12 +17,14 @@ def e(text: object) -> str:
 
 
 def table_html(caption: str, headers: Sequence[str], rows: Iterable[Sequence[str]], *, numeric: Iterable[int] = (),
-               label: str | None = None, raw: bool = False, compact: bool = False) -> str:
-    """A scrollable table. Cells are escaped unless ``raw`` (then the caller has escaped them)."""
+               label: str | None = None, raw: bool = False, compact: bool = False, long: Iterable[int] = ()) -> str:
+    """A scrollable table. Cells are escaped unless ``raw`` (then the caller has escaped them); ``long`` columns
+    hold prose and keep a reading width (the table scrolls in its frame rather than a cell growing tall)."""
     right = set(numeric)
+    wide = set(long)
 
     def cls(i: int) -> str:
-        return ' class="num"' if i in right else ""
+        return ' class="num"' if i in right else ' class="long"' if i in wide else ""
 
     head = "".join(f'<th scope="col"{cls(i)}>{e(h)}</th>' for i, h in enumerate(headers))
     body = []

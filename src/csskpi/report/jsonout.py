@@ -10,7 +10,9 @@ from fractions import Fraction
 from typing import Any
 
 from csskpi._version import __version__
+from csskpi.engine.reconcile import RecordFinding
 from csskpi.engine.records import area_credit_record, reconciliation_record, summary_record, warning_record
+from csskpi.files.commentary import Commentary
 from csskpi.files.output import to_json
 from csskpi.model.targets import TargetStep
 from csskpi.report.model import Cell, KPIRow, Report
@@ -82,7 +84,8 @@ def report_record(report: Report) -> dict[str, Any]:
                        "cells": [{"kpi": k, "period": str(p)} for k, p in f.cells]} for f in report.footnotes],
         "below_msl": [
             {"kpi": f.kpi, "area": f.area, "description": f.description, "months": [str(p) for p in f.months],
-             "values": list(f.values), "points": points(f.points), "effect": f.effect, "provisional": f.provisional}
+             "values": list(f.values), "points": points(f.points), "effect": f.effect, "provisional": f.provisional,
+             "council_effect": f.council_effect or None, "resolution": f.resolution or None}
             for f in report.failures
         ],
         "mitigations": [
@@ -125,6 +128,36 @@ def report_record(report: Report) -> dict[str, Any]:
             for a in report.appendices
         ],
         "notes": list(report.notes),
+        "table_numbers": report.numbers,
+        "warning_groups": [{"rule": g.rule, "subject": g.subject, "fired": [str(p) for p in g.fired],
+                            "message": g.message, "first_message": g.first_message} for g in report.warning_groups],
+        "findings": [_finding(f) for f in report.findings],
+        "commentary": _commentary(report.commentary),
+    }
+
+
+def _finding(f: RecordFinding) -> dict[str, Any]:
+    return {"kind": f.kind, "subject": f.subject, "period": str(f.period) if f.period else None, "stated": f.stated,
+            "record": f.record, "message": f.message, "source": f.source or None, "file": f.file, "line": f.line}
+
+
+def _commentary(c: Commentary | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    m = c.milestones
+    return {
+        "source": c.source or None,
+        "sections": dict(c.sections),
+        "areas": dict(c.areas),
+        "below_msl": [{"kpi": n.kpi, "months": [str(p) for p in n.months], "effect": n.effect,
+                       "resolution": n.resolution or None, "description": n.description or None} for n in c.below_msl],
+        "milestones": None if m is None else {
+            "title": m.title, "kpi": m.kpi, "note": m.note or None,
+            "months": [{"period": str(x.period), "total": x.total, "kpi_milestones": x.kpi_milestones, "met": x.met,
+                        "exception": x.exception, "fail": x.fail, "excluded": x.excluded,
+                        "kpi_percent": _num(x.kpi_percent)} for x in m.months]},
+        "stated": [{"what": x.what, "period": str(x.period), "value": _num(x.value), "kpi": x.kpi, "quote": x.quote or None,
+                    "source": x.source or None} for x in c.statements],
     }
 
 

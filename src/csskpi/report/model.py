@@ -12,10 +12,11 @@ from decimal import Decimal
 import attrs
 
 from csskpi.engine.credits import AreaCredit, CreditRun
-from csskpi.engine.reconcile import Reconciliation
+from csskpi.engine.reconcile import Reconciliation, RecordFinding
 from csskpi.engine.rules import Evaluation
 from csskpi.engine.summary import SummaryRow
 from csskpi.engine.watch import WatchWarning
+from csskpi.files.commentary import Commentary
 from csskpi.model.contract import Contract
 from csskpi.model.period import Period
 from csskpi.model.result import Status
@@ -38,12 +39,35 @@ __all__ = [
     "Report",
     "SummaryTable",
     "SuspensionEntry",
+    "WarningGroup",
+    "table_numbers",
 ]
 
 DNA_TEXT = "Data Not Available"
 MITIGATION_TEXT = "Mitigation Agreed"
 SUSPENSION_TEXT = "Mitigated (credits suspended)"
 NOT_IN_USE_TEXT = "KPI REFERENCE NOT IN USE"
+NO_EFFECT_TEXT = "None recorded: the council's commentary gives no effect for this KPI-month."
+NO_REASON_TEXT = "None recorded: the council gave no reason for this mitigation."
+ALL_AREA = "ALL"
+PAYROLL_AREA = "PM"  # the council's Table 3 (payroll contacts) follows the PM table
+
+
+def table_numbers(area_codes: tuple[str, ...]) -> dict[str, int]:
+    """The council's table numbers: 1 overall, then each area in contract order from 2, with the number after
+    PM's kept for the payroll contacts (``"payroll"``) whether or not they are shown; then ``"below_msl"`` (the
+    effect where a KPI failed MSL) and ``"mitigation"``. Lincolnshire: 1, 2 PM, 3 payroll, 4 IMT ... 7 F, 8, 9."""
+    numbers = {ALL_AREA: 1}
+    n = 2
+    for code in area_codes:
+        numbers[code] = n
+        n += 1
+        if code == PAYROLL_AREA:
+            numbers["payroll"] = n
+            n += 1
+    numbers["below_msl"] = n
+    numbers["mitigation"] = n + 1
+    return numbers
 
 
 @attrs.frozen
@@ -160,8 +184,10 @@ class Failure:
     months: tuple[Period, ...]
     values: tuple[str, ...]  # as shown in Appendix A, one per month
     points: Decimal  # abatement points these months attracted
-    effect: str
+    effect: str  # the points mechanics in words
     provisional: bool = False
+    council_effect: str = ""  # the effect on council services, from the council's commentary
+    resolution: str = ""  # the estimated time to resolve, from the commentary
 
 
 @attrs.frozen
@@ -215,6 +241,22 @@ class AreaCreditTotal:
 
 
 @attrs.frozen
+class WarningGroup:
+    """A watch rule that fired for one subject in several months of the range: one warning with its span.
+    ``fired`` are the months it fired in (each warning's last month); ``message`` the latest warning's words."""
+
+    rule: str
+    subject: str
+    fired: tuple[Period, ...]
+    message: str
+    first_message: str
+
+    @property
+    def count(self) -> int:
+        return len(self.fired)
+
+
+@attrs.frozen
 class Report:
     """Everything the scrutiny report shows for the months ``start`` to ``end``.
 
@@ -243,6 +285,8 @@ class Report:
     published_source: str | None = None
     appendices: tuple[AppendixTable, ...] = ()
     notes: tuple[str, ...] = ()
+    commentary: Commentary | None = None
+    findings: tuple[RecordFinding, ...] = ()  # differences within the record itself (shown in the reconciliation)
     evaluation: Evaluation | None = attrs.field(default=None, eq=False, repr=False)
     credit_run: CreditRun | None = attrs.field(default=None, eq=False, repr=False)
 
@@ -261,6 +305,40 @@ class Report:
 
     def footnote(self, number: int) -> Footnote:
         return next(f for f in self.footnotes if f.number == number)
+
+    @property
+    def warning_groups(self) -> tuple[WarningGroup, ...]:
+        """The warnings with a rule and subject in common collapsed into one, in order of first firing."""
+        groups: dict[tuple[str, str], list[WatchWarning]] = {}
+        for w in self.warnings:
+            groups.setdefault((w.rule, w.subject), []).append(w)
+        return tuple(
+            WarningGroup(rule, subject, tuple(sorted({w.months[-1] for w in ws})), ws[-1].message, ws[0].message)
+            for (rule, subject), ws in groups.items()
+        )
+
+    def relieved_by(self, period: Period) -> tuple[int, int]:
+        """KPIs BLUE in ``period`` by an agreed mitigation, and by a suspension of service credits alone."""
+        cells = [c for d in self.details for r in d.rows for c in r.cells if c.period == period]
+        return (sum(1 for c in cells if c.status is Status.BLUE and c.mitigated),
+                sum(1 for c in cells if c.status is Status.BLUE and c.suspended and not c.mitigated))
+
+    @property
+    def numbers(self) -> dict[str, int]:
+        """The council's table numbers (:func:`table_numbers`)."""
+        return table_numbers(self.contract.area_codes)
+
+    def words(self, section: str) -> str:
+        """The council's commentary for a section (empty without one)."""
+        return self.commentary.section(section) if self.commentary is not None else ""
+
+    def area_words(self, area: str) -> str:
+        return self.commentary.area(area) if self.commentary is not None else ""
+
+    @property
+    def payroll_table(self) -> AppendixTable | None:
+        """Table 3: the payroll-contacts appendix (Appendix C), when it is there."""
+        return next((a for a in self.appendices if a.title.lower().startswith("payroll contacts")), None)
 
     @property
     def contract_months(self) -> tuple[int, int]:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from csskpi.errors import InputError, Problem
 from csskpi.report.model import Report
 
-__all__ = ["FORMATS", "render", "write_report"]
+__all__ = ["BINARY", "FORMATS", "render", "write_report"]
 
-FORMATS = ("html", "xlsx", "md", "json")
+FORMATS = ("html", "xlsx", "md", "json", "docx")
+BINARY = ("xlsx", "docx")  # never to standard output
 
 
 def _renderer(fmt: str) -> Callable[[Report], bytes]:
@@ -30,23 +33,38 @@ def _renderer(fmt: str) -> Callable[[Report], bytes]:
         from csskpi.report.xlsx import render_xlsx
 
         return render_xlsx
+    if fmt == "docx":
+        from csskpi.report.docx import render_docx
+
+        return render_docx
     raise InputError(Problem(f"no report format {fmt!r} (formats: {', '.join(FORMATS)})", field="--format"))
 
 
 def render(report: Report, fmt: str) -> bytes:
-    """The report in ``fmt`` (``html``, ``xlsx``, ``md`` or ``json``), as bytes (UTF-8 for the text formats)."""
+    """The report in ``fmt`` (``html``, ``xlsx``, ``md``, ``json`` or ``docx``), as bytes (UTF-8 for the text formats)."""
     return _renderer(fmt)(report)
 
 
 def write_report(report: Report, fmt: str, path: str | Path) -> Path:
-    """Write the report in ``fmt`` to ``path`` (replacing it whole, never leaving half a file); return the path."""
+    """Write the report in ``fmt`` to ``path`` (replacing it whole, never leaving half a file); return the path.
+
+    The bytes go to a temporary file created exclusively beside the target (never through an existing file or
+    link), flushed to disk, then renamed over the target."""
     data = render(report, fmt)
     target = Path(path)
-    partial = target.with_name(f".{target.name}.partial")
+    partial: str | None = None
     try:
-        partial.write_bytes(data)
-        partial.replace(target)
+        fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.fchmod(fd, 0o666 & ~mask)  # a report, readable as any file the user writes (mkstemp makes 0600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, target)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
+        if partial is not None:
+            Path(partial).unlink(missing_ok=True)
         raise InputError(Problem(f"cannot write the report: {exc.strerror or exc}", file=str(target))) from None
     return target

@@ -6,25 +6,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
+from csskpi.model.period import Period
+from csskpi.report.council import effect_table, findings_html, mitigation_table
 from csskpi.report.htmlkit import e, table_html
 from csskpi.report.model import Report
 from csskpi.report.svg import credits_chart, points_chart
 from csskpi.report.text import decimal_text, money, month_runs, percent, points, slope_text, target
 from csskpi.report.trend import MIN_MONTHS, TrendClass
 
-__all__ = ["TOC", "exceptions", "notes_section", "points_section", "reconciliation", "trend_section", "warnings_section"]
-
-TOC = (
-    ("summary", "Performance summary (Tables 1-7)"),
-    ("reconciliation", "Reconciliation with the published figures"),
-    ("exceptions", "Exceptions: KPIs below MSL and mitigation"),
-    ("points", "Abatement points and service credits"),
-    ("warnings", "Watch-rule warnings"),
-    ("trend", "Trend analysis of the green KPIs"),
-    ("appendix-a", "Appendix A: detailed results by service area"),
-    ("appendix-c", "Appendix C: payroll contacts"),
-    ("notes", "Notes, method and abbreviations"),
-)
+__all__ = ["exceptions", "notes_section", "points_section", "points_table_1b", "reconciliation", "trend_section",
+           "warnings_section"]
 
 TREND_SYMBOLS = {TrendClass.IMPROVING: "▲", TrendClass.STABLE: "►", TrendClass.DETERIORATING: "▼"}
 _FIELDS = ("tsl_achieved", "msl_achieved", "below_msl", "mitigation", "total")
@@ -37,7 +28,8 @@ def _counts(d: Mapping[str, int | None]) -> str:
 def reconciliation(report: Report) -> str:
     rec = report.reconciliation
     if rec is None:
-        return ""
+        found = findings_html(report)
+        return f'<section id="reconciliation"><h2>Reconciliation with the record</h2>{found}</section>' if found else ""
     source = f" ({report.published_source})" if report.published_source else ""
     out = ['<section id="reconciliation"><h2>Reconciliation with the published figures</h2>',
            (f"<p>{rec.compared} published rows{e(source)} compared with the recomputed tables: "
@@ -49,12 +41,13 @@ def reconciliation(report: Report) -> str:
         rows = [[f"Table {numbers.get(d.area, '?')} ({d.area})", d.period.label, _counts(d.published),
                  _counts(d.recomputed), d.explanation] for d in rec.differences]
         out.append(table_html("Published rows that differ from the recomputed ones", ["Table", "Month", "Published",
-                              "Recomputed", "Explanation"], rows))
+                              "Recomputed", "Explanation"], rows, long=(4,)))
     else:
         out.append('<p class="ok">Every published row agrees with the recomputed one.</p>')
     if rec.not_compared:
         out.append('<ul class="small">' + "".join(
             f"<li>{e(n.source)} {e(n.area)} {e(n.period.label)}: {e(n.reason)}</li>" for n in rec.not_compared) + "</ul>")
+    out.append(findings_html(report))
     out.append("</section>")
     return "".join(out)
 
@@ -64,35 +57,41 @@ def _free(text: str, empty: str) -> str:
 
 
 def exceptions(report: Report) -> str:
-    span = f"{report.start.label} to {report.end.label}"
+    """Tables 8 and 9 as the council numbers them, then any suspension of service credits."""
+    n8, n9 = report.numbers["below_msl"], report.numbers["mitigation"]
     out = ['<section id="exceptions"><h2>Exceptions: KPIs below MSL and mitigation</h2>',
-           f"<h3>Effect where a KPI failed to meet MSL, {e(span)}</h3>"]
-    if report.failures:
-        rows = [[(f'<span class="ref">{e(f.kpi)}</span> ({e(month_runs(f.months))})<br><span class="small">'
-                 f"{e(f.description)}</span>"), e(", ".join(f.values)), e(points(f.points)), e(f.effect)]
-                for f in report.failures]
-        out.append(table_html(f"KPIs below MSL (RED), {span}", ["KPI (months)", "Figures", "Abatement points", "Effect"],
-                              rows, numeric=(2,), raw=True))
-    else:
-        out.append(f'<p class="ok">No KPI failed to meet MSL from {e(span)}.</p>')
-    out.append(f"<h3>Mitigation agreed, {e(span)}</h3>")
-    if report.mitigations:
-        rows = [[f'<span class="ref">{e(m.kpi)}</span> ({e(month_runs(m.months))})', e(m.description),
-                 _free(m.reason, "No reason recorded: marked “Mitigation Agreed” in the measurements."),
-                 _free(m.impact, "Not recorded."), _free(m.path_to_green, "Not recorded.")] for m in report.mitigations]
-        out.append(table_html(f"Details of KPI mitigation, {span}",
-                              ["KPI ref (months)", "Short description", "Reason for granting mitigation", "Impact",
-                               "Path to green"], rows, raw=True))
-    else:
-        out.append(f'<p class="ok">No mitigation was agreed for {e(span)}.</p>')
+           f"<h3>KPI performance failure: effect on council services (Table {n8})</h3>", effect_table(report),
+           f"<h3>KPIs granted mitigation relief (Table {n9})</h3>", mitigation_table(report)]
     if report.suspensions:
         out.append("<h3>Suspension of service credits</h3>")
         rows = [[e(", ".join(s.areas)), e(month_runs([s.start, s.end]) if s.start != s.end else s.start.label),
                  _free(s.reason, "Not recorded."), e(s.reference),
-                 e(", ".join(f"{k} {p.label}" for k, p in s.relieved) or "none (all GREEN)")] for s in report.suspensions]
+                 e(_relieved(s.relieved))] for s in report.suspensions]
         out.append(table_html("Suspensions: AMBER and RED months recorded as mitigated",
-                              ["Areas", "Months", "Reason", "Reference", "KPI-months relieved"], rows, raw=True))
+                              ["Areas", "Months", "Reason", "Reference", "KPI-months relieved"], rows, raw=True,
+                              long=(2, 4)))
     out.append("</section>")
+    return "".join(out)
+
+
+def _relieved(relieved: tuple[tuple[str, Period], ...]) -> str:
+    """The KPI-months a suspension relieved, by KPI: ``CSC_KPI_04 Mar-20 – Jun-20; IMT_KPI_09 Apr-20``."""
+    by_kpi: dict[str, list[Period]] = {}
+    for kpi, p in relieved:
+        by_kpi.setdefault(kpi, []).append(p)
+    return "; ".join(f"{k} {month_runs(ps)}" for k, ps in by_kpi.items()) or "none (all GREEN)"
+
+
+def points_table_1b(report: Report) -> str:
+    """Chart and Table 1b: total abatement points per month since the first month measured."""
+    out = [(f"<figure>{points_chart(report.points)}<figcaption>Chart 1b: total abatement points per month since the "
+            "first month measured; the months of this report are darker.</figcaption></figure>")]
+    rows = [[m.period.label, str(m.contract_month), points(m.points), str(m.failing)] for m in report.points]
+    total = sum((m.points for m in report.points), Decimal(0))
+    rows.append(["Total", "", points(total), ""])
+    out.append(table_html("Table 1b: Total monthly abatement points since the first month measured",
+                          ["Month", "Contract month", "Points", "KPIs attracting points"], rows, numeric=(1, 2, 3),
+                          compact=True))
     return "".join(out)
 
 
@@ -104,14 +103,8 @@ def points_section(report: Report) -> str:
            (f"<p>Each failing month attracts the KPI's abatement points (RED and data not available in full, AMBER "
            f"{(rules.amber_weight * 100).normalize():f}%), multiplied for consecutive failing months ({e(ladder)}). "
            f"Mitigated months attract none. Each service area's credits are capped at {e(cap)}% of its monthly charge.</p>"),
-           (f"<figure>{points_chart(report.points)}<figcaption>Total abatement points per month since the first month "
-           "measured; the months of this report are darker.</figcaption></figure>")]
-    rows = [[m.period.label, str(m.contract_month), points(m.points), str(m.failing)] for m in report.points]
-    total = sum((m.points for m in report.points), Decimal(0))
-    rows.append(["Total", "", points(total), ""])
-    out.append(table_html("Total monthly abatement points since the first month measured",
-                          ["Month", "Contract month", "Points", "KPIs attracting points"], rows, numeric=(1, 2, 3),
-                          compact=True))
+           ("<p>Total points per month are in Table 1b. Each failing month's points become service credits "
+            "through the contract's regime, capped per area.</p>")]
     if report.credits:
         out.append("<h3>Service credits per service area against the cap</h3>")
         out.append(f"<figure>{credits_chart(report.credit_totals)}<figcaption>Credits over {e(report.start.label)} to "
@@ -158,11 +151,15 @@ def warnings_section(report: Report) -> str:
            ("<p>The contract's thresholds over the history of results (repeated failures, points in a window, credits "
            "at the cap) that let the council escalate; those triggered in the months of this report.</p>")]
     if report.warnings:
-        rows = [[f"⚠ {w.rule}", w.subject, month_runs(w.months), w.message] for w in report.warnings]
-        out.append(f'<p class="warn" role="note"><strong>⚠ {len(report.warnings)} warning(s)</strong> from '
-                   f'{len({w.rule for w in report.warnings})} rule(s).</p>')
+        groups = report.warning_groups
+        rows = [[f"⚠ {g.rule}", g.subject, month_runs(g.fired), str(g.count),
+                 g.message if g.count == 1 else f"Latest: {g.message}. First: {g.first_message}."] for g in groups]
+        out.append(f'<p class="warn" role="note"><strong>⚠ {len(groups)} warning(s)</strong> from '
+                   f'{len({g.rule for g in groups})} rule(s); a rule that fired in several months for the same '
+                   "subject is one warning with the months it fired in.</p>")
         out.append(table_html("Watch-rule warnings triggered in the months of this report",
-                              ["Rule", "Subject", "Months", "What happened"], rows))
+                              ["Rule", "Subject", "Fired in", "Months", "What happened"], rows, numeric=(3,),
+                              long=(4,)))
     else:
         out.append('<p class="ok">No watch rule was triggered.</p>')
     out.append("</section>")

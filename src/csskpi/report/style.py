@@ -32,27 +32,31 @@ nav.toc a { color: var(--accent); }
 .card { border: 1px solid var(--rule); border-radius: 6px; padding: 10px 12px; background: var(--band); }
 .card .big { display: block; font-size: 24px; font-weight: 600; line-height: 1.2; }
 .card .lbl { font-size: 13px; color: var(--muted); }
-.scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; margin: 8px 0 4px; border: 1px solid var(--rule); border-radius: 4px; }
+.scroll { position: relative; overflow-x: auto; -webkit-overflow-scrolling: touch; margin: 8px 0 4px; border: 1px solid var(--rule); border-radius: 4px; }
 .scroll:focus { outline: 2px solid var(--accent); }
 table { border-collapse: collapse; width: 100%; font-size: 14px; font-variant-numeric: tabular-nums; }
 table.compact { width: auto; min-width: 50%; }
-table.detail { table-layout: fixed; min-width: 880px; }
-table.detail col.c-kpi { width: 27%; }
-table.detail col.c-tgt { width: 7.5%; }
-table.detail col.c-spark { width: 148px; }
+table.detail { table-layout: auto; }
+table.detail td.kpi { min-width: 15em; }
+table.detail td.st, table.detail td.blank { min-width: 5.6em; }
+table.detail td.spark { width: 140px; min-width: 140px; }
+table.detail td.kpi, table.detail thead th:first-child { position: sticky; left: 0; z-index: 1; background: #fff;
+  box-shadow: 1px 0 0 var(--rule); }
+table.detail thead th:first-child { background: #e9edf2; }
 caption { caption-side: top; text-align: left; font-weight: 600; padding: 8px 10px; background: var(--band);
           border-bottom: 1px solid var(--rule); }
 th, td { padding: 5px 8px; border-bottom: 1px solid var(--rule); vertical-align: top; text-align: left; }
 thead th { background: #e9edf2; font-weight: 600; white-space: nowrap; }
+thead th:first-child { white-space: normal; min-width: 12em; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 td.kpi { min-width: 13em; max-width: 24em; }
 .ref { font-weight: 600; white-space: nowrap; }
 td.kpi .desc { display: block; font-size: 12px; color: var(--muted); line-height: 1.35; }
 td.tgt { white-space: normal; }
 td.st { text-align: right; font-weight: 600; }
-td.st .w { white-space: nowrap; }
-td.st .v { display: block; }
-td.st .w { display: block; font-size: 11px; font-weight: 500; }
+td.st .v { display: block; white-space: nowrap; }
+td.st .w { display: block; font-size: 11px; font-weight: 500; white-space: normal; line-height: 1.25; }
+td.long { min-width: 16em; }
 td.st .sym { font-size: 11px; margin-left: 3px; }
 td.retired { color: var(--muted); font-style: italic; text-align: center; background: #fafbfc; }
 td.blank { color: var(--muted); text-align: center; }
@@ -85,9 +89,12 @@ footer { margin-top: 40px; padding-top: 12px; padding-bottom: 30px; border-top: 
   table { font-size: 13px; }
   th, td { padding: 4px 6px; }
   td.kpi { min-width: 7.5em; }
+  table.detail td.kpi { min-width: 7.5em; }
   td.kpi .desc { display: none; }
-  table.detail { table-layout: auto; min-width: 0; }
-  table.detail col.c-kpi, table.detail col.c-tgt { width: auto; }
+  td.long { min-width: 17em; }
+  td.retired { text-align: left; }
+  figure { overflow-x: auto; }
+  svg.chart { min-width: 600px; }
   td.kpi, table.summary tbody th { position: sticky; left: 0; z-index: 1; background: #fff; box-shadow: 1px 0 0 var(--rule); }
   thead th:first-child { white-space: normal; min-width: 9em; }
   nav.toc ol { columns: 1; }
@@ -107,10 +114,9 @@ footer { margin-top: 40px; padding-top: 12px; padding-bottom: 30px; border-top: 
   th, td { padding: 2px 4px; }
   td.kpi { max-width: 17em; }
   td.kpi .desc { font-size: 6.5pt; }
-  table.detail { min-width: 0; }
-  table.detail col.c-kpi { width: 25%; }
-  table.detail col.c-tgt { width: 7%; }
-  table.detail col.c-spark { width: 28mm; }
+  table.detail td.kpi { min-width: 0; }
+  table.detail td.spark { width: 28mm; min-width: 28mm; }
+  figure { overflow: visible; }
   td.st .w { font-size: 6.5pt; }
   thead { display: table-header-group; }
   tr, figure, .card, .warn, .ok { break-inside: avoid; }

@@ -49,8 +49,9 @@ def status_word(status: Status | None) -> str:
 
 
 def decimal_text(value: Decimal, places: int = 2) -> str:
-    """A figure to ``places`` decimals, half-up (the council prints 99.90 and 1.00)."""
-    return f"{value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):f}"
+    """A figure to ``places`` decimals, half-up (the council prints 99.90 and 1.00); never a negative zero."""
+    shown = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{abs(shown) if shown == 0 else shown:f}"
 
 
 def money(value: Decimal) -> str:
@@ -99,4 +100,6 @@ def slope_text(value: Fraction, places: int = 3) -> str:
     """A slope per month with its sign: ``+0.125`` / ``-1.500``."""
     as_decimal = Decimal(value.numerator) / Decimal(value.denominator)
     shown = as_decimal.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if shown == 0:
+        shown = abs(shown)  # a slope that rounds to nothing has no sign: never "-0.000"
     return f"{'+' if shown > 0 else ''}{shown:f}"
