@@ -14,6 +14,7 @@ from csskpi import __version__
 from csskpi.cli.credits import cmd_credits
 from csskpi.cli.demo import cmd_demo
 from csskpi.cli.data import add_data_commands, cmd_appendix, cmd_measure, cmd_plugins, cmd_synth
+from csskpi.cli.exports import add_export_commands, cmd_check, cmd_datasets
 from csskpi.cli.report import add_report_commands, cmd_report
 from csskpi.cli.ledger import add_ledger_commands, cmd_ledger
 from csskpi.cli.results import cmd_changes, cmd_evaluate, cmd_explain, cmd_kpis, cmd_reconcile, cmd_summary
@@ -101,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=2015)
 
     add_data_commands(sub, common, _period)
+    add_export_commands(sub, common, _period)
     add_report_commands(sub, common, _period)
     add_ledger_commands(sub, common, _period)
     return parser
@@ -119,6 +121,8 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], None]] = {
     "plugins": cmd_plugins,
     "synth": cmd_synth,
     "appendix": cmd_appendix,
+    "datasets": cmd_datasets,
+    "check": cmd_check,
     "report": cmd_report,
     "ledger": cmd_ledger,
 }

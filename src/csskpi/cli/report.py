@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from csskpi.cli.exports import add_profile_option, profile_from
 from csskpi.cli.results import load_inputs
 from csskpi.files.charges import read_charges
 from csskpi.files.decisions import read_decisions_files
@@ -37,6 +38,7 @@ def add_report_commands(sub: Any, common: argparse.ArgumentParser, period: Calla
     src.add_argument("--example", metavar="NAME", help="a bundled example, e.g. dec-2017")
     src.add_argument("--data", metavar="DIR", help="raw datasets, measured through the plugins first")
     p.add_argument("--decisions", metavar="FILE", action="append", default=[], help="decisions TOML (repeatable)")
+    add_profile_option(p)  # with --data: read the council's exports through an import profile
     p.add_argument("--charges", metavar="FILE", help="monthly charges CSV (area,from,monthly_charge)")
     p.add_argument("--published", metavar="FILE", help="published summary counts CSV to reconcile with")
     p.add_argument("--source", metavar="S", help="reconcile only the published rows of this source")
@@ -63,7 +65,7 @@ def _from_data(args: argparse.Namespace) -> tuple[Evaluation, tuple[AppendixTabl
     registry = MeasureRegistry.from_plugins()
     first = min(p for p in (args.start, args.trend_from, args.history_from) if p is not None)
     last = max(p for p in (args.end, args.trend_to) if p is not None)
-    data = load_data(args.data, registry)
+    data = load_data(args.data, registry, profile=profile_from(args))
     run = measure(contract, data, list(Period.range(first, last)), registry)
     for f in run.findings:
         print(f"csskpi: finding: {f}", file=sys.stderr)

@@ -24,6 +24,8 @@ from csskpi.plugin.types import Appendix, AppendixInput, AppendixTable, DatasetS
 from csskpi.model.period import Period
 from csskpi.plugin.manager import get_plugin_manager
 from csskpi.data.load import DataFolder, Finding, load_data_folder
+from csskpi.data.profile import load_profiled
+from csskpi.files.profile import Profile
 from csskpi.plugin.registry import collect
 
 __all__ = ["PluginInfo", "MeasureRegistry", "MeasureRun", "measure", "load_data", "build_appendix", "contract_clocks"]
@@ -115,10 +117,20 @@ def contract_clocks(contract: Contract, calendar: BusinessCalendar = ENGLAND_AND
 
 
 def load_data(
-    folder: str | Path | None, registry: MeasureRegistry, *, frames: Mapping[str, object] | None = None
+    folder: str | Path | None,
+    registry: MeasureRegistry,
+    *,
+    frames: Mapping[str, object] | None = None,
+    profile: Profile | None = None,
 ) -> DataFolder:
-    """Load every declared dataset found in ``folder`` (or given as frames), with the plugins' findings."""
+    """Load every declared dataset found in ``folder`` (or given as frames), with the plugins' findings.
+
+    With an import ``profile`` the datasets it describes are read from the council's own exports through it
+    (:func:`csskpi.data.profile.load_profiled`).
+    """
     hooks = {name: spec.findings for name, spec in registry.datasets.items() if spec.findings is not None}
+    if profile is not None:
+        return load_profiled(folder, registry.datasets, profile, frames=frames or {}, findings=hooks)
     return load_data_folder(folder, registry.datasets, frames=frames or {}, findings=hooks)
 
 
