@@ -330,5 +330,5 @@ def test_measure_and_report_take_a_profile(capsys: pytest.CaptureFixture[str], t
     code, _, err = _cli(capsys, "report", "--data", str(exports), "--profile", "servicenow-incidents",
                         "--from", "2018-03", "--to", "2018-03", "--format", "json", "--out", str(tmp_path / "r.json"))
     assert code == 0 and (tmp_path / "r.json").stat().st_size > 1000
-    code, _, err = _cli(capsys, "measure", "--data", str(exports), "--period", "2018-01")
+    code, _, _ = _cli(capsys, "measure", "--data", str(exports), "--period", "2018-01")
     assert code == 0  # without the profile the export is no dataset's: incidents are absent, not misread

@@ -43,10 +43,21 @@ def _decode(data: bytes, encoding: str, shown: str) -> bytes:
         except UnicodeDecodeError as error:
             raise InputError(_undecodable(data, encoding, shown, error)) from None
         return data.removeprefix(b"\xef\xbb\xbf")
+    if data.isascii() and _ascii_compatible(codec):  # most exports are: no transcoding pass over the file
+        return data
     try:
         return data.decode(codec).removeprefix("\ufeff").encode("utf-8")
     except UnicodeDecodeError as error:
         raise InputError(_undecodable(data, encoding, shown, error)) from None
+
+
+def _ascii_compatible(codec: str) -> bool:
+    """Whether ``codec`` writes ASCII text as ASCII bytes (cp1252, latin-1... but not UTF-16)."""
+    sample = "".join(chr(i) for i in range(128))
+    try:
+        return sample.encode(codec) == sample.encode("ascii")
+    except (UnicodeError, LookupError):
+        return False
 
 
 def _undecodable(data: bytes, encoding: str, shown: str, error: UnicodeDecodeError) -> Problem:
