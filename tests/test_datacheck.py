@@ -105,3 +105,11 @@ def test_check_through_a_profile(capsys: pytest.CaptureFixture[str], tmp_path: P
 def test_check_of_a_missing_folder_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run(capsys, "check", "--data", str(tmp_path / "nowhere"))
     assert code == 2 and "not a folder" in err
+
+
+def test_the_datasets_page_documents_every_dataset_and_column() -> None:
+    page = (Path(__file__).resolve().parent.parent / "docs" / "datasets.md").read_text()
+    for name, spec in MeasureRegistry.from_plugins().datasets.items():
+        section = page.split(f"### `{name}`\n", 1)[1].split("\n### ", 1)[0]
+        assert [c.name for c in spec.columns] == [line.split("`")[1] for line in section.splitlines()
+                                                  if line.startswith("| `")], name
