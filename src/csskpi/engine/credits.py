@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
+from csskpi.model.tabular import Tabular
 from csskpi.engine.points import KPIPoints, abatement_points
 from csskpi.engine.regimes import BUILTIN_REGIMES, CreditInput, CreditRegime
 from csskpi.engine.rules import Evaluation
@@ -40,8 +41,8 @@ class AreaCredit:
     capped: bool
 
 
-@attrs.frozen
-class CreditRun:
+@attrs.frozen(repr=False)  # a short repr: csskpi.model.tabular
+class CreditRun(Tabular):
     """Points per KPI-month, credits per area-month, and the watch rules that fired.
 
     ``uncharged`` lists the area-months with no monthly charge when credits were computed with
@@ -55,9 +56,6 @@ class CreditRun:
 
     def total(self, period: Period) -> Decimal:
         return sum((a.credit for a in self.areas if a.period == period), Decimal(0))
-
-    def __repr__(self) -> str:
-        return f"<CreditRun {len(self.kpis)} KPI-months, {len(self.areas)} area-months, {len(self.warnings)} warnings>"
 
 
 def _regime(evaluation: Evaluation, regime: CreditRegime | None) -> CreditRegime:

@@ -13,6 +13,7 @@ from typing import Literal
 
 import attrs
 
+from csskpi.model.tabular import Tabular
 from csskpi.model.contract import Contract
 from csskpi.model.decisions import Decisions, Escalation, Mitigation
 from csskpi.errors import InputError, Problem
@@ -178,8 +179,8 @@ def check_decisions(contract: Contract, decisions: Decisions) -> list[Problem]:
     return problems
 
 
-@attrs.frozen
-class Evaluation:
+@attrs.frozen(repr=False)  # a short repr: csskpi.model.tabular
+class Evaluation(Tabular):
     """The results of judging a set of measurements, with the KPIs in force that had no measurement."""
 
     contract: Contract

@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 import pluggy
 
+from csskpi.model.tabular import Tabular
 from csskpi.data.calendars import CORE_SUPPORT_HOURS, ENGLAND_AND_WALES, SERVICE_DESK_HOURS, BusinessCalendar, WorkingHours
 from csskpi.model.contract import Contract
 from csskpi.errors import ContractError, PluginError, Problem
@@ -94,8 +95,8 @@ class MeasureRegistry:
         )
 
 
-@attrs.frozen
-class MeasureRun:
+@attrs.frozen(repr=False)  # a short repr: csskpi.model.tabular
+class MeasureRun(Tabular):
     """Measurements recomputed from raw data, with what was found along the way."""
 
     measurements: tuple[Measurement, ...]
