@@ -210,7 +210,7 @@ def to_pandas(frame: pl.DataFrame) -> Any:
 
 def short_repr(kind: str, **counts: object) -> str:
     """``<Evaluation lincolnshire-css: 312 results, 2017-04 to 2018-03>``: what a notebook prints for a result."""
-    parts = ", ".join(f"{v} {k}" if not isinstance(v, str) else v for k, v in counts.items() if v is not None)
+    parts = ", ".join(f"{v:,} {k}" if isinstance(v, int) else str(v) for k, v in counts.items() if v is not None)
     return f"<{kind}{': ' + parts if parts else ''}>"
 
 

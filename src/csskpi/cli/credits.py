@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 from csskpi.cli.results import load_inputs, use_colour
+from csskpi.cli.settings import note_outcome
 from csskpi.engine.credits import compute_credits
 from csskpi.files.charges import read_charges
 from csskpi.engine.records import area_credit_record, kpi_points_record, points_text, warning_record
@@ -20,6 +21,7 @@ def cmd_credits(args: argparse.Namespace, out: TextIO) -> None:
     inputs = load_inputs(args)
     charges = read_charges(args.charges) if args.charges else None
     run = compute_credits(inputs.evaluation, charges)
+    note_outcome(args, warnings=len(run.warnings))  # for --fail-on warning
     if args.format == "json":
         out.write(to_json({
             "contract": inputs.contract.name,

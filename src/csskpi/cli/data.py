@@ -22,6 +22,8 @@ from csskpi.plugin.registry import DEFAULT_CONTRACT, load_contract
 from csskpi.files.output import to_csv, to_json
 from csskpi.cli.console import paint, table
 from csskpi.cli.exports import add_profile_option, profile_from
+from csskpi.cli.results import use_colour
+from csskpi.cli.settings import note_outcome
 from csskpi.data.export_write import write_exports
 from csskpi.data.profile import check_profile
 from csskpi.model.result import Status
@@ -104,9 +106,9 @@ def cmd_measure(args: argparse.Namespace, out: TextIO) -> None:
     started = time.perf_counter()
     data = load_data(args.data, registry, profile=profile_from(args))
     run = measure(contract, data, months, registry, progress=_progress("measuring"))
-    elapsed = time.perf_counter() - started
-    for f in run.findings:
-        print(f"csskpi: finding: {f}", file=sys.stderr)
+    elapsed = time.perf_counter() - started  # the findings went to the csskpi logger (stderr: csskpi.cli.settings)
+    note_outcome(args, statuses=tuple(judge(contract, m).status for m in run.measurements),
+                 warnings=len(run.findings))  # for --fail-on
     if args.compare:
         _compare(args, run, out)
         return
@@ -161,7 +163,7 @@ def _compare(args: argparse.Namespace, run: MeasureRun, out: TextIO) -> None:
     elif fmt == "csv":
         out.write(to_csv(records))
     else:
-        colour = sys.stdout.isatty() and args.color != "never" or args.color == "always"
+        colour = use_colour(args, out)
 
         def shown(status: str | None) -> str:
             return "-" if status is None else paint(Status(status), status.upper(), colour)

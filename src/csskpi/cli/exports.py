@@ -11,6 +11,7 @@ from typing import Any, TextIO
 
 from csskpi.builtin.import_profiles import load_profile
 from csskpi.cli.console import table
+from csskpi.cli.settings import note_outcome
 from csskpi.errors import InputError
 from csskpi.files.output import to_json
 from csskpi.files.profile import Profile
@@ -84,5 +85,6 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> None:
         found = sum(d.status == "ok" for d in result.datasets)
         out.write(f"{found} datasets found; {len(result.problems)} problems; {len(result.findings)} findings.\n")
     out.flush()
+    note_outcome(args, warnings=len(result.findings))  # for --fail-on warning
     if result.problems:
         raise InputError(result.problems)

@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from csskpi.cli.exports import add_profile_option, profile_from
 from csskpi.cli.results import load_inputs
+from csskpi.cli.settings import note_outcome
 from csskpi.files.charges import read_charges
 from csskpi.files.decisions import read_decisions_files
 from csskpi.errors import CsskpiError, InputError, Problem
@@ -66,11 +67,10 @@ def _from_data(args: argparse.Namespace) -> tuple[Evaluation, tuple[AppendixTabl
     first = min(p for p in (args.start, args.trend_from, args.history_from) if p is not None)
     last = max(p for p in (args.end, args.trend_to) if p is not None)
     data = load_data(args.data, registry, profile=profile_from(args))
-    run = measure(contract, data, list(Period.range(first, last)), registry)
-    for f in run.findings:
-        print(f"csskpi: finding: {f}", file=sys.stderr)
+    run = measure(contract, data, list(Period.range(first, last)), registry)  # findings go to the csskpi logger
     decisions = read_decisions_files(args.decisions, contract)
     evaluation = evaluate(contract, run.measurements, decisions, missing=args.missing)
+    note_outcome(args, evaluation=evaluation, warnings=len(run.findings))  # for --fail-on
     appendices: tuple[AppendixTable, ...] = ()
     if PAYROLL_APPENDIX in registry.appendices:
         try:

@@ -25,6 +25,8 @@ from csskpi.cli.console import paint, summary_tables, table
 from csskpi.engine.rules import Evaluation, evaluate
 from csskpi.engine.summary import summarise
 
+from csskpi.cli.settings import note_outcome
+
 __all__ = ["cmd_changes", "cmd_kpis", "cmd_evaluate", "cmd_summary", "cmd_reconcile", "cmd_explain", "use_colour", "load_inputs"]
 
 
@@ -75,6 +77,7 @@ def load_inputs(args: argparse.Namespace) -> _Inputs:
     if problems or mfile is None:
         raise InputError(problems)
     ev = evaluate(contract, mfile.measurements, mfile.decisions + decisions, missing=args.missing)
+    note_outcome(args, evaluation=ev)  # for --fail-on (csskpi.cli.settings)
     if ev.missing and args.missing == "warn":
         shown = ", ".join(f"{m.kpi} {m.period}" for m in ev.missing[:10])
         more = f" and {len(ev.missing) - 10} more" if len(ev.missing) > 10 else ""

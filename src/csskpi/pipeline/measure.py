@@ -9,6 +9,7 @@ available — and said so in a finding, never silently skipped.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,9 @@ from csskpi.data.load import DataFolder, Finding, load_data_folder
 from csskpi.data.profile import load_profiled
 from csskpi.files.profile import Profile
 from csskpi.plugin.registry import collect
+
+_log = logging.getLogger("csskpi")
+_log.addHandler(logging.NullHandler())  # a library is silent unless its user configures logging
 
 __all__ = ["PluginInfo", "MeasureRegistry", "MeasureRun", "measure", "load_data", "build_appendix", "contract_clocks"]
 
@@ -182,6 +186,8 @@ def measure(
             measurements.append(Measurement.from_counts(kpi.reference, period, counts, source=source, decimals=params.decimals))
     if problems:
         raise PluginError(problems)
+    for finding in findings:  # a library user can silence or collect them (logging.getLogger("csskpi"))
+        _log.warning("finding: %s", finding)
     return MeasureRun(tuple(measurements), tuple(findings), data)
 
 
