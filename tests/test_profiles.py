@@ -327,8 +327,16 @@ def test_measure_and_report_take_a_profile(capsys: pytest.CaptureFixture[str], t
     code2, theirs, _ = _cli(capsys, "measure", "--data", str(exports), "--profile", "servicenow-incidents",
                             "--period", "2018-01", "--to", "2018-03")
     assert code == code2 == 0 and ours == theirs
-    code, _, err = _cli(capsys, "report", "--data", str(exports), "--profile", "servicenow-incidents",
+    code, _, _ = _cli(capsys, "report", "--data", str(exports), "--profile", "servicenow-incidents",
                         "--from", "2018-03", "--to", "2018-03", "--format", "json", "--out", str(tmp_path / "r.json"))
     assert code == 0 and (tmp_path / "r.json").stat().st_size > 1000
     code, _, _ = _cli(capsys, "measure", "--data", str(exports), "--period", "2018-01")
     assert code == 0  # without the profile the export is no dataset's: incidents are absent, not misread
+
+
+def test_a_glob_claiming_another_datasets_own_file_is_an_error(tmp_path: Path, registry: MeasureRegistry) -> None:
+    (tmp_path / "calls.csv").write_text("call_id,queue,offered_at,answered_at,abandoned_at\n")
+    profile = parse_profile('[datasets.incidents]\nfiles = ["*.csv"]\n', file="greedy.toml")
+    specs = {n: registry.datasets[n] for n in ("incidents", "calls")}
+    with pytest.raises(InputError, match="claims dataset 'calls'"):
+        load_profiled(tmp_path, specs, profile)

@@ -338,6 +338,11 @@ def load_profiled(
         except InputError as error:
             problems.extend(error.problems)
     rest = {n: s for n, s in specs.items() if n not in profile.datasets}
+    for name in sorted(claimed):  # one file read as two datasets would be counted twice
+        stem, _, suffix = name.rpartition(".")
+        if stem in rest and suffix in ("csv", "parquet"):
+            problems.append(Problem(f"a glob of the profile's 'files' claims dataset {stem!r}'s own file; "
+                                    "narrow the glob or rename the file", file=str(Path(root or ".") / name)))
     base: DataFolder | None = None
     try:
         base = load_data_folder(root, rest, frames=given, findings={n: h for n, h in hooks.items() if n in rest})
