@@ -61,8 +61,9 @@ def check_profile(profile: Profile, specs: Mapping[str, DatasetSpec]) -> None:
                         f"dataset {name!r} has no column {column!r} (columns: {', '.join(declared)})")
         for column, mapping in dp.values.items():
             col = declared.get(column)
-            for export, value in mapping.items():
-                if col is not None and _parses(col, value) is None:
+            read = _parse_all(col, list(mapping.values())) if col is not None else []
+            for (export, value), parsed in zip(mapping.items(), read, strict=True):
+                if col is not None and parsed is None:
                     allowed = f" (allowed: {', '.join(col.values)})" if col.values else ""
                     add(name, f"values.{column}.{export}", f"{value!r} is not a {col.kind.value} value of {column}"
                         f"{allowed}")
@@ -89,8 +90,13 @@ def constant_text(value: Constant) -> str:
 
 def _parses(column: Column, text: str) -> object:
     """``text`` read as csskpi's own format reads a cell of ``column``; None if it does not."""
-    typed = parse_columns(pl.DataFrame({column.name: [text]}), DatasetSpec("value", (column,)))
-    return typed[column.name][0]
+    return _parse_all(column, [text])[0]
+
+
+def _parse_all(column: Column, texts: list[str]) -> list[object]:
+    typed = parse_columns(pl.DataFrame({column.name: texts}, schema={column.name: pl.String}),
+                          DatasetSpec("value", (column,)))
+    return typed[column.name].to_list()
 
 
 # --------------------------------------------------------------------------------------------- the mapping
