@@ -340,3 +340,25 @@ def test_a_glob_claiming_another_datasets_own_file_is_an_error(tmp_path: Path, r
     specs = {n: registry.datasets[n] for n in ("incidents", "calls")}
     with pytest.raises(InputError, match="claims dataset 'calls'"):
         load_profiled(tmp_path, specs, profile)
+
+
+def test_timestamps_with_their_own_offset_are_moved_to_uk_time_once(tmp_path: Path, registry: MeasureRegistry) -> None:
+    profile = parse_profile("""
+[datasets.incidents]
+files = ["inc.csv"]
+timestamp_format = "%Y-%m-%dT%H:%M:%S%z"
+timezone = "America/New_York"
+[datasets.incidents.constants]
+vip = false
+""", file="p.toml")
+    (tmp_path / "inc.csv").write_text("incident_id,priority,opened_at,resolved_at\nA,P1,2018-07-01T10:00:00+0000,\n")
+    loaded = load_profiled(tmp_path, {"incidents": registry.datasets["incidents"]}, profile)["incidents"]
+    assert loaded.frame["opened_at"].to_list()[0].hour == 11  # the offset says UTC; BST is an hour on
+
+
+def test_an_unknown_dataset_in_a_profile_names_its_table_line(tmp_path: Path, registry: MeasureRegistry) -> None:
+    profile = parse_profile('name = "x"\n\n[datasets.incidentz]\nfiles = ["a.csv"]\n', file="p.toml")
+    with pytest.raises(InputError) as caught:
+        load_profiled(tmp_path, {"incidents": registry.datasets["incidents"]}, profile)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line, problem.field) == ("p.toml", 3, "datasets.incidentz")

@@ -142,7 +142,8 @@ def _map(cells: ExportCells, spec: DatasetSpec, dp: DatasetProfile, profile: Pro
         elif col.kind is ColumnKind.DATE and dp.date_format and dtype == pl.String:
             expr = expr.str.to_date(dp.date_format, strict=False)
             checks.append((col, export, "date_format"))
-        if col.kind is ColumnKind.DATETIME and dp.timezone != LONDON and not _aware(dtype):
+        offset = bool(dp.timestamp_format) and any(c in (dp.timestamp_format or "") for c in ("%z", "%Z", "%:z"))
+        if col.kind is ColumnKind.DATETIME and dp.timezone != LONDON and not _aware(dtype) and not offset:
             zoned.append(col.name)
         exprs.append(expr.alias(col.name))
     declared = {c.name for c in spec.columns}

@@ -22,8 +22,7 @@ or, instead of ``files``, a ``[datasets.<name>.database]`` table with an SQLAlch
 environment variable holding it, so that no password is written in the profile) and a ``query``.
 
 This module reads and checks the file itself (:func:`parse_profile`, :func:`read_profile`): every problem names
-the profile's file,
-line and key. Checking the mapping against csskpi's datasets and applying it to data is
+the profile's file, line and key. Checking the mapping against csskpi's datasets and applying it to data is
 :mod:`csskpi.data.profile`'s job.
 """
 
@@ -309,7 +308,7 @@ class _Reader:
         kwargs["constants"] = self._constants(base, raw.get("constants", {}), kwargs["columns"])
         if "database" in raw:
             kwargs["database"] = self._database(base, raw["database"])
-        kwargs["lines"] = {".".join(k[2:]): v for k, v in self.lines.items() if k[:2] == base and len(k) > 2}
+        kwargs["lines"] = {".".join(k[2:]): v for k, v in self.lines.items() if k[:2] == base}  # "": the table
         if len(self.problems) > before:
             return None
         try:
@@ -397,10 +396,13 @@ def format_problem(fmt: str, sample: dt.date) -> str | None:
         if match.group(2) not in _CODES:
             return f"unknown code %{match.group(2)} in format {fmt!r}"
     series = pl.Series([sample])
+    offset = isinstance(sample, dt.datetime) and re.search(r"%:?[zZ]", fmt) is not None
     try:
-        text = series.dt.to_string(fmt)
+        text = (series.dt.replace_time_zone("UTC") if offset else series).dt.to_string(fmt)
         back = (text.str.to_datetime(fmt, time_unit="us", strict=True) if isinstance(sample, dt.datetime)
                 else text.str.to_date(fmt, strict=True))
+        if offset:
+            back = back.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
     except (pl.exceptions.PolarsError, ValueError) as error:
         return f"format {fmt!r} cannot be read back: {str(error).splitlines()[0] if str(error) else error}"
     if back.to_list() != [sample]:
