@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import string
 
 import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from csskpi.data.exports import read_export
 from csskpi.errors import InputError
 from csskpi.files.profile import Profile, parse_profile
 
@@ -63,3 +66,33 @@ def test_any_toml_table_is_a_profile_or_input_errors_with_lines_and_keys(data: d
         for name, dp in profile.datasets.items():
             assert dict(dp.columns) == tables[name].get("columns", {})
             assert len(dp.delimiter) == 1
+
+
+@FUZZ
+@given(st.binary(max_size=300), st.sampled_from([",", ";", "\t", "|"]), st.sampled_from(["utf-8", "cp1252", "utf-16"]))
+def test_any_bytes_read_as_an_export_or_an_input_error_naming_the_file(data: bytes, delimiter: str, encoding: str) -> None:
+    try:
+        cells = read_export(data, "export.csv", delimiter=delimiter, encoding=encoding)
+    except InputError as error:
+        assert all(p.file == "export.csv" for p in error.problems)
+    else:
+        numbers = cells.where.numbers.to_list()
+        assert len(numbers) == cells.frame.height
+        assert all(n is None or n >= 2 for n in numbers)  # the header is line 1
+
+
+@FUZZ
+@given(st.lists(st.lists(st.text(alphabet='ab;," \n\u00e9', max_size=6), min_size=3, max_size=3), max_size=6))
+def test_a_well_formed_export_keeps_every_record_and_its_line(rows: list[list[str]]) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\n").writerows([["x", "y", "z"], *rows])
+    text = buffer.getvalue()
+    cells = read_export(text.encode("cp1252"), "e.csv", delimiter=";", encoding="cp1252")
+    kept = [r for r in rows if any(r)]  # a record of empty cells is a blank line: no record
+    assert cells.frame.height == len(kept)
+    assert [[v or "" for v in row] for row in cells.frame.iter_rows()] == kept
+    starts, line = [], 1
+    for row in rows:
+        starts.append(line + 1)
+        line += sum(cell.count("\n") for cell in row) + 1
+    assert cells.where.numbers.to_list() == [s for s, r in zip(starts, rows, strict=True) if any(r)]
