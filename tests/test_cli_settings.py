@@ -140,3 +140,10 @@ def test_completion_scripts_name_every_command(capsys: pytest.CaptureFixture[str
                       'COMP_WORDS=(csskpi check --format ""); COMP_CWORD=3; _csskpi; echo "${COMPREPLY[@]}"\n')
     lines = subprocess.run([bash, str(script)], capture_output=True, text=True, check=True).stdout.splitlines()
     assert lines == ["--format", "show", "table json"]
+
+
+def test_v_shows_what_was_loaded(capsys: pytest.CaptureFixture[str], folder: Path) -> None:
+    code, _, err = run(capsys, "measure", "--data", str(folder), "--period", "2017-05", "-v")
+    assert code == 0 and "csskpi: loaded calls: " in err and str(folder / "calls.csv") in err
+    code, _, err = run(capsys, "measure", "--data", str(folder), "--period", "2017-05")
+    assert "loaded calls" not in err

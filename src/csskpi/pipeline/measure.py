@@ -135,8 +135,16 @@ def load_data(
     """
     hooks = {name: spec.findings for name, spec in registry.datasets.items() if spec.findings is not None}
     if profile is not None:
-        return load_profiled(folder, registry.datasets, profile, frames=frames or {}, findings=hooks)
-    return load_data_folder(folder, registry.datasets, frames=frames or {}, findings=hooks)
+        data = load_profiled(folder, registry.datasets, profile, frames=frames or {}, findings=hooks)
+    else:
+        data = load_data_folder(folder, registry.datasets, frames=frames or {}, findings=hooks)
+    for name, loaded in data.datasets.items():  # csskpi -v shows them
+        _log.info("loaded %s: %d records from %s", name, loaded.height, loaded.source)
+    for name in data.absent:
+        _log.info("dataset %s is absent", name)
+    if data.ignored:
+        _log.info("ignored (no dataset's): %s", ", ".join(data.ignored))
+    return data
 
 
 def measure(
