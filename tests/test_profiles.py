@@ -362,3 +362,18 @@ def test_an_unknown_dataset_in_a_profile_names_its_table_line(tmp_path: Path, re
         load_profiled(tmp_path, {"incidents": registry.datasets["incidents"]}, profile)
     (problem,) = caught.value.problems
     assert (problem.file, problem.line, problem.field) == ("p.toml", 3, "datasets.incidentz")
+
+
+def test_boolean_values_may_be_mapped_with_toml_booleans(tmp_path: Path, registry: MeasureRegistry) -> None:
+    profile = parse_profile("""
+[datasets.incidents]
+files = ["inc.csv"]
+[datasets.incidents.values.vip]
+Y = true
+N = false
+""", file="p.toml")
+    (tmp_path / "inc.csv").write_text("incident_id,priority,vip,opened_at,resolved_at\nA,P1,Y,2018-07-01T10:00,\n"
+                                      "B,P2,N,2018-07-01T10:00,\n")
+    loaded = load_profiled(tmp_path, {"incidents": registry.datasets["incidents"]}, profile)["incidents"]
+    assert loaded.frame["vip"].to_list() == [True, False]
+    assert load_profile("servicenow-incidents").file == "bundled:servicenow-incidents.toml"

@@ -10,6 +10,8 @@ import os
 from importlib import resources
 from pathlib import Path
 
+import attrs
+
 from csskpi.errors import Problem, UnknownNameError
 from csskpi.files.profile import Profile, read_profile
 
@@ -35,4 +37,4 @@ def load_profile(name_or_path: str | os.PathLike[str]) -> Profile:
                                        field="profile"))
     with resources.as_file(bundled) as path:
         profile = read_profile(path)
-    return profile
+    return attrs.evolve(profile, file=f"bundled:{text}.toml")  # messages name it, not a path in site-packages

@@ -345,6 +345,8 @@ class _Reader:
             table = self.table(base + ("values", column), mapping)
             values[column] = {}
             for export, value in table.items():
+                if isinstance(value, bool | int) and not isinstance(value, float):  # "Y" = true: a boolean's text
+                    value = ("true" if value else "false") if isinstance(value, bool) else str(value)
                 text = self.text(base + ("values", column, export), value)
                 if text is not None:
                     values[column][export] = text
