@@ -377,3 +377,9 @@ N = false
     loaded = load_profiled(tmp_path, {"incidents": registry.datasets["incidents"]}, profile)["incidents"]
     assert loaded.frame["vip"].to_list() == [True, False]
     assert load_profile("servicenow-incidents").file == "bundled:servicenow-incidents.toml"
+
+
+def test_header_text_in_a_message_is_escaped(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        _servicenow(tmp_path, INCIDENTS.replace("number,", "\x1b[31mnumber,"))
+    assert "\x1b" not in str(caught.value) and "'\\x1b[31mnumber'" in str(caught.value)

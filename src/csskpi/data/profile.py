@@ -183,7 +183,7 @@ def _missing(raw: pl.DataFrame, where: Locator, dp: DatasetProfile, profile: Pro
     line = profile.line_of(dp.dataset, f"columns.{column}")
     mapped = f"; the profile maps it{f' on line {line}' if line else ''}" if column in dp.columns else \
         f"; map it under [datasets.{dp.dataset}.columns] in the profile"
-    found = ", ".join(raw.columns) or "none"
+    found = ", ".join(repr(c) for c in raw.columns) or "none"  # header text as written, escaped
     return Problem(f"missing column (found: {found}){mapped}", file=where.source, line=where.header,
                    field=dp.label(column))
 
