@@ -107,3 +107,17 @@ def test_arrow_streams_are_accepted_as_input_frames(run: csskpi.MeasureRun) -> N
     assert load_data(None, registry, frames={"incidents": Stream()})["incidents"].frame.equals(incidents)
     with pytest.raises(TypeError, match="cannot load a dataset from object"):
         load_data(None, registry, frames={"incidents": object()})
+
+
+def test_the_conversion_modules_import_neither_polars_nor_pandas_until_called() -> None:
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent / "src" / "csskpi"
+    code = (
+        "import importlib.util, sys\n"
+        "sys.modules['polars'] = None; sys.modules['pandas'] = None  # any import of them would now fail\n"
+        f"for name, path in (('frames', {str(root / 'frames.py')!r}), ('tabular', {str(root / 'model' / 'tabular.py')!r})):\n"
+        "    spec = importlib.util.spec_from_file_location(name, path)\n"
+        "    spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
