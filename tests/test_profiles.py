@@ -383,3 +383,25 @@ def test_header_text_in_a_message_is_escaped(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         _servicenow(tmp_path, INCIDENTS.replace("number,", "\x1b[31mnumber,"))
     assert "\x1b" not in str(caught.value) and "'\\x1b[31mnumber'" in str(caught.value)
+
+
+def test_appendix_takes_a_profile(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    profile = tmp_path / "pm.toml"
+    profile.write_text('[datasets.pm_contacts]\nfiles = ["helpdesk*.csv"]\ndelimiter = ";"\ndate_format = "%d/%m/%Y"\n'
+                       'timestamp_format = "%d/%m/%Y %H:%M"\n')
+    exports = tmp_path / "exports"
+    assert main(["synth", "--out", str(exports), "--from", "2017-05", "--to", "2017-05", "--scale", "0.05",
+                 "--profile", str(profile)]) == 0
+    capsys.readouterr()
+    assert (exports / "helpdesk.csv").exists()
+    code, own, _ = _cli(capsys, "appendix", "payroll-contacts", "--data", str(exports), "--profile", str(profile),
+                        "--from", "2017-05", "--to", "2017-05", "--as-at", "2017-06-10", "--format", "json")
+    assert code == 0 and '"rows"' in own
+    assert main(["synth", "--out", str(tmp_path / "own"), "--from", "2017-05", "--to", "2017-05", "--scale", "0.05"]) == 0
+    capsys.readouterr()
+    code, theirs, _ = _cli(capsys, "appendix", "payroll-contacts", "--data", str(tmp_path / "own"),
+                           "--from", "2017-05", "--to", "2017-05", "--as-at", "2017-06-10", "--format", "json")
+    assert code == 0 and own == theirs
+    code, _, err = _cli(capsys, "appendix", "payroll-contacts", "--data", str(exports), "--from", "2017-05",
+                        "--to", "2017-05", "--format", "json")
+    assert code == 2 and "pm_contacts" in err  # without the profile the export is no dataset's

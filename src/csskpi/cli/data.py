@@ -63,6 +63,7 @@ def add_data_commands(sub: Any, common: argparse.ArgumentParser, period: Callabl
     p.add_argument("--from", dest="start", metavar="YYYY-MM", type=period, required=True)
     p.add_argument("--to", dest="end", metavar="YYYY-MM", type=period, required=True)
     p.add_argument("--as-at", type=dt.date.fromisoformat, help="the snapshot date (default: today)")
+    add_profile_option(p)
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
 
 
@@ -225,7 +226,10 @@ def cmd_appendix(args: argparse.Namespace, out: TextIO) -> None:
     appendix = registry.appendix(args.name)
     # Load only what the appendix reads: a data folder may hold every dataset of the contract.
     needed = attrs.evolve(registry, datasets={d: registry.datasets[d] for d in appendix.datasets})
-    data = load_data(args.data, needed)
+    profile = profile_from(args)
+    if profile is not None:  # only the profile's tables for what the appendix reads
+        profile = attrs.evolve(profile, datasets={d: p for d, p in profile.datasets.items() if d in needed.datasets})
+    data = load_data(args.data, needed, profile=profile)
     tbl = build_appendix(registry, args.name, data, args.start, args.end, args.as_at or dt.date.today())
     records = [dict(zip(tbl.columns, (None if v is None else str(v) for v in row), strict=False)) for row in tbl.rows]
     if args.format == "json":
