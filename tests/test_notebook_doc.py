@@ -3,12 +3,26 @@ installed, the chart's plotting library, is skipped)."""
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "notebook.md"
+
+
+@pytest.fixture(autouse=True)
+def logging_as_it_was() -> Iterator[None]:
+    """The page configures logging, as a notebook would: put it back for the other tests."""
+    root, csskpi_logger = logging.getLogger(), logging.getLogger("csskpi")
+    handlers, level = list(root.handlers), csskpi_logger.level
+    yield
+    for handler in [h for h in root.handlers if h not in handlers]:
+        root.removeHandler(handler)
+    csskpi_logger.setLevel(level)
 
 
 def test_the_notebook_page_runs() -> None:
