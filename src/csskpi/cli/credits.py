@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from csskpi.cli.console import paint, table
 from csskpi.cli.results import load_inputs, use_colour
+from csskpi.cli.settings import note_outcome
 from csskpi.engine.records import area_credit_record, kpi_points_record, points_text, warning_record
 from csskpi.files.output import to_csv, to_json
 
@@ -18,6 +19,7 @@ def cmd_credits(args: argparse.Namespace, out: TextIO) -> None:
     inputs = load_inputs(args)
     inputs.require_charges()
     run = inputs.credits
+    note_outcome(args, warnings=len(run.warnings))  # for --fail-on warning
     if args.format == "json":
         out.write(to_json({
             "contract": inputs.contract.name,

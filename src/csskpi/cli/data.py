@@ -11,9 +11,12 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from csskpi.cli.console import paint, table
+from csskpi.cli.exports import add_profile_option, profile_from
 from csskpi.cli.results import use_colour
+from csskpi.cli.settings import note_outcome
 from csskpi.engine.compare import compare_with_supplier
 from csskpi.engine.records import comparison_record
+from csskpi.engine.rules import judge
 from csskpi.errors import InputError, Problem
 from csskpi.files.measurements import read_measurements, write_measurements
 from csskpi.files.output import to_csv, to_json
@@ -36,6 +39,7 @@ def add_data_commands(sub: Any, common: argparse.ArgumentParser, period: Callabl
     p.add_argument("--to", metavar="YYYY-MM", type=period, help="last month (default: --period)")
     p.add_argument("--compare", metavar="FILE", help="the supplier's reported measurements, to reconcile KPI by KPI")
     p.add_argument("--format", choices=("csv", "json", "table"), help="default: csv (table with --compare)")
+    add_profile_option(p)
 
     p = sub.add_parser("plugins", parents=[common], help="the installed plugins and what they measure")
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
@@ -48,6 +52,8 @@ def add_data_commands(sub: Any, common: argparse.ArgumentParser, period: Callabl
     p.add_argument("--seed", type=int, default=0, help="random seed: the same arguments give the same data (default: 0)")
     p.add_argument("--degrade", metavar="KPI[,KPI]", default="", help="measures to generate failing (below MSL)")
     p.add_argument("--file-format", choices=FORMATS, default="csv", help="file type written (default: csv)")
+    p.add_argument("--profile", metavar="FILE|NAME",
+                   help="write the profile's datasets in the shape of the council's exports it reads (CSV)")
 
     p = sub.add_parser("appendix", parents=[common], help="a plugin's extra table, by name (csskpi plugins --format json lists them)")
     p.add_argument("name", metavar="NAME", help="the appendix, as `csskpi plugins` lists them")
@@ -55,6 +61,7 @@ def add_data_commands(sub: Any, common: argparse.ArgumentParser, period: Callabl
     p.add_argument("--from", dest="start", metavar="YYYY-MM", type=period, required=True, help="first month shown")
     p.add_argument("--to", dest="end", metavar="YYYY-MM", type=period, required=True, help="last month shown")
     p.add_argument("--as-at", type=dt.date.fromisoformat, help="the snapshot date (default: today)")
+    add_profile_option(p)
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (default: table)")
 
 
@@ -96,11 +103,11 @@ def cmd_measure(args: argparse.Namespace, out: TextIO) -> None:
     registry = MeasureRegistry.from_plugins()
     months = _months(args.period, args.to)
     started = time.perf_counter()
-    data = load_data(args.data, registry)
+    data = load_data(args.data, registry, profile=profile_from(args))
     run = measure(contract, data, months, registry, progress=_progress("measuring"))
-    elapsed = time.perf_counter() - started
-    for f in run.findings:
-        print(f"csskpi: finding: {f}", file=sys.stderr)
+    elapsed = time.perf_counter() - started  # the findings went to the csskpi logger (stderr: csskpi.cli.settings)
+    note_outcome(args, statuses=tuple(judge(contract, m).status for m in run.measurements),
+                 warnings=len(run.findings))  # for --fail-on
     if args.compare:
         _compare(args, run, out)
         return
@@ -155,12 +162,20 @@ def _compare(args: argparse.Namespace, run: MeasureRun, out: TextIO) -> None:
 def cmd_plugins(args: argparse.Namespace, out: TextIO) -> None:
     registry = MeasureRegistry.from_plugins()
     infos = registry.plugins()
+    specs = registry.datasets
     if args.format == "json":
-        out.write(to_json({"plugins": [{"name": p.name, "version": p.version, "kpis": list(p.kpis),
-                                        "datasets": list(p.datasets), "appendices": list(p.appendices)} for p in infos]}))
+        out.write(to_json({"plugins": [{
+            "name": p.name, "version": p.version, "kpis": list(p.kpis), "appendices": list(p.appendices),
+            "datasets": list(p.datasets),
+            "columns": {d: [c.name for c in specs[d].columns] for d in p.datasets if d in specs},
+        } for p in infos]}))
         return
     rows = [[p.name, p.version or "", ", ".join(p.kpis) or "-", ", ".join(p.datasets) or "-"] for p in infos]
     out.write(table(["Plugin", "Version", "KPIs", "Datasets"], rows))
+    # The columns each dataset needs (csskpi datasets gives their types, allowed values and meaning).
+    columns = [[d, ", ".join(c.name + ("?" if c.nullable else "") for c in specs[d].columns)]
+               for p in infos for d in p.datasets if d in specs]
+    out.write("\n" + table(["Dataset", "Columns (? may be empty; see csskpi datasets)"], columns))
 
 
 def cmd_synth(args: argparse.Namespace, out: TextIO) -> None:
@@ -175,7 +190,16 @@ def cmd_synth(args: argparse.Namespace, out: TextIO) -> None:
         raise InputError(Problem(str(exc), field="--scale" if "scale" in str(exc) else "--to")) from None
     started = time.perf_counter()
     frames = synthesize(request, registry)
-    paths = write_data(frames, args.out, args.file_format)
+    profile = profile_from(args)
+    if profile is not None:
+        from csskpi.data.profile import check_profile  # polars: only when a profile is used
+
+        check_profile(profile, registry.datasets)
+        from csskpi.data.export_write import write_exports  # polars: only when writing
+
+        paths = write_exports(frames, dict(registry.datasets), profile, args.out)
+    else:
+        paths = write_data(frames, args.out, args.file_format)
     total = sum(f.height for f in frames.values())
     out.write(f"wrote {total:,} records in {len(paths)} datasets for {request.start} to {request.end} "
               f"to {args.out} in {time.perf_counter() - started:.1f} s\n")
@@ -185,7 +209,7 @@ def cmd_appendix(args: argparse.Namespace, out: TextIO) -> None:
     registry = MeasureRegistry.from_plugins()
     appendix = registry.appendix(args.name)
     # Load only what the appendix reads: a data folder may hold every dataset of the contract.
-    data = load_data(args.data, registry, only=appendix.datasets)
+    data = load_data(args.data, registry, only=appendix.datasets, profile=profile_from(args))
     tbl = build_appendix(registry, args.name, data, args.start, args.end, args.as_at or dt.date.today())
     records = [dict(zip(tbl.columns, (None if v is None else str(v) for v in row), strict=False)) for row in tbl.rows]
     if args.format == "json":

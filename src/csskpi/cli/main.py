@@ -1,6 +1,7 @@
 """The ``csskpi`` command: a thin layer over the public API. See ``docs/cli.md``.
 
-Exit codes: 0 success; 2 bad input or usage (a message naming the file, line and field; never a traceback).
+Exit codes: 0 success; 2 bad input or usage (a message naming the file, line and field; never a traceback);
+3 the ``--fail-on`` threshold was met (the output is complete; the figures need someone's attention).
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from csskpi._version import __version__
+from csskpi.cli.completion import add_completion_command, cmd_completion
 from csskpi.cli.credits import cmd_credits
 from csskpi.cli.data import add_data_commands, cmd_appendix, cmd_measure, cmd_plugins, cmd_synth
 from csskpi.cli.demo import cmd_demo
+from csskpi.cli.exports import add_export_commands, cmd_check, cmd_datasets
 from csskpi.cli.ledger import add_ledger_commands, cmd_ledger
 from csskpi.cli.report import add_report_commands, cmd_report
 from csskpi.cli.results import cmd_changes, cmd_evaluate, cmd_explain, cmd_kpis, cmd_reconcile, cmd_summary
+from csskpi.cli.settings import EXIT_FAIL_ON, add_fail_on, apply_settings, failed, logging_to_stderr, read_settings
 from csskpi.errors import CsskpiError
 from csskpi.model.period import Period
 from csskpi.plugin.registry import DEFAULT_CONTRACT
@@ -61,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
         "--changes", metavar="FILE", action="append", default=[],
         help="a council's change notice (TOML of [[changes]]) layered over the contract (repeatable)",
     )
+    common.add_argument("-v", "--verbose", action="count", default=0, help="more messages on stderr (-vv: debug)")
+    common.add_argument("-q", "--quiet", action="store_true", help="only errors on stderr (no findings or warnings)")
+    add_fail_on(common)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("changes", parents=[common], help="the contract's change history: each change, its date and reason")
@@ -101,8 +108,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=2015, help="random seed of the synthetic data (default: 2015)")
 
     add_data_commands(sub, common, _period)
+    add_export_commands(sub, common, _period)
     add_report_commands(sub, common, _period)
     add_ledger_commands(sub, common, _period)
+    add_completion_command(sub)
     return parser
 
 
@@ -119,16 +128,28 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], None]] = {
     "plugins": cmd_plugins,
     "synth": cmd_synth,
     "appendix": cmd_appendix,
+    "datasets": cmd_datasets,
+    "check": cmd_check,
     "report": cmd_report,
     "ledger": cmd_ledger,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    try:  # csskpi.toml / CSSKPI_CONFIG and CSSKPI_* variables: defaults below the command line
+        apply_settings(parser, read_settings())
+    except CsskpiError as exc:
+        print(f"csskpi: error: {exc}", file=sys.stderr)
+        return 2
+    args = parser.parse_args(argv)
     try:
-        _COMMANDS[args.command](args, sys.stdout)
-        sys.stdout.flush()
+        with logging_to_stderr(getattr(args, "verbose", 0), getattr(args, "quiet", False)):
+            if args.command == "completion":
+                cmd_completion(args, sys.stdout, parser)
+            else:
+                _COMMANDS[args.command](args, sys.stdout)
+            sys.stdout.flush()
     except CsskpiError as exc:
         print(f"csskpi: error: {exc}", file=sys.stderr)
         return 2
@@ -139,6 +160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    reason = failed(args)
+    if reason is not None:
+        print(f"csskpi: {reason}", file=sys.stderr)
+        return EXIT_FAIL_ON
     return 0
 
 

@@ -15,7 +15,9 @@ from typing import Any, TextIO
 
 import attrs
 
+from csskpi.cli.exports import add_profile_option, profile_from
 from csskpi.cli.results import load_inputs
+from csskpi.cli.settings import note_outcome
 from csskpi.errors import CsskpiError, InputError, Problem
 from csskpi.files.charges import read_charges
 from csskpi.files.decisions import read_decisions_files
@@ -38,6 +40,7 @@ def add_report_commands(sub: Any, common: argparse.ArgumentParser, period: Calla
     src.add_argument("--data", metavar="DIR", help="raw datasets, measured through the plugins first")
     src.add_argument("--ledger", metavar="DB", help="the results ledger: the figures as recorded (see --as-at)")
     p.add_argument("--decisions", metavar="FILE", action="append", default=[], help="decisions TOML (repeatable)")
+    add_profile_option(p)  # with --data: read the council's exports through an import profile
     p.add_argument("--charges", metavar="FILE", help="monthly charges CSV (area,from,monthly_charge)")
     p.add_argument("--published", metavar="FILE", help="published summary counts CSV to reconcile with")
     p.add_argument("--source", metavar="S", help="reconcile only the published rows of this source")
@@ -66,15 +69,15 @@ def _from_data(args: argparse.Namespace) -> Assessment:
     registry = MeasureRegistry.from_plugins()
     first = min(p for p in (args.start, args.trend_from, args.history_from) if p is not None)
     last = max(p for p in (args.end, args.trend_to) if p is not None)
-    data = load_data(args.data, registry)
+    data = load_data(args.data, registry, profile=profile_from(args))
     decisions = read_decisions_files(args.decisions, contract)
     assessment = assess_data(
         contract, data, Period.range(first, last), registry, decisions, missing=args.missing,
         charges=read_charges(args.charges) if args.charges else None,
         published=read_published(args.published) if args.published else None, source=args.source,
     )
-    for f in assessment.measure_run.findings if assessment.measure_run else ():
-        print(f"csskpi: finding: {f}", file=sys.stderr)
+    findings = assessment.measure_run.findings if assessment.measure_run else ()  # logged by csskpi.pipeline
+    note_outcome(args, evaluation=assessment.evaluation, warnings=len(findings))  # for --fail-on
     tables = []
     for name in report_appendices(registry, data):
         try:

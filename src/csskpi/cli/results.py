@@ -9,6 +9,7 @@ import sys
 from typing import Any, TextIO
 
 from csskpi.cli.console import paint, summary_tables, table
+from csskpi.cli.settings import note_outcome
 from csskpi.engine.records import (
     catalogue_records,
     missing_record,
@@ -74,6 +75,7 @@ def load_inputs(args: argparse.Namespace) -> Assessment:
         published=read_published(published) if published else None, source=source,
     )
     warn_missing(assessment.evaluation, measurements_path, args.missing)
+    note_outcome(args, evaluation=assessment.evaluation)  # for --fail-on (csskpi.cli.settings)
     return assessment
 
 

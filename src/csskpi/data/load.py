@@ -28,7 +28,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import TypeAlias
+from typing import Any, TypeAlias, cast
 
 import attrs
 import fastexcel
@@ -337,10 +337,15 @@ def _to_polars(source: object) -> pl.DataFrame:
     if isinstance(source, pl.LazyFrame):
         return source.collect()
     package = type(source).__module__.partition(".")[0]
-    if package not in ("pandas", "pyarrow"):
+    arrow_stream = hasattr(source, "__arrow_c_stream__")  # a pyarrow reader, a DuckDB relation...: Arrow's C stream
+    if package not in ("pandas", "pyarrow") and not arrow_stream:
         raise TypeError(f"cannot load a dataset from {type(source).__name__}: give a path or a DataFrame")
     try:  # pl.from_pandas imports pandas: only ever when given one of its frames
-        frame = pl.from_pandas(source) if package == "pandas" else pl.from_arrow(source)
+        frame: pl.DataFrame | pl.Series
+        if package == "pandas":
+            frame = pl.from_pandas(source)
+        else:
+            frame = pl.DataFrame(cast(Any, source)) if arrow_stream else pl.from_arrow(source)
     except Exception as error:  # pandas and arrow raise their own types (mixed object columns, repeated names)
         raise InputError(Problem(f"cannot read the frame: {first_line(error)}", file=FRAME_SOURCE)) from error
     if isinstance(frame, pl.DataFrame):

@@ -15,9 +15,11 @@ import attrs
 from csskpi.engine.points import KPIPoints, abatement_points
 from csskpi.engine.regimes import BUILTIN_REGIMES, CreditInput, CreditRegime
 from csskpi.engine.rules import Evaluation
+from csskpi.engine.tables import credit_areas_columns, credit_kpis_columns
 from csskpi.engine.watch import WatchWarning, apply_watch_rules
 from csskpi.errors import ContractError, InputError, PluginError, Problem
 from csskpi.model.period import Period
+from csskpi.model.tabular import Columns, Tabular, short_repr
 from csskpi.model.terms import Charges
 
 __all__ = ["PENNY", "AreaCredit", "CreditRun", "compute_credits"]
@@ -40,8 +42,8 @@ class AreaCredit:
     capped: bool
 
 
-@attrs.frozen
-class CreditRun:
+@attrs.frozen(repr=False)  # a short repr: csskpi.model.tabular
+class CreditRun(Tabular):
     """Points per KPI-month, credits per area-month, and the watch rules that fired.
 
     ``uncharged`` lists the area-months with no monthly charge when credits were computed with
@@ -56,8 +58,16 @@ class CreditRun:
     def total(self, period: Period) -> Decimal:
         return sum((a.credit for a in self.areas if a.period == period), Decimal(0))
 
-    def __repr__(self) -> str:
-        return f"<CreditRun {len(self.kpis)} KPI-months, {len(self.areas)} area-months, {len(self.warnings)} warnings>"
+    def _columns(self, table: str | None) -> Columns:
+        if table in (None, "areas"):
+            return credit_areas_columns(self)
+        if table == "kpis":
+            return credit_kpis_columns(self)
+        raise ValueError(f"'table' must be 'areas' or 'kpis', not {table!r}")
+
+    def _summary(self) -> str:
+        return short_repr("CreditRun", **{"KPI-months": len(self.kpis), "area-months": len(self.areas),
+                                          "warnings": len(self.warnings)})
 
 
 def _regime(evaluation: Evaluation, regime: CreditRegime | None) -> CreditRegime:

@@ -13,12 +13,14 @@ from typing import Literal
 
 import attrs
 
+from csskpi.engine.tables import evaluation_columns
 from csskpi.errors import InputError, Problem
 from csskpi.model.contract import Contract
 from csskpi.model.decisions import Decisions, Escalation, Mitigation
 from csskpi.model.measurement import Measurement, Source, round_half_up
 from csskpi.model.period import Period
 from csskpi.model.result import MissingMeasurement, Result, Status
+from csskpi.model.tabular import Columns, Tabular, short_repr, span
 from csskpi.model.targets import TargetStep
 
 __all__ = ["classify", "judge", "evaluate", "check_measurements", "check_decisions", "Evaluation", "MissingPolicy"]
@@ -178,8 +180,8 @@ def check_decisions(contract: Contract, decisions: Decisions) -> list[Problem]:
     return problems
 
 
-@attrs.frozen
-class Evaluation:
+@attrs.frozen(repr=False)  # a short repr: csskpi.model.tabular
+class Evaluation(Tabular):
     """The results of judging a set of measurements, with the KPIs in force that had no measurement."""
 
     contract: Contract
@@ -202,6 +204,15 @@ class Evaluation:
 
     def __len__(self) -> int:
         return len(self.results)
+
+    def _columns(self, table: str | None) -> Columns:
+        if table not in (None, "results"):
+            raise ValueError(f"'table' of an evaluation must be 'results', not {table!r}")
+        return evaluation_columns(self)
+
+    def _summary(self) -> str:
+        return short_repr(f"Evaluation {self.contract.name}", results=len(self.results),
+                          missing=len(self.missing) or None, months=span(self.periods))
 
 
 def evaluate(

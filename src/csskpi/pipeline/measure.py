@@ -12,6 +12,7 @@ Importing this module is cheap: polars and the calendars are imported when data 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,12 +23,18 @@ from csskpi.errors import ContractError, PluginError, Problem
 from csskpi.model.contract import Contract
 from csskpi.model.measurement import Counts, Measurement, Source
 from csskpi.model.period import Period
+from csskpi.model.tabular import Columns, Tabular, short_repr, span
+from csskpi.pipeline.tables import findings_columns, measurements_columns
 from csskpi.plugin.registry import MeasureRegistry, PluginInfo, Registry
 from csskpi.plugin.types import AppendixInput, AppendixTable, MeasureInput
 
 if TYPE_CHECKING:
     from csskpi.data.calendars import BusinessCalendar, WorkingHours
     from csskpi.data.load import DataFolder, Finding
+    from csskpi.files.profile import Profile
+
+_log = logging.getLogger("csskpi")
+_log.addHandler(logging.NullHandler())  # a library is silent unless its user configures logging
 
 __all__ = [
     "MeasureRegistry",
@@ -42,8 +49,8 @@ __all__ = [
 ]
 
 
-@attrs.frozen
-class MeasureRun:
+@attrs.frozen(repr=False)  # a short repr: csskpi.model.tabular
+class MeasureRun(Tabular):
     """Measurements recomputed from raw data, with what was found along the way."""
 
     measurements: tuple[Measurement, ...]
@@ -54,6 +61,17 @@ class MeasureRun:
     def records(self) -> int:
         """How many raw records were loaded (the size of the work)."""
         return sum(d.height for d in self.data.datasets.values())
+
+    def _columns(self, table: str | None) -> Columns:
+        if table in (None, "measurements"):
+            return measurements_columns(self.measurements)
+        if table == "findings":
+            return findings_columns(self.findings)
+        raise ValueError(f"'table' must be 'measurements' or 'findings', not {table!r}")
+
+    def _summary(self) -> str:
+        return short_repr("MeasureRun", measurements=len(self.measurements), findings=len(self.findings),
+                          records=self.records, months=span(m.period for m in self.measurements))
 
 
 def contract_clocks(contract: Contract, calendar: BusinessCalendar | None = None) -> dict[str, WorkingHours]:
@@ -74,14 +92,32 @@ def load_data(
     *,
     frames: Mapping[str, object] | None = None,
     only: Iterable[str] | None = None,
+    profile: Profile | None = None,
 ) -> DataFolder:
     """Load every declared dataset found in ``folder`` (or given as frames), with the plugins' findings; with
-    ``only``, just those datasets (a data folder may hold every dataset of the contract)."""
+    ``only``, just those datasets (a data folder may hold every dataset of the contract).
+
+    With an import ``profile`` the datasets it describes are read from the council's own exports through it
+    (:func:`csskpi.data.profile.load_profiled`).
+    """
     from csskpi.data.load import load_data_folder
 
     specs = registry.datasets if only is None else {d: registry.datasets[d] for d in only}
     hooks = {name: spec.findings for name, spec in specs.items() if spec.findings is not None}
-    return load_data_folder(folder, specs, frames=frames or {}, findings=hooks)
+    if profile is not None:
+        from csskpi.data.profile import load_profiled
+
+        mapped = attrs.evolve(profile, datasets={d: p for d, p in profile.datasets.items() if d in specs})
+        data = load_profiled(folder, specs, mapped, frames=frames or {}, findings=hooks)
+    else:
+        data = load_data_folder(folder, specs, frames=frames or {}, findings=hooks)
+    for name, loaded in data.datasets.items():  # csskpi -v shows them
+        _log.info("loaded %s: %d records from %s", name, loaded.height, loaded.source)
+    for name in data.absent:
+        _log.info("dataset %s is absent", name)
+    if data.ignored:
+        _log.info("ignored (no dataset's): %s", ", ".join(data.ignored))
+    return data
 
 
 def measure(
@@ -146,6 +182,8 @@ def measure(
             )
     if problems:
         raise PluginError(problems)
+    for finding in findings:  # a library user can silence or collect them (logging.getLogger("csskpi"))
+        _log.warning("finding: %s", finding)
     return MeasureRun(tuple(measurements), tuple(findings), data)
 
 
