@@ -59,7 +59,7 @@ class Parameters:
         return ROUNDING_MODES[self.rounding]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)  # short: the whole catalogue is not what a notebook wants to print
 class Contract:
     """A contract definition, as loaded from its TOML file (see ``docs/contract_format.md``).
 
@@ -88,6 +88,11 @@ class Contract:
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_by_ref", MappingProxyType({k.reference: k for k in self.kpis}))
         object.__setattr__(self, "_areas", MappingProxyType({a.code: a for a in self.areas}))
+
+    def __repr__(self) -> str:
+        cal = self.calendar
+        return (f"<Contract {self.name}: {len(self.kpis)} KPIs over its life, {len(self.areas)} service areas, "
+                f"{cal.first_period} to {cal.last_period}>")
 
     def with_kpis(self, kpis: tuple[KPI, ...]) -> Contract:
         """The same contract with its catalogue (after changes) replaced, ``base_kpis`` kept."""

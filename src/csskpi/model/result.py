@@ -45,7 +45,7 @@ class Status(enum.Enum):
         return {Status.GREEN: 0, Status.BLUE: 0, Status.AMBER: 1, Status.RED: 2}[self]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)  # short: the KPI's whole schedule is not the result
 class Result:
     """A KPI judged in a month.
 
@@ -81,6 +81,11 @@ class Result:
     def relieved(self) -> bool:
         """Whether a mitigation or suspension changed the status."""
         return self.status is not self.earned
+
+    def __repr__(self) -> str:
+        figure = "data not available" if self.value is None else f"{self.value:f}"
+        earned = "" if self.earned is self.status else f" (earned {self.earned.name})"
+        return f"<Result {self.reference} {self.period}: {figure} {self.status.name}{earned}>"
 
 
 @attrs.frozen(order=True)
