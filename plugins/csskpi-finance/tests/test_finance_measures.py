@@ -7,13 +7,13 @@ from typing import Any
 
 import polars as pl
 import pytest
-from csskpi import ContractError, Counts, MeasureInput, Period
-from csskpi.data.calendars import ENGLAND_AND_WALES
-from csskpi.data.load import load_dataset
-
 from csskpi_finance.datasets import DEBTORS, INVOICES, PAYMENT_RUNS
 from csskpi_finance.kit import pence
 from csskpi_finance.measures import f_kpi_01, f_kpi_02, f_kpi_03
+
+from csskpi import ContractError, Counts, MeasureInput, Period
+from csskpi.data.calendars import ENGLAND_AND_WALES
+from csskpi.data.load import load_dataset
 
 APR, MAY, JUN = Period(2017, 4), Period(2017, 5), Period(2017, 6)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import csskpi
-import polars as pl
-from csskpi import Counts, MeasureInput, Period
-
 import csskpi_finance
+import polars as pl
 from csskpi_finance import plugin
 from csskpi_finance.measures import MEASURES
+
+import csskpi
+from csskpi import Counts, MeasureInput, Period
 
 
 def test_finance_measures_are_the_contracts_finance_kpis() -> None:
@@ -48,9 +48,9 @@ def test_finance_entry_point_registers_the_plugin() -> None:
 
 
 def test_finance_through_the_core_pipeline(tmp_path: Path) -> None:
-    from csskpi.plugin.types import SynthRequest
     from csskpi.pipeline.measure import MeasureRegistry, load_data, measure
     from csskpi.pipeline.synth import synthesize, write_data
+    from csskpi.plugin.types import SynthRequest
 
     registry = MeasureRegistry.from_plugins(csskpi.get_plugin_manager(load_entry_points=False, extra=[plugin]))
     frames = synthesize(SynthRequest(Period(2017, 5), Period(2017, 6), 0.05, 11), registry)

@@ -8,12 +8,12 @@ import datetime as dt
 from typing import Any
 
 import polars as pl
-from csskpi import Counts, Measure, MeasureInput, Period
-from csskpi.data.calendars import ENGLAND_AND_WALES
+from csskpi_finance.measures import MEASURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from csskpi_finance.measures import MEASURES
+from csskpi import Counts, Measure, MeasureInput, Period
+from csskpi.data.calendars import ENGLAND_AND_WALES
 
 START = dt.date(2017, 3, 20)
 PERIODS = (Period(2017, 4), Period(2017, 5), Period(2017, 6))

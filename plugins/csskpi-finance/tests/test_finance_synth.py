@@ -7,15 +7,15 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from csskpi import Period, Status, load_contract
-from csskpi.data.calendars import ENGLAND_AND_WALES
-from csskpi.plugin.types import SynthFrame, SynthRequest
-from csskpi.data.load import load_dataset
-from csskpi.testing import synth_statuses
-
 from csskpi_finance import synth
 from csskpi_finance.datasets import DATASETS
 from csskpi_finance.measures import MEASURES
+
+from csskpi import Period, Status, load_contract
+from csskpi.data.calendars import ENGLAND_AND_WALES
+from csskpi.data.load import load_dataset
+from csskpi.plugin.types import SynthFrame, SynthRequest
+from csskpi.testing import synth_statuses
 
 SPECS = {spec.name: spec for spec in DATASETS}
 START, END = Period(2017, 6), Period(2017, 9)  # across the change of F_KPI_01's targets in July 2017

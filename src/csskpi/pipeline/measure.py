@@ -24,6 +24,7 @@ from csskpi.model.period import Period
 from csskpi.plugin.manager import get_plugin_manager
 from csskpi.data.load import DataFolder, Finding, load_data_folder
 from csskpi.plugin.registry import collect
+from csskpi.pipeline.rules import rule_counts, rule_months
 
 __all__ = ["PluginInfo", "MeasureRegistry", "MeasureRun", "measure", "load_data", "build_appendix", "contract_clocks", "report_appendices"]
 
@@ -139,6 +140,8 @@ def measure(
     findings: list[Finding] = list(data.findings)
     source = Source("recomputed", data.folder)
     problems: list[Problem] = []
+    # Rule measures: one query each over every month, collected together; the others month by month below.
+    ruled = rule_counts(contract, frames, rule_months(contract, periods, registry.measures, frames), registry.measures, calendar, clocks)
     for i, period in enumerate(periods):
         if progress is not None:
             progress(period, i, len(periods))
@@ -159,7 +162,7 @@ def measure(
             inputs = MeasureInput(
                 period, {d: frames[d] for d in spec.datasets}, params.measures.get(kpi.measure, {}), calendar, clocks
             )
-            counts = registry.pm.hook.csskpi_compute_measure(measure=kpi.measure, inputs=inputs)
+            counts = ruled.get((kpi.measure, period)) or registry.pm.hook.csskpi_compute_measure(measure=kpi.measure, inputs=inputs)
             if not isinstance(counts, Counts):
                 problems.append(Problem(f"measure {kpi.measure!r} returned {type(counts).__name__}, not Counts", kpi=kpi.reference))
                 continue

@@ -13,16 +13,17 @@ one is a :class:`~csskpi.errors.ContractError` whose field is ``parameters.measu
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
 
 import polars as pl
 
 from csskpi.data.calendars import ENGLAND_AND_WALES, BusinessCalendar
 from csskpi.errors import ContractError, Problem
 from csskpi.model.measurement import Counts
-from csskpi.plugin.types import MeasureInput
 from csskpi.model.period import Period
 
 __all__ = [
+    "MeasureContext",
     "month_index",
     "in_month",
     "ratio",
@@ -36,6 +37,17 @@ __all__ = [
     "names_parameter",
     "days_by_name_parameter",
 ]
+
+
+class MeasureContext(Protocol):
+    """What the parameter readers need: a :class:`MeasureInput` or a rule's
+    :class:`~csskpi.plugin.rules.RuleContext`."""
+
+    @property
+    def parameters(self) -> Mapping[str, Any]: ...
+
+    @property
+    def calendar(self) -> BusinessCalendar | None: ...
 
 
 def month_index(expr: pl.Expr) -> pl.Expr:
@@ -99,7 +111,7 @@ def survey_counts(surveys: pl.DataFrame, kind: str, period: Period) -> Counts:
     return ratio(month, good_or_better(pl.col("rating")), unit="responses")
 
 
-def calendar_of(inputs: MeasureInput) -> BusinessCalendar:
+def calendar_of(inputs: MeasureContext) -> BusinessCalendar:
     """The contract's business calendar (``inputs.calendar``), or England and Wales' when none is given."""
     return inputs.calendar if inputs.calendar is not None else ENGLAND_AND_WALES
 
@@ -111,7 +123,7 @@ def _bad(measure: str, name: str, what: str, value: object) -> ContractError:
     )
 
 
-def count_parameter(inputs: MeasureInput, measure: str, name: str, default: int, *, unit: str | None = None) -> int:
+def count_parameter(inputs: MeasureContext, measure: str, name: str, default: int, *, unit: str | None = None) -> int:
     """Parameter ``name`` of ``measure`` as a whole number, 0 or more (``default`` when the contract omits it).
 
     ``unit`` (``"days"``, say) only words the error: "must be a whole number of days, 0 or more". A bool is not a
@@ -124,7 +136,7 @@ def count_parameter(inputs: MeasureInput, measure: str, name: str, default: int,
     return value
 
 
-def text_parameter(inputs: MeasureInput, measure: str, name: str, default: str) -> str:
+def text_parameter(inputs: MeasureContext, measure: str, name: str, default: str) -> str:
     """Parameter ``name`` of ``measure`` as a non-empty text (``default`` when the contract omits it)."""
     value: object = inputs.parameters.get(name, default)
     if not isinstance(value, str) or not value:
@@ -133,7 +145,7 @@ def text_parameter(inputs: MeasureInput, measure: str, name: str, default: str) 
 
 
 def choice_parameter(
-    inputs: MeasureInput, measure: str, name: str, default: str, allowed: Sequence[str]
+    inputs: MeasureContext, measure: str, name: str, default: str, allowed: Sequence[str]
 ) -> str:
     """Parameter ``name`` of ``measure`` as one of ``allowed`` (an enumeration's values; ``default`` when the
     contract omits it). Matched exactly: case and spaces count."""
@@ -143,7 +155,7 @@ def choice_parameter(
     return value
 
 
-def names_parameter(inputs: MeasureInput, measure: str, name: str, default: Iterable[str]) -> tuple[str, ...]:
+def names_parameter(inputs: MeasureContext, measure: str, name: str, default: Iterable[str]) -> tuple[str, ...]:
     """Parameter ``name`` of ``measure`` as a list of names (channels, queues, categories), in the contract's order
     (``default`` when the contract omits it). A single text is not a list; an empty list is."""
     value: object = inputs.parameters.get(name, tuple(default))
@@ -156,7 +168,7 @@ def names_parameter(inputs: MeasureInput, measure: str, name: str, default: Iter
 
 
 def days_by_name_parameter(
-    inputs: MeasureInput, measure: str, name: str, default: Mapping[str, int]
+    inputs: MeasureContext, measure: str, name: str, default: Mapping[str, int]
 ) -> dict[str, int]:
     """Parameter ``name`` of ``measure`` as a non-empty table of whole numbers of days (0 or more) by name
     (``{ email = 2, web = 2, letter = 10 }``; ``default`` when the contract omits it)."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Final
 
 import polars as pl
+
 from csskpi import Column, ColumnKind, DatasetSpec
 from csskpi.data.load import Finding, finding_for
 

@@ -26,6 +26,7 @@ from typing import Final, Literal
 
 import numpy as np
 import polars as pl
+
 from csskpi import Period
 from csskpi.data.calendars import ENGLAND_AND_WALES
 from csskpi.plugin.types import SynthFrame, SynthRequest

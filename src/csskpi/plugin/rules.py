@@ -1,0 +1,298 @@
+"""A measure as a record-level rule: polars expressions over one dataset saying which records count, in which
+month, and whether each passes. The core applies the month and backlog rule of ``MEASURES.md`` once, here.
+
+A plugin author writes a function of a :class:`RuleContext` (the measure's contract parameters, the business
+calendar, the clocks) returning a :class:`RecordRule`, and makes it a measure with
+:meth:`Measure.from_rule <csskpi.plugin.types.Measure.from_rule>`::
+
+    def rule(ctx: RuleContext) -> RecordRule:
+        days = count_parameter(ctx, "CSC_KPI_09", "business_days", 20, unit="days")
+        return RecordRule(
+            dataset="carers_assessments", id="assessment_id", month=pl.col("completed_on"),
+            start=pl.col("referred_on"), deadline=ctx.calendar.add_business_days_expr("referred_on", days),
+            completed=pl.col("completed_on"), passes=within & pl.col("accurate"), lookback=business_days(days),
+        )
+
+:func:`records` turns a rule into one lazy query over every month asked for: a row per record that counts in one
+of them, with the month it counts in (``__counted_in``, a :attr:`Period.index <csskpi.model.period.Period.index>`),
+whether it passes, its weight and group. :func:`counts_by_month` groups it by month into :class:`Counts`; the
+evidence of a KPI-month is the same query filtered to that month. Both the per-month ``compute`` a rule measure
+gets and the pipeline's one-query-per-dataset run use these, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+import polars as pl
+
+from csskpi.data.calendars import ENGLAND_AND_WALES, BusinessCalendar, WorkingHours
+from csskpi.model.measurement import Counts
+from csskpi.model.period import Period
+
+if TYPE_CHECKING:
+    from csskpi.plugin.types import MeasureInput
+
+__all__ = [
+    "COUNTED_IN",
+    "GROUP",
+    "PASSES",
+    "STILL_OPEN",
+    "WEIGHT",
+    "RecordRule",
+    "RuleContext",
+    "RuleFunction",
+    "business_days",
+    "counts_by_month",
+    "pence",
+    "records",
+    "rule_compute",
+]
+
+#: The columns :func:`records` adds to each record.
+COUNTED_IN = "__counted_in"  # the month it counts in, as Period.index
+PASSES = "__passes"  # whether it passes (in a count KPI: False when counted)
+STILL_OPEN = "__still_open"  # counted in its deadline's month under the backlog rule
+WEIGHT = "__weight"
+GROUP = "__group"
+
+
+def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value))
+
+
+@attrs.frozen
+class RuleContext:
+    """What a rule is built from: its measure's name and contract parameters, the business calendar, the clocks.
+
+    The parameter readers of :mod:`csskpi.plugin.kit` (``count_parameter(ctx, ...)``) accept it as they accept a
+    :class:`~csskpi.plugin.types.MeasureInput`.
+    """
+
+    measure: str
+    parameters: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen)
+    calendar: BusinessCalendar = ENGLAND_AND_WALES
+    clocks: Mapping[str, WorkingHours] = attrs.field(factory=dict, converter=_frozen)
+
+    @classmethod
+    def of(cls, measure: str, inputs: MeasureInput) -> RuleContext:
+        calendar = inputs.calendar if inputs.calendar is not None else ENGLAND_AND_WALES
+        return cls(measure, inputs.parameters, calendar, inputs.clocks)
+
+
+def _expr(value: pl.Expr | str | None) -> pl.Expr | None:
+    return pl.col(value) if isinstance(value, str) else value
+
+
+def _required(value: pl.Expr | str) -> pl.Expr:
+    return pl.col(value) if isinstance(value, str) else value
+
+
+def _check_lookback(instance: RecordRule, attribute: attrs.Attribute[dt.timedelta | None], value: dt.timedelta | None) -> None:
+    if value is not None and value < dt.timedelta(0):
+        raise ValueError(f"'lookback' must not be negative, not {value}")
+
+
+@attrs.frozen
+class RecordRule:
+    """A measure as polars expressions over the records of one ``dataset``.
+
+    - ``id``: the id column, named in the evidence.
+    - ``month``: a Date or Datetime expression; a record counts in its month (a null month: in none).
+    - ``population``: which records are in the population (all when None; null is not).
+    - ``passes``: whether a record passes (null does not). With a deadline and no ``passes``: completed on or
+      before the deadline. In a ``count`` KPI a record in the population that does not pass is counted; with no
+      ``passes`` every record in the population is counted.
+    - ``start``, ``deadline``, ``completed``: with ``backlog`` (the default) the core applies the backlog rule: a
+      record still open at the end of its deadline's month (``completed`` null or later) counts there, as a
+      failure, instead of in its own month. Without ``backlog`` they are shown in the evidence only.
+    - ``lookback``: how long before a month a record counting in it may ``start`` (from the longest deadline);
+      only records starting within it, or whose own month is asked for, get a deadline worked out. None: every
+      record does (always correct, slower when deadlines are costly).
+    - ``weight``: what a record weighs (money in pounds, a Decimal, is counted in whole pence); 1 when None.
+    - ``snapshot``: keep only the records of the latest ``month`` value within each month (month-end snapshots).
+    - ``group``: count groups (recipients) rather than records; a group passes when all its records pass.
+    - ``elapsed``: the working time elapsed, as a number or text, for the evidence; ``reason``: a text per
+      record saying why it passes or fails, in words.
+    """
+
+    dataset: str
+    id: str
+    month: pl.Expr = attrs.field(converter=_required)
+    population: pl.Expr | None = attrs.field(default=None, converter=_expr)
+    passes: pl.Expr | None = attrs.field(default=None, converter=_expr)
+    kind: Literal["ratio", "count"] = "ratio"
+    start: pl.Expr | None = attrs.field(default=None, converter=_expr)
+    deadline: pl.Expr | None = attrs.field(default=None, converter=_expr)
+    completed: pl.Expr | None = attrs.field(default=None, converter=_expr)
+    backlog: bool = True
+    lookback: dt.timedelta | None = attrs.field(default=None, validator=_check_lookback)
+    weight: pl.Expr | None = attrs.field(default=None, converter=_expr)
+    snapshot: bool = False
+    group: pl.Expr | None = attrs.field(default=None, converter=_expr)
+    elapsed: pl.Expr | None = attrs.field(default=None, converter=_expr)
+    reason: pl.Expr | None = attrs.field(default=None, converter=_expr)
+
+    def __attrs_post_init__(self) -> None:
+        if self.kind not in ("ratio", "count"):
+            raise ValueError(f"'kind' must be 'ratio' or 'count', not {self.kind!r}")
+        if self.backlog and self.deadline is not None and self.completed is None:
+            raise ValueError("'completed' must be given with a 'deadline' under the backlog rule")
+        if self.lookback is not None and self.start is None:
+            raise ValueError("'lookback' needs a 'start': it bounds how long before a month a record may start")
+        if self.snapshot and self.applies_backlog:
+            raise ValueError("a 'snapshot' rule counts each snapshot in its own month: it cannot have a backlog deadline")
+
+    @property
+    def applies_backlog(self) -> bool:
+        return self.backlog and self.deadline is not None
+
+    @property
+    def verdict(self) -> pl.Expr:
+        """Whether each record passes, before the backlog rule (null: it does not)."""
+        if self.passes is not None:
+            return self.passes.fill_null(False)
+        if self.kind == "count":
+            return pl.lit(False)
+        if self.deadline is not None and self.completed is not None:
+            return (self.completed <= self.deadline).fill_null(False)
+        raise ValueError("a ratio rule needs 'passes' (or a 'deadline' and 'completed')")
+
+
+RuleFunction = Callable[[RuleContext], RecordRule]
+
+
+def business_days(n: int) -> dt.timedelta:
+    """A lookback covering ``n`` business days: never less, whatever weekends and bank holidays fall within."""
+    return dt.timedelta(days=2 * max(n, 0) + 14)
+
+
+def _month_index(expr: pl.Expr) -> pl.Expr:
+    return expr.dt.year().cast(pl.Int32) * 12 + expr.dt.month().cast(pl.Int32) - 1
+
+
+def _between(expr: pl.Expr, low: dt.date, high: dt.date) -> pl.Expr:
+    # Against date literals a Date and a Datetime compare alike (a datetime against midnight).
+    return ((expr >= low) & (expr < high)).fill_null(False)
+
+
+def records(rule: RecordRule, frame: pl.LazyFrame, months: Sequence[Period], *, extra: Iterable[pl.Expr] = ()) -> pl.LazyFrame:
+    """Every record of ``frame`` that counts in one of ``months`` under ``rule``, with its month and verdict.
+
+    Adds :data:`COUNTED_IN`, :data:`PASSES`, :data:`STILL_OPEN`, :data:`WEIGHT` and :data:`GROUP` (``extra``
+    expressions too, for the evidence). Records outside the population, or counting in no month asked for, are
+    not there.
+    """
+    indexes = sorted({p.index for p in months})
+    if not indexes:
+        return frame.head(0).select(_empty_columns(rule))
+    first, last = Period.from_index(indexes[0]), Period.from_index(indexes[-1])
+    low, high = first.first_day, last.next().first_day
+    month = rule.month
+    if rule.applies_backlog:
+        # Cheap comparisons first: only records of the months asked for, or starting within the lookback of
+        # them, can count there (a deadline is never before its start), and only they get a deadline.
+        if rule.lookback is not None and rule.start is not None:
+            frame = frame.filter(_between(month, low, high) | _between(rule.start, low - rule.lookback, high))
+    else:
+        frame = frame.filter(_between(month, low, high))
+    if rule.snapshot:
+        own = _month_index(month)
+        frame = frame.filter((month == month.max().over(own)).fill_null(False))
+    if rule.population is not None:
+        frame = frame.filter(rule.population.fill_null(False))
+    verdict = rule.verdict
+    if rule.applies_backlog:
+        assert rule.deadline is not None and rule.completed is not None
+        deadline, completed = rule.deadline.cast(pl.Date), rule.completed.cast(pl.Date)
+        still_open = (completed.is_null() | (completed > deadline.dt.month_end())).fill_null(True)
+        counted_in = pl.when(still_open).then(_month_index(deadline)).otherwise(_month_index(month.cast(pl.Date)))
+        verdict = ~still_open & verdict
+    else:
+        still_open = pl.lit(False)
+        counted_in = _month_index(month)
+    weight = pl.lit(1, dtype=pl.Int64) if rule.weight is None else rule.weight
+    group = pl.lit(None, dtype=pl.Null) if rule.group is None else rule.group
+    return frame.with_columns(
+        still_open.alias(STILL_OPEN),
+        counted_in.alias(COUNTED_IN),
+        verdict.alias(PASSES),
+        weight.alias(WEIGHT),
+        group.alias(GROUP),
+        *extra,
+    ).filter(pl.col(COUNTED_IN).is_in(indexes).fill_null(False))
+
+
+def _empty_columns(rule: RecordRule) -> list[pl.Expr]:
+    return [
+        pl.lit(False).alias(STILL_OPEN), pl.lit(0, dtype=pl.Int32).alias(COUNTED_IN), pl.lit(False).alias(PASSES),
+        pl.lit(1, dtype=pl.Int64).alias(WEIGHT), pl.lit(None).alias(GROUP),
+    ]
+
+
+def aggregate(rule: RecordRule, rows: pl.LazyFrame) -> pl.LazyFrame:
+    """``rows`` (from :func:`records`) grouped by month: ``population`` and ``passing`` (units or weight)."""
+    passing = pl.col(PASSES)
+    if rule.group is not None:
+        units = rows.group_by(COUNTED_IN, GROUP).agg(passing.all().alias(PASSES), pl.len().alias("__n"))
+        return units.group_by(COUNTED_IN).agg(
+            population=pl.len().cast(pl.Int64), passing=pl.col(PASSES).cast(pl.Int64).sum()
+        )
+    weight = pl.col(WEIGHT)
+    return rows.group_by(COUNTED_IN).agg(population=weight.sum(), passing=weight.filter(passing).sum())
+
+
+def _amount(value: object, unit: str) -> int:
+    if unit == "pence" or isinstance(value, Decimal):
+        return pence(value)
+    if value is None:
+        return 0
+    if not isinstance(value, int):
+        raise TypeError(f"a sum of weights must be a whole number or money, not {value!r}")
+    return value
+
+
+def pence(value: object) -> int:
+    """A sum of money in pounds (Decimal or int, at most 2 decimals) as whole pence; None (an empty sum) is 0.
+    A float is refused: money is exact or it is wrong."""
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise TypeError(f"money must be a Decimal, not {value!r}")
+    scaled = Decimal(value).scaleb(2)
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{value} is not a whole number of pence")
+    return int(scaled)
+
+
+def counts_by_month(rule: RecordRule, grouped: pl.DataFrame, months: Sequence[Period], unit: str) -> dict[Period, Counts]:
+    """The counts of each of ``months`` from :func:`aggregate`'s result (a month with no record: empty)."""
+    found = {int(r[COUNTED_IN]): r for r in grouped.iter_rows(named=True)}
+    out: dict[Period, Counts] = {}
+    for period in months:
+        row = found.get(period.index)
+        population = 0 if row is None else _amount(row["population"], unit)
+        passing = 0 if row is None else _amount(row["passing"], unit)
+        if rule.kind == "count":
+            out[period] = Counts(population - passing)
+        else:
+            out[period] = Counts(passing, population, unit)
+    return out
+
+
+def rule_compute(name: str, function: RuleFunction, unit: str) -> Callable[[MeasureInput], Counts]:
+    """A ``compute`` for a rule measure: the rule over one month of ``inputs``, through the same query."""
+
+    def compute(inputs: MeasureInput) -> Counts:
+        rule = function(RuleContext.of(name, inputs))
+        months = [inputs.period]
+        grouped = aggregate(rule, records(rule, inputs.data[rule.dataset].lazy(), months)).collect()
+        return counts_by_month(rule, grouped, months, unit)[inputs.period]
+
+    compute.__name__ = f"compute_{name}"
+    return compute
