@@ -22,7 +22,7 @@ from csskpi.model.measurement import Counts
 from csskpi.model.period import Period
 from csskpi.pipeline.measure import MeasureRegistry, contract_clocks, load_data, measure
 from csskpi.pipeline.synth import synthesize
-from csskpi.plugin.rules import RecordRule, RuleContext, business_days
+from csskpi.plugin.rules import RecordRule, RuleContext, business_days_lookback
 from csskpi.plugin.types import Measure, MeasureInput
 
 GOLDEN = Path(__file__).parent / "data" / "synth_counts.csv"
@@ -108,7 +108,7 @@ def _rule(ctx: RuleContext) -> RecordRule:
     return RecordRule(
         dataset="contacts", id="id", month=pl.col("received_on"), start=pl.col("received_on"),
         deadline=ctx.calendar.add_business_days_expr("received_on", 2), completed=pl.col("done_on"),
-        lookback=business_days(2),
+        lookback=business_days_lookback(2, ctx.calendar),
     )
 
 

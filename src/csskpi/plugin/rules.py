@@ -10,7 +10,7 @@ calendar, the clocks) returning a :class:`RecordRule`, and makes it a measure wi
         return RecordRule(
             dataset="carers_assessments", id="assessment_id", month=pl.col("completed_on"),
             start=pl.col("referred_on"), deadline=ctx.calendar.add_business_days_expr("referred_on", days),
-            completed=pl.col("completed_on"), passes=within & pl.col("accurate"), lookback=business_days(days),
+            completed=pl.col("completed_on"), passes=within & pl.col("accurate"), lookback=business_days_lookback(days),
         )
 
 :func:`records` turns a rule into one lazy query over every month asked for: a row per record that counts in one
@@ -47,11 +47,14 @@ __all__ = [
     "RecordRule",
     "RuleContext",
     "RuleFunction",
-    "business_days",
+    "business_days_lookback",
     "counts_by_month",
     "pence",
     "records",
     "rule_compute",
+    "said",
+    "survey_rule",
+    "within_business_days",
 ]
 
 #: The columns :func:`records` adds to each record.
@@ -93,8 +96,11 @@ def _required(value: pl.Expr | str) -> pl.Expr:
     return pl.col(value) if isinstance(value, str) else value
 
 
-def _check_lookback(instance: RecordRule, attribute: attrs.Attribute[dt.timedelta | None], value: dt.timedelta | None) -> None:
-    if value is not None and value < dt.timedelta(0):
+Lookback = dt.timedelta | Callable[[dt.date], dt.date]
+
+
+def _check_lookback(instance: RecordRule, attribute: attrs.Attribute[Lookback | None], value: Lookback | None) -> None:
+    if isinstance(value, dt.timedelta) and value < dt.timedelta(0):
         raise ValueError(f"'lookback' must not be negative, not {value}")
 
 
@@ -111,9 +117,10 @@ class RecordRule:
     - ``start``, ``deadline``, ``completed``: with ``backlog`` (the default) the core applies the backlog rule: a
       record still open at the end of its deadline's month (``completed`` null or later) counts there, as a
       failure, instead of in its own month. Without ``backlog`` they are shown in the evidence only.
-    - ``lookback``: how long before a month a record counting in it may ``start`` (from the longest deadline);
-      only records starting within it, or whose own month is asked for, get a deadline worked out. None: every
-      record does (always correct, slower when deadlines are costly).
+    - ``lookback``: how long before a month a record counting in it may ``start`` (from the longest deadline): a
+      span, or a function from a month's first day to the earliest start that can count in it. Only records
+      starting within it, or whose own month is asked for, get a deadline worked out. None: every record does
+      (always correct, slower when deadlines are costly).
     - ``weight``: what a record weighs (money in pounds, a Decimal, is counted in whole pence); 1 when None.
     - ``snapshot``: keep only the records of the latest ``month`` value within each month (month-end snapshots).
     - ``group``: count groups (recipients) rather than records; a group passes when all its records pass.
@@ -131,7 +138,7 @@ class RecordRule:
     deadline: pl.Expr | None = attrs.field(default=None, converter=_expr)
     completed: pl.Expr | None = attrs.field(default=None, converter=_expr)
     backlog: bool = True
-    lookback: dt.timedelta | None = attrs.field(default=None, validator=_check_lookback)
+    lookback: Lookback | None = attrs.field(default=None, validator=_check_lookback, eq=False)
     weight: pl.Expr | None = attrs.field(default=None, converter=_expr)
     snapshot: bool = False
     group: pl.Expr | None = attrs.field(default=None, converter=_expr)
@@ -167,9 +174,21 @@ class RecordRule:
 RuleFunction = Callable[[RuleContext], RecordRule]
 
 
-def business_days(n: int) -> dt.timedelta:
-    """A lookback covering ``n`` business days: never less, whatever weekends and bank holidays fall within."""
-    return dt.timedelta(days=2 * max(n, 0) + 14)
+def business_days_lookback(n: int, calendar: BusinessCalendar = ENGLAND_AND_WALES) -> Callable[[dt.date], dt.date]:
+    """A lookback of ``n`` business days of ``calendar``: the earliest start whose deadline ``n`` business days on
+    can fall on or after a month's first day.
+
+    A start on or before the business day ``n + 1`` before the first day (counted back from its day 0) has its
+    deadline on a business day before it; deadlines never run backwards as the start moves on.
+    """
+
+    def earliest(first_day: dt.date) -> dt.date:
+        try:
+            return calendar.add_business_days(first_day, -(max(n, 0) + 1)) + dt.timedelta(days=1)
+        except ValueError:  # outside the calendar's years: a margin wide enough for weekends and bank holidays
+            return first_day - dt.timedelta(days=2 * max(n, 0) + 14)
+
+    return earliest
 
 
 def _month_index(expr: pl.Expr) -> pl.Expr:
@@ -198,7 +217,8 @@ def records(rule: RecordRule, frame: pl.LazyFrame, months: Sequence[Period], *, 
         # Cheap comparisons first: only records of the months asked for, or starting within the lookback of
         # them, can count there (a deadline is never before its start), and only they get a deadline.
         if rule.lookback is not None and rule.start is not None:
-            frame = frame.filter(_between(month, low, high) | _between(rule.start, low - rule.lookback, high))
+            earliest = low - rule.lookback if isinstance(rule.lookback, dt.timedelta) else rule.lookback(low)
+            frame = frame.filter(_between(month, low, high) | _between(rule.start, earliest, high))
     else:
         frame = frame.filter(_between(month, low, high))
     if rule.snapshot:
@@ -296,3 +316,78 @@ def rule_compute(name: str, function: RuleFunction, unit: str) -> Callable[[Meas
 
     compute.__name__ = f"compute_{name}"
     return compute
+
+
+def survey_rule(kind: str) -> RecordRule:
+    """The rule of a survey KPI: of the month's responses (by ``responded_on``) of ``kind`` in the core's
+    ``surveys`` dataset, those rated good or better (``good``, ``very good``, 4 or 5)."""
+    from csskpi.data.surveys import good_or_better
+
+    rating = pl.col("rating")
+    return RecordRule(
+        dataset="surveys",
+        id="response_id",
+        month=pl.col("responded_on"),
+        population=pl.col("kind") == kind,
+        passes=good_or_better(rating),
+        reason=pl.format("rated {}", rating.cast(pl.String).fill_null("(no rating)")),
+    )
+
+
+def said(column: str, yes: str, no: str, missing: str = "not recorded") -> pl.Expr:
+    """A boolean column in words, for a reason."""
+    flag = pl.col(column)
+    return pl.when(flag.is_null()).then(pl.lit(missing)).when(flag).then(pl.lit(yes)).otherwise(pl.lit(no))
+
+
+def within_business_days(
+    ctx: RuleContext,
+    *,
+    dataset: str,
+    id: str,
+    month: str,
+    start: str,
+    completed: str,
+    business_days: pl.Expr,
+    longest: int,
+    population: pl.Expr | None = None,
+    also: pl.Expr | None = None,
+    also_words: tuple[str, str] = ("accurate", "not accurate"),
+    words: tuple[str, str] = ("completed", "start"),
+) -> RecordRule:
+    """"``completed`` within N business days of ``start``", month by ``month``, under the backlog rule.
+
+    The deadline is the day ``business_days`` (a number per record, at most ``longest``) business days after the
+    day of ``start`` (day 0; a start on a non-business day counts from the next business day); a record passes
+    when the day of ``completed`` is on or before it and ``also`` holds (null does not). Timestamps count by
+    their day. ``words`` name the completion and the start in the reasons ("responded 3 business days after
+    receipt; timescale 2").
+    """
+    start_day, done_day = pl.col(start).cast(pl.Date), pl.col(completed).cast(pl.Date)
+    deadline = ctx.calendar.add_business_days_expr(start_day, business_days)
+    elapsed = ctx.calendar.business_day_count_expr(start_day, done_day)
+    passes = (done_day <= deadline).fill_null(False)
+    done, since = words
+    reason = (
+        pl.when(done_day.is_null())
+        .then(pl.format("not {}; deadline {}", pl.lit(done), deadline.dt.strftime("%Y-%m-%d")))
+        .otherwise(pl.format("{} {} business days after {}; timescale {}", pl.lit(done), elapsed, pl.lit(since),
+                             business_days))
+    )
+    if also is not None:
+        passes = passes & also.fill_null(False)
+        yes, no = also_words
+        reason = pl.format("{}; {}", reason, pl.when(also.fill_null(False)).then(pl.lit(yes)).otherwise(pl.lit(no)))
+    return RecordRule(
+        dataset=dataset,
+        id=id,
+        month=pl.col(month),
+        population=population,
+        start=pl.col(start),
+        deadline=deadline,
+        completed=pl.col(completed),
+        passes=passes,
+        lookback=business_days_lookback(longest, ctx.calendar),
+        elapsed=elapsed,
+        reason=reason,
+    )
