@@ -151,3 +151,24 @@ def test_a_rule_is_checked_when_built() -> None:
         RecordRule(dataset="d", id="id", month="m", passes="p", lookback=dt.timedelta(days=3))
     with pytest.raises(ValueError, match="'kind' must be"):
         RecordRule(dataset="d", id="id", month="m", passes="p", kind="share")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("seed", sorted(YEARS))
+def test_evidence_adds_up_to_the_counts_in_every_kpi_month(seed: int, contract: csskpi.Contract) -> None:
+    from csskpi.pipeline.evidence import kpi_evidence
+
+    registry = _registry()
+    start, end, _ = YEARS[seed]
+    run = measure(contract, load_data(None, registry, frames=_frames(seed)), Period.range(start, end), registry)
+    checked = 0
+    for m in run.measurements:
+        spec = registry.measures[contract.kpi(m.kpi).measure]
+        if spec.rule is None and spec.evidence is None:
+            continue
+        found = kpi_evidence(contract, _frames(seed), m.kpi, m.period, registry.measures)
+        assert (found.counts.passing, found.counts.population) == (m.numerator, m.denominator), f"{m.kpi} {m.period}"
+        assert found.value == m.value
+        assert set(found.records["verdict"].unique()) <= {"pass", "fail", "counted"}
+        assert found.records["counted_in"].unique().to_list() in ([], [str(m.period)])
+        checked += 1
+    assert checked >= 100

@@ -54,6 +54,7 @@ __all__ = [
     "rule_compute",
     "said",
     "survey_rule",
+    "text",
     "within_business_days",
 ]
 
@@ -124,6 +125,8 @@ class RecordRule:
     - ``weight``: what a record weighs (money in pounds, a Decimal, is counted in whole pence); 1 when None.
     - ``snapshot``: keep only the records of the latest ``month`` value within each month (month-end snapshots).
     - ``group``: count groups (recipients) rather than records; a group passes when all its records pass.
+    - ``counts_failures``: the counts' ``passing`` is the records that fail (abandoned calls, avoidable
+      contacts, aged debt: a lower figure is better); their evidence says ``fail``.
     - ``elapsed``: the working time elapsed, as a number or text, for the evidence; ``reason``: a text per
       record saying why it passes or fails, in words.
     """
@@ -144,6 +147,7 @@ class RecordRule:
     group: pl.Expr | None = attrs.field(default=None, converter=_expr)
     elapsed: pl.Expr | None = attrs.field(default=None, converter=_expr)
     reason: pl.Expr | None = attrs.field(default=None, converter=_expr)
+    counts_failures: bool = False
 
     def __attrs_post_init__(self) -> None:
         if self.kind not in ("ratio", "count"):
@@ -152,6 +156,8 @@ class RecordRule:
             raise ValueError("'completed' must be given with a 'deadline' under the backlog rule")
         if self.lookback is not None and self.start is None:
             raise ValueError("'lookback' needs a 'start': it bounds how long before a month a record may start")
+        if self.counts_failures and (self.kind == "count" or self.group is not None):
+            raise ValueError("'counts_failures' is for a ratio of records: a count KPI always counts failures")
         if self.snapshot and self.applies_backlog:
             raise ValueError("a 'snapshot' rule counts each snapshot in its own month: it cannot have a backlog deadline")
 
@@ -330,8 +336,23 @@ def survey_rule(kind: str) -> RecordRule:
         month=pl.col("responded_on"),
         population=pl.col("kind") == kind,
         passes=good_or_better(rating),
-        reason=pl.format("rated {}", rating.cast(pl.String).fill_null("(no rating)")),
+        reason=text("rated {}", rating.cast(pl.String).fill_null("(no rating)")),
     )
+
+
+def text(template: str, *values: pl.Expr) -> pl.Expr:
+    """A reason in words: ``template`` with each ``{}`` replaced by the next of ``values`` (as text; a null value
+    is written ``?``). The same as ``pl.format``, which some polars versions cannot run on a filtered frame."""
+    pieces = template.split("{}")
+    if len(pieces) != len(values) + 1:
+        raise ValueError(f"{template!r} has {len(pieces) - 1} placeholders for {len(values)} values")
+    parts: list[pl.Expr] = []
+    for piece, value in zip(pieces, [*values, None], strict=True):
+        if piece:
+            parts.append(pl.lit(piece))
+        if value is not None:
+            parts.append(value.cast(pl.String).fill_null(pl.lit("?")))
+    return pl.concat_str(parts) if parts else pl.lit("")
 
 
 def said(column: str, yes: str, no: str, missing: str = "not recorded") -> pl.Expr:
@@ -370,14 +391,14 @@ def within_business_days(
     done, since = words
     reason = (
         pl.when(done_day.is_null())
-        .then(pl.format("not {}; deadline {}", pl.lit(done), deadline.dt.strftime("%Y-%m-%d")))
-        .otherwise(pl.format("{} {} business days after {}; timescale {}", pl.lit(done), elapsed, pl.lit(since),
+        .then(text("not {}; deadline {}", pl.lit(done), deadline.dt.strftime("%Y-%m-%d")))
+        .otherwise(text("{} {} business days after {}; timescale {}", pl.lit(done), elapsed, pl.lit(since),
                              business_days))
     )
     if also is not None:
         passes = passes & also.fill_null(False)
         yes, no = also_words
-        reason = pl.format("{}; {}", reason, pl.when(also.fill_null(False)).then(pl.lit(yes)).otherwise(pl.lit(no)))
+        reason = text("{}; {}", reason, pl.when(also.fill_null(False)).then(pl.lit(yes)).otherwise(pl.lit(no)))
     return RecordRule(
         dataset=dataset,
         id=id,

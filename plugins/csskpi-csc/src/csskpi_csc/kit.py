@@ -8,14 +8,18 @@ Their contract parameters are read with :mod:`csskpi.plugin.kit`'s ``*_parameter
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin.rules import RecordRule, said, within_business_days
+from csskpi.plugin.rules import RecordRule, said, text, within_business_days
 
 __all__ = ["abandoned", "abandoned_rule", "contact_rule", "said", "within_business_days"]
 
 
-def contact_rule(passes: pl.Expr, reason: pl.Expr) -> RecordRule:
-    """Of the ``contacts`` received in the month (month by ``received_at``), those where ``passes``."""
-    return RecordRule(dataset="contacts", id="contact_id", month=pl.col("received_at"), passes=passes, reason=reason)
+def contact_rule(passes: pl.Expr, reason: pl.Expr, *, counts_failures: bool = False) -> RecordRule:
+    """Of the ``contacts`` received in the month (month by ``received_at``), those where ``passes`` (with
+    ``counts_failures``, those that fail: a lower figure is better)."""
+    return RecordRule(
+        dataset="contacts", id="contact_id", month=pl.col("received_at"), passes=passes, reason=reason,
+        counts_failures=counts_failures,
+    )
 
 
 def abandoned() -> pl.Expr:
@@ -38,5 +42,5 @@ def abandoned_rule(queues: pl.Expr) -> RecordRule:
     )
     return RecordRule(
         dataset="calls", id="call_id", month=pl.col("offered_at"), population=queues, passes=abandoned(),
-        reason=pl.format("queue {}; {}", pl.col("queue"), reason),
+        reason=text("queue {}; {}", pl.col("queue").cast(pl.String), reason), counts_failures=True,
     )

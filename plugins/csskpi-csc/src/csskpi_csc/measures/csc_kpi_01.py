@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 from csskpi import Measure
 from csskpi.plugin.kit import names_parameter
-from csskpi.plugin.rules import RecordRule, RuleContext
+from csskpi.plugin.rules import RecordRule, RuleContext, text
 
 from ..datasets import DIGITAL_CHANNELS
 from ..kit import contact_rule
@@ -20,7 +20,7 @@ NAME = "CSC_KPI_01"
 
 def rule(ctx: RuleContext) -> RecordRule:
     digital = names_parameter(ctx, NAME, "digital_channels", DIGITAL_CHANNELS)
-    return contact_rule(pl.col("channel").is_in(list(digital)), pl.format("channel {}", pl.col("channel")))
+    return contact_rule(pl.col("channel").is_in(list(digital)), text("channel {}", pl.col("channel").cast(pl.String)))
 
 
 MEASURE = Measure.from_rule(

@@ -16,7 +16,7 @@ NAME = "CSC_KPI_03"
 
 
 def rule(ctx: RuleContext) -> RecordRule:
-    return contact_rule(pl.col("avoidable"), said("avoidable", "avoidable", "not avoidable"))
+    return contact_rule(pl.col("avoidable"), said("avoidable", "avoidable", "not avoidable"), counts_failures=True)
 
 
 MEASURE = Measure.from_rule(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from csskpi import Measure
-from csskpi.plugin.rules import RecordRule, RuleContext
+from csskpi.plugin.rules import RecordRule, RuleContext, text
 
 NAME = "F_KPI_01"
 
@@ -32,7 +32,7 @@ def rule(ctx: RuleContext) -> RecordRule:
         deadline=due,
         completed=paid,
         passes=paid <= due,
-        reason=pl.format("paid {}; due {}", _day("paid_on", "not paid"), _day("due_on", "?")),
+        reason=text("paid {}; due {}", _day("paid_on", "not paid"), _day("due_on", "?")),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from csskpi import Measure
-from csskpi.plugin.rules import RecordRule, RuleContext
+from csskpi.plugin.rules import RecordRule, RuleContext, text
 
 NAME = "F_KPI_02"
 
@@ -25,7 +25,7 @@ def rule(ctx: RuleContext) -> RecordRule:
         deadline=scheduled,
         completed=executed,
         backlog=False,  # the deadline is the run's own day: it falls in the month the run counts in
-        reason=pl.format(
+        reason=text(
             "scheduled {}; executed {}",
             scheduled.dt.strftime("%Y-%m-%d"),
             executed.dt.strftime("%Y-%m-%d").fill_null("not executed"),

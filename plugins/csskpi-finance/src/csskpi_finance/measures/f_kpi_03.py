@@ -14,7 +14,7 @@ import polars as pl
 
 from csskpi import Measure
 from csskpi.plugin.kit import count_parameter, names_parameter
-from csskpi.plugin.rules import RecordRule, RuleContext
+from csskpi.plugin.rules import RecordRule, RuleContext, text
 
 from ..datasets import EXCLUDED_CATEGORIES
 
@@ -34,7 +34,11 @@ def rule(ctx: RuleContext) -> RecordRule:
         passes=age > days,  # the counts' passing is the aged value: lower is better
         weight=pl.col("outstanding"),
         elapsed=age,
-        reason=pl.format("{} days past due at the snapshot; aged beyond {} days", age, pl.lit(days)),
+        reason=text(
+            "{} days after due_on at the snapshot: {} {} days", age,
+            pl.when(age > days).then(pl.lit("more than")).otherwise(pl.lit("not more than")), pl.lit(days),
+        ),
+        counts_failures=True,
     )
 
 
