@@ -13,6 +13,7 @@ from typing import TextIO
 from csskpi._version import __version__
 from csskpi.cli.credits import cmd_credits
 from csskpi.cli.demo import cmd_demo
+from csskpi.cli.evidence import add_evidence_command, cmd_evidence
 from csskpi.cli.data import add_data_commands, cmd_appendix, cmd_measure, cmd_plugins, cmd_synth
 from csskpi.cli.report import add_report_commands, cmd_report
 from csskpi.cli.ledger import add_ledger_commands, cmd_ledger
@@ -101,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=2015)
 
     add_data_commands(sub, common, _period)
+    add_evidence_command(sub, common, _period)
     add_report_commands(sub, common, _period)
     add_ledger_commands(sub, common, _period)
     return parser
@@ -119,6 +121,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], None]] = {
     "plugins": cmd_plugins,
     "synth": cmd_synth,
     "appendix": cmd_appendix,
+    "evidence": cmd_evidence,
     "report": cmd_report,
     "ledger": cmd_ledger,
 }

@@ -20,7 +20,7 @@ import attrs
 import polars as pl
 
 from csskpi.data.calendars import ENGLAND_AND_WALES, BusinessCalendar, WorkingHours
-from csskpi.errors import ContractError, InputError, PluginError, Problem
+from csskpi.errors import ContractError, InputError, PluginError, Problem, UnknownKPIError
 from csskpi.model.contract import Contract
 from csskpi.model.measurement import Counts, Measurement
 from csskpi.model.period import Period
@@ -28,7 +28,10 @@ from csskpi.pipeline.rules import rule_of
 from csskpi.plugin.rules import COUNTED_IN, GROUP, PASSES, STILL_OPEN, WEIGHT, RecordRule, pence, records
 from csskpi.plugin.types import Measure, MeasureInput
 
-__all__ = ["COLUMNS", "Evidence", "check_request", "evidence_counts", "kpi_evidence", "numerator_verdict", "rule_evidence"]
+__all__ = [
+    "COLUMNS", "Evidence", "check_request", "evidence_counts", "kpi_evidence", "numerator_verdict", "record_lookup",
+    "rule_evidence",
+]
 
 #: The columns of every evidence table, in order.
 COLUMNS = ("id", "dataset", "counted_in", "why", "start", "deadline", "completed", "elapsed", "verdict", "reason",
@@ -146,15 +149,18 @@ def check_request(contract: Contract, kpi: str, period: Period, registry_measure
     if not contract.calendar.contains(period):
         cal = contract.calendar
         raise ContractError(Problem(f"{period} is outside the contract ({cal.first_period} to {cal.last_period})",
-                                    field="period", file=contract.source))
-    found = contract.kpi(kpi)
+                                    field="--period", file=contract.source))
+    try:
+        found = contract.kpi(kpi)
+    except UnknownKPIError as exc:
+        raise UnknownKPIError([attrs.evolve(p, field="--kpi") for p in exc.problems]) from None
     if found not in contract.kpis_in_force(period):
-        raise ContractError(Problem(f"{kpi} is not in force in {period}", field="kpi", kpi=kpi, file=contract.source))
+        raise ContractError(Problem(f"{kpi} is not in force in {period}", field="--kpi", kpi=kpi, file=contract.source))
     measure = registry_measures.get(found.measure)
     if measure is None:
-        raise PluginError(Problem(f"no installed plugin provides measure {found.measure!r}", field="kpi", kpi=kpi))
+        raise PluginError(Problem(f"no installed plugin provides measure {found.measure!r}", field="--kpi", kpi=kpi))
     if measure.rule is None and measure.evidence is None:
-        raise PluginError(Problem(f"measure {found.measure!r} gives no record-level evidence", field="kpi", kpi=kpi))
+        raise PluginError(Problem(f"measure {found.measure!r} gives no record-level evidence", field="--kpi", kpi=kpi))
     return measure
 
 
@@ -192,3 +198,24 @@ def kpi_evidence(
     counts = evidence_counts(table, kind, measure.unit, numerator)
     value = Measurement.from_counts(kpi, period, counts, decimals=contract.parameters.decimals).value
     return Evidence(kpi, measure.name, period, kind, numerator, measure.unit, counts, value, table)
+
+
+def record_lookup(contract: Contract, measure: Measure, frames: Mapping[str, pl.DataFrame], id_column: str | None,
+                  calendar: BusinessCalendar = ENGLAND_AND_WALES) -> pl.DataFrame:
+    """Every record of the measure's dataset by ``id``, with its ``weight`` and ``group`` under the measure's rule
+    (null for a measure without one, whose first dataset's ``id_column`` names the records): what a supplier's
+    record-level list is checked and added up against."""
+    from csskpi.pipeline.measure import contract_clocks
+
+    if measure.rule is None:
+        if id_column is None:
+            raise ValueError(f"measure {measure.name!r}: its dataset has no id column to name its records by")
+        return frames[measure.datasets[0]].select(pl.col(id_column).cast(pl.String).alias("id"),
+                                      pl.lit(None, dtype=pl.String).alias("weight"),
+                                      pl.lit(None, dtype=pl.String).alias("group"))
+    rule = rule_of(measure, contract, calendar, contract_clocks(contract, calendar))
+    return frames[rule.dataset].select(
+        pl.col(rule.id).cast(pl.String).alias("id"),
+        (pl.lit(None, dtype=pl.String) if rule.weight is None else rule.weight.cast(pl.String)).alias("weight"),
+        (pl.lit(None, dtype=pl.String) if rule.group is None else rule.group.cast(pl.String)).alias("group"),
+    ).unique("id", keep="last", maintain_order=True)

@@ -392,8 +392,9 @@ def within_business_days(
     reason = (
         pl.when(done_day.is_null())
         .then(text("not {}; deadline {}", pl.lit(done), deadline.dt.strftime("%Y-%m-%d")))
-        .otherwise(text("{} {} business days after {}; timescale {}", pl.lit(done), elapsed, pl.lit(since),
-                             business_days))
+        .otherwise(text("{} {} {} after {}; timescale {}", pl.lit(done), elapsed,
+                        pl.when(elapsed == 1).then(pl.lit("business day")).otherwise(pl.lit("business days")),
+                        pl.lit(since), business_days))
     )
     if also is not None:
         passes = passes & also.fill_null(False)
