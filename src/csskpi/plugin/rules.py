@@ -49,6 +49,7 @@ __all__ = [
     "RuleFunction",
     "business_days_lookback",
     "counts_by_month",
+    "month_counts",
     "pence",
     "records",
     "rule_compute",
@@ -311,16 +312,22 @@ def counts_by_month(rule: RecordRule, grouped: pl.DataFrame, months: Sequence[Pe
     return out
 
 
+def month_counts(rule: RecordRule, frame: pl.DataFrame, period: Period, unit: str = "records") -> Counts:
+    """The counts of ``rule`` over the records of ``frame`` in ``period``."""
+    grouped = aggregate(rule, records(rule, frame.lazy(), [period])).collect()
+    return counts_by_month(rule, grouped, [period], unit)[period]
+
+
 def rule_compute(name: str, function: RuleFunction, unit: str) -> Callable[[MeasureInput], Counts]:
     """A ``compute`` for a rule measure: the rule over one month of ``inputs``, through the same query."""
 
     def compute(inputs: MeasureInput) -> Counts:
         rule = function(RuleContext.of(name, inputs))
-        months = [inputs.period]
-        grouped = aggregate(rule, records(rule, inputs.data[rule.dataset].lazy(), months)).collect()
-        return counts_by_month(rule, grouped, months, unit)[inputs.period]
+        return month_counts(rule, inputs.data[rule.dataset], inputs.period, unit)
 
-    compute.__name__ = f"compute_{name}"
+    # Named as the rule's own module's function, so that a traceback or a registry listing points at the measure.
+    compute.__name__ = compute.__qualname__ = f"compute_{name}"
+    compute.__module__ = getattr(function, "__module__", __name__)
     return compute
 
 

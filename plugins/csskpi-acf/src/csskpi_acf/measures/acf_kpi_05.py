@@ -10,26 +10,27 @@ Parameters (``[parameters.measures.ACF_KPI_05]``): ``business_days`` (default 10
 
 from __future__ import annotations
 
-from csskpi import Counts, Measure, MeasureInput
+from csskpi import Measure
 from csskpi.plugin.kit import count_parameter
+from csskpi.plugin.rules import RecordRule, RuleContext
 
-from ..kit import business_day_deadline_counts
+from ..kit import within
 
 NAME = "ACF_KPI_05"
 BUSINESS_DAYS = 10
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    days = count_parameter(inputs, NAME, "business_days", BUSINESS_DAYS, unit="days")
-    return business_day_deadline_counts(
-        inputs.data["direct_payments"], inputs, start="referred_on", done="first_paid_on", business_days=days
-    )
+def rule(ctx: RuleContext) -> RecordRule:
+    days = count_parameter(ctx, NAME, "business_days", BUSINESS_DAYS, unit="days")
+    return within(ctx, "direct_payments", "service_user_id", start="referred_on", done="first_paid_on",
+                  business_days=days)
 
 
-MEASURE = Measure(
-    name=NAME,
-    columns={"direct_payments": ("referred_on", "first_paid_on")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    NAME,
+    {"direct_payments": ("service_user_id", "referred_on", "first_paid_on")},
+    rule,
     description="% of service users first paid a direct payment within 10 business days of referral",
     unit="records",
 )
+compute = MEASURE.compute
