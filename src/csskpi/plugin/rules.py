@@ -377,7 +377,7 @@ def within_business_days(
     start: str,
     completed: str,
     business_days: pl.Expr,
-    longest: int,
+    longest: int | None,
     population: pl.Expr | None = None,
     also: pl.Expr | None = None,
     also_words: tuple[str, str] = ("accurate", "not accurate"),
@@ -385,7 +385,8 @@ def within_business_days(
 ) -> RecordRule:
     """"``completed`` within N business days of ``start``", month by ``month``, under the backlog rule.
 
-    The deadline is the day ``business_days`` (a number per record, at most ``longest``) business days after the
+    The deadline is the day ``business_days`` (a number per record, at most ``longest``; None when no bound is
+    known, and every record then gets a deadline worked out) business days after the
     day of ``start`` (day 0; a start on a non-business day counts from the next business day); a record passes
     when the day of ``completed`` is on or before it and ``also`` holds (null does not). Timestamps count by
     their day. ``words`` name the completion and the start in the reasons ("responded 3 business days after
@@ -416,7 +417,7 @@ def within_business_days(
         deadline=deadline,
         completed=pl.col(completed),
         passes=passes,
-        lookback=business_days_lookback(longest, ctx.calendar),
+        lookback=None if longest is None else business_days_lookback(longest, ctx.calendar),
         elapsed=elapsed,
         reason=reason,
     )

@@ -11,26 +11,27 @@ flagged as resolved at first contact but with no ``resolved_at`` still passes, a
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin.kit import in_month, ratio
-from csskpi.model.measurement import Counts
-from csskpi.plugin.types import Measure, MeasureInput
+from csskpi.plugin.rules import RecordRule, RuleContext, said
+from csskpi.plugin.types import Measure
 
 from ..common import parameter
 
 __all__ = ["MEASURE", "compute"]
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    tier = str(parameter(inputs, "tier", 1))
-    contacts = inputs.data["pm_contacts"].filter(
-        (pl.col("tier") == tier) & in_month(pl.col("received_at"), inputs.period)
+def rule(ctx: RuleContext) -> RecordRule:
+    tier = str(parameter(ctx, "tier", 1))
+    return RecordRule(
+        dataset="pm_contacts", id="contact_id", month=pl.col("received_at"), population=pl.col("tier") == tier,
+        passes=pl.col("first_contact_resolved"),
+        reason=said("first_contact_resolved", "resolved at first contact", "not resolved at first contact"),
     )
-    return ratio(contacts, pl.col("first_contact_resolved"))
 
 
-MEASURE = Measure(
-    name="PM_KPI_05",
-    columns={"pm_contacts": ("received_at", "tier", "first_contact_resolved")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    "PM_KPI_05",
+    {"pm_contacts": ("contact_id", "received_at", "tier", "first_contact_resolved")},
+    rule,
     description="% of tier-1 People Management contacts received in the month that were resolved at first contact",
 )
+compute = MEASURE.compute
