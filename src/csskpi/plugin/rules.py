@@ -119,7 +119,8 @@ class RecordRule:
     - ``start``, ``deadline``, ``completed``: with ``backlog`` (the default) the core applies the backlog rule: a
       record still open at the end of its deadline's month (``completed`` null or later) counts there, as a
       failure, instead of in its own month. Without ``backlog`` they are shown in the evidence only.
-    - ``lookback``: how long before a month a record counting in it may ``start`` (from the longest deadline): a
+    - ``lookback``: how long before a month a record counting in it may ``start`` (from the longest deadline; a
+      month that is itself a deadline must then never be before the start nor later than the lookback): a
       span, or a function from a month's first day to the earliest start that can count in it. Only records
       starting within it, or whose own month is asked for, get a deadline worked out. None: every record does
       (always correct, slower when deadlines are costly).
@@ -220,13 +221,14 @@ def records(rule: RecordRule, frame: pl.LazyFrame, months: Sequence[Period], *, 
     first, last = Period.from_index(indexes[0]), Period.from_index(indexes[-1])
     low, high = first.first_day, last.next().first_day
     month = rule.month
-    if rule.applies_backlog:
+    if rule.lookback is not None and rule.start is not None:
         # Cheap comparisons first: only records of the months asked for, or starting within the lookback of
-        # them, can count there (a deadline is never before its start), and only they get a deadline.
-        if rule.lookback is not None and rule.start is not None:
-            earliest = low - rule.lookback if isinstance(rule.lookback, dt.timedelta) else rule.lookback(low)
-            frame = frame.filter(_between(month, low, high) | _between(rule.start, earliest, high))
-    else:
+        # them, can count there (a deadline is never before its start), and only they get a deadline. (Without
+        # the backlog rule the month may be the deadline itself: then only the start bounds it.)
+        earliest = low - rule.lookback if isinstance(rule.lookback, dt.timedelta) else rule.lookback(low)
+        window = _between(rule.start, earliest, high)
+        frame = frame.filter(window | _between(month, low, high) if rule.applies_backlog else window)
+    if not rule.applies_backlog:
         frame = frame.filter(_between(month, low, high))
     if rule.snapshot:
         own = _month_index(month)

@@ -8,20 +8,21 @@ Parameters: ``priority`` (P1), ``vip`` (false), ``resolution_hours`` (4), ``cloc
 
 from __future__ import annotations
 
-from csskpi.model.measurement import Counts
-from csskpi.plugin.types import Measure, MeasureInput
+from csskpi.plugin.rules import RecordRule, RuleContext
+from csskpi.plugin.types import Measure
 
 from ..common import unresolved_by_deadline
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    return unresolved_by_deadline(inputs, priority="P1", vip=False, resolution_hours=4)
+def rule(ctx: RuleContext) -> RecordRule:
+    return unresolved_by_deadline(ctx, priority="P1", vip=False, resolution_hours=4)
 
 
-MEASURE = Measure(
-    name="IMT_KPI_02",
-    columns={"incidents": ("priority", "vip", "opened_at", "resolved_at")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    "IMT_KPI_02",
+    {"incidents": ("incident_id", "priority", "vip", "opened_at", "resolved_at")},
+    rule,
     description="Count of non-VIP P1 incidents not resolved within 4 Core Support Hours, in the deadline's month",
     unit="incidents",
 )
+compute = MEASURE.compute

@@ -8,20 +8,21 @@ Parameters: ``priority`` (P2), ``vip`` (absent: either), ``resolution_hours`` (8
 
 from __future__ import annotations
 
-from csskpi.model.measurement import Counts
-from csskpi.plugin.types import Measure, MeasureInput
+from csskpi.plugin.rules import RecordRule, RuleContext
+from csskpi.plugin.types import Measure
 
 from ..common import unresolved_by_deadline
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    return unresolved_by_deadline(inputs, priority="P2", vip=None, resolution_hours=8)
+def rule(ctx: RuleContext) -> RecordRule:
+    return unresolved_by_deadline(ctx, priority="P2", vip=None, resolution_hours=8)
 
 
-MEASURE = Measure(
-    name="IMT_KPI_03",
-    columns={"incidents": ("priority", "vip", "opened_at", "resolved_at")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    "IMT_KPI_03",
+    {"incidents": ("incident_id", "priority", "vip", "opened_at", "resolved_at")},
+    rule,
     description="Count of P2 incidents not resolved within 8 Core Support Hours, in the deadline's month",
     unit="incidents",
 )
+compute = MEASURE.compute

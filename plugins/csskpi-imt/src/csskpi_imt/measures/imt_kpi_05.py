@@ -6,20 +6,21 @@ Parameters: ``priority`` (P1); an optional ``vip`` (true/false) restricts it to 
 
 from __future__ import annotations
 
-from csskpi.model.measurement import Counts
-from csskpi.plugin.types import Measure, MeasureInput
+from csskpi.plugin.rules import RecordRule, RuleContext
+from csskpi.plugin.types import Measure
 
 from ..common import opened_in_month
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    return opened_in_month(inputs, priority="P1")
+def rule(ctx: RuleContext) -> RecordRule:
+    return opened_in_month(ctx, priority="P1")
 
 
-MEASURE = Measure(
-    name="IMT_KPI_05",
-    columns={"incidents": ("priority", "vip", "opened_at")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    "IMT_KPI_05",
+    {"incidents": ("incident_id", "priority", "vip", "opened_at")},
+    rule,
     description="Count of P1 incidents (VIP or not) opened in the month",
     unit="incidents",
 )
+compute = MEASURE.compute

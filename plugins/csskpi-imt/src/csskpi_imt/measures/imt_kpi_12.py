@@ -7,21 +7,21 @@ Parameters: ``kind`` (``it_incident``; not in the bundled contract, MEASURES.md'
 
 from __future__ import annotations
 
-from csskpi.plugin.kit import survey_counts
-from csskpi.model.measurement import Counts
-from csskpi.plugin.types import Measure, MeasureInput
+from csskpi.plugin.rules import RecordRule, RuleContext, survey_rule
+from csskpi.plugin.types import Measure
 
 from ..common import param
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    return survey_counts(inputs.data["surveys"], str(param(inputs, "kind", "it_incident")), inputs.period)
+def rule(ctx: RuleContext) -> RecordRule:
+    return survey_rule(str(param(ctx, "kind", "it_incident")))
 
 
-MEASURE = Measure(
-    name="IMT_KPI_12",
-    columns={"surveys": ("kind", "responded_on", "rating")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    "IMT_KPI_12",
+    {"surveys": ("response_id", "kind", "responded_on", "rating")},
+    rule,
     description="% of IT incident survey responses rated good or better",
     unit="responses",
 )
+compute = MEASURE.compute
