@@ -109,7 +109,8 @@ def main() -> None:
                     kept = best.setdefault((label, which), {"seconds": r["seconds"], "peak_mib": r["peak_mib"]})
                     kept["seconds"] = min(kept["seconds"], r["seconds"])
                     kept["peak_mib"] = max(kept["peak_mib"], r["peak_mib"])
-        rows = sum(1 for _ in open(year / "contacts.csv")) - 1
+        with open(year / "contacts.csv") as f:
+            rows = sum(1 for _ in f) - 1
         print(f"# csskpi {csskpi.__version__}, Python {platform.python_version()}, {os.cpu_count()} cores, scale "
               f"{args.scale} ({rows:,} contacts a year), best time / largest peak of {args.repeat}, interleaved; "
               f"floor checked equal to csskpi on {compared} KPI-months")

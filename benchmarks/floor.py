@@ -26,6 +26,7 @@ TIMESCALES = {"email": 2, "web": 2, "letter": 10}
 PLATINUM = ["agresso", "mosaic", "email", "network", "telephony", "intranet"]
 GOOD = ["good", "very good", "4", "5"]
 D, T = pl.col, pl.lit
+EVERY = pl.lit(True)
 
 
 _SCANS: dict[tuple[Path, str], pl.LazyFrame] = {}
@@ -67,12 +68,12 @@ class Floor:
         self.queries.append(grouped.filter(D("m").is_in(self.indexes)).select(
             T(kpi).alias("kpi"), "m", D("passing").cast(pl.Int64), D("population").cast(pl.Int64)))
 
-    def share(self, kpi: str, name: str, month: str, passes: pl.Expr, pop: pl.Expr = T(True)) -> None:
+    def share(self, kpi: str, name: str, month: str, passes: pl.Expr, pop: pl.Expr = EVERY) -> None:
         lf = scan(self.folder, name).filter(self.within(D(month)) & pop.fill_null(False))
         self.add(kpi, lf.group_by(m=mi(D(month))).agg(passing=passes.fill_null(False).sum(), population=pl.len()))
 
     def backlog(self, kpi: str, name: str, month: str, start: str, deadline: pl.Expr, done: str,
-                passes: pl.Expr | None = None, pop: pl.Expr = T(True), back: int = 120) -> None:
+                passes: pl.Expr | None = None, pop: pl.Expr = EVERY, back: int = 120) -> None:
         lf = scan(self.folder, name).filter((self.within(D(month)) | self.within(D(start), back)) & pop.fill_null(False))
         lf = lf.with_columns(__d=deadline.cast(pl.Date), __c=D(done).cast(pl.Date))
         still = (D("__c").is_null() | (D("__c") > D("__d").dt.month_end())).fill_null(True)
