@@ -87,28 +87,22 @@ def deadline_counts(
     A record counts once: in the month of ``month_by``, passing when ``met`` (by default: completed on or before
     the deadline) — unless it was still open at the end of the month in which its deadline fell (``completed``
     null, or in a later month); then it counts, as a failure, in the deadline's month instead. A backlog cannot
-    hide a failure, and nothing counts twice.
+    hide a failure, and nothing counts twice. The rule is the core's one implementation,
+    :class:`~csskpi.plugin.rules.RecordRule`, applied to ``frame``.
     """
-    met = (completed <= deadline) if met is None else met
-    # One select, then Series arithmetic: polars plans a single compound expression far more slowly.
-    cols = frame.select(
-        month_by=month_by.cast(pl.Date), deadline=deadline.cast(pl.Date), completed=completed.cast(pl.Date), met=met
-    )
-    first, last = period.first_day, period.last_day
-    still_open = (cols["completed"].is_null() | (cols["completed"] > cols["deadline"].dt.month_end())).fill_null(True)
-    backlog = still_open & cols["deadline"].is_between(first, last).fill_null(False)
-    ordinary = ~still_open & cols["month_by"].is_between(first, last).fill_null(False)
-    population = int((backlog | ordinary).sum())
-    passing = int((ordinary & cols["met"].fill_null(False)).sum())
-    return Counts(passing, population)
+    from csskpi.plugin.rules import RecordRule, month_counts
+
+    rule = RecordRule(dataset="frame", id=frame.columns[0] if frame.columns else "", month=month_by,
+                      deadline=deadline, completed=completed, passes=met)
+    return month_counts(rule, frame, period)
 
 
 def survey_counts(surveys: pl.DataFrame, kind: str, period: Period) -> Counts:
-    """% of the month's responses to survey ``kind`` rated good or better (``good``, ``very good``, 4 or 5)."""
-    from csskpi.data.surveys import good_or_better
+    """% of the month's responses to survey ``kind`` rated good or better (``good``, ``very good``, 4 or 5): the
+    core's :func:`~csskpi.plugin.rules.survey_rule` applied to ``surveys``."""
+    from csskpi.plugin.rules import month_counts, survey_rule
 
-    month = surveys.filter((pl.col("kind") == kind) & in_month(pl.col("responded_on"), period))
-    return ratio(month, good_or_better(pl.col("rating")), unit="responses")
+    return month_counts(survey_rule(kind), surveys, period, "responses")
 
 
 def calendar_of(inputs: MeasureContext) -> BusinessCalendar:
