@@ -13,8 +13,8 @@ from pathlib import Path
 import polars as pl
 
 import csskpi
-from csskpi.data.calendars import ENGLAND_AND_WALES
-from csskpi.plugin.kit import deadline_counts
+from csskpi.plugin.kit import count_parameter
+from csskpi.plugin.rules import RecordRule, RuleContext, within_business_days
 
 FOI_REQUESTS = csskpi.DatasetSpec(
     "foi_requests",
@@ -28,18 +28,17 @@ FOI_REQUESTS = csskpi.DatasetSpec(
 )
 
 
-def answered_in_time(inputs: csskpi.MeasureInput) -> csskpi.Counts:
-    calendar = inputs.calendar or ENGLAND_AND_WALES
-    days = int(inputs.parameters.get("business_days", 20))
-    deadline = calendar.add_business_days_expr(pl.col("received_on"), days)
-    return deadline_counts(
-        inputs.data["foi_requests"], inputs.period,
-        month_by=pl.col("answered_on"), deadline=deadline, completed=pl.col("answered_on"),
+def answered_in_time(ctx: RuleContext) -> RecordRule:
+    """The record-level rule: the core applies the month and the backlog rule, and lists the evidence."""
+    days = count_parameter(ctx, "FOI_KPI_01", "business_days", 20, unit="days")
+    return within_business_days(
+        ctx, dataset="foi_requests", id="request_id", month="answered_on", start="received_on",
+        completed="answered_on", business_days=pl.lit(days), longest=days, words=("answered", "receipt"),
     )
 
 
-FOI_KPI_01 = csskpi.Measure(
-    "FOI_KPI_01", {"foi_requests": ("received_on", "answered_on")}, answered_in_time,
+FOI_KPI_01 = csskpi.Measure.from_rule(
+    "FOI_KPI_01", {"foi_requests": ("request_id", "received_on", "answered_on")}, answered_in_time,
     description="% of FOI requests answered within 20 business days",
 )
 
