@@ -15,6 +15,7 @@ from csskpi.model.measurement import Counts
 from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import clock, outage_counts, param
+from ..outage_evidence import evidence_of
 
 
 def compute(inputs: MeasureInput) -> Counts:
@@ -28,4 +29,5 @@ MEASURE = Measure(
     compute=compute,
     description="% of the month's Service Desk Hours with no Service Desk outage",
     unit="seconds",
+    evidence=evidence_of("service", "service_desk", "service_desk_hours"),
 )

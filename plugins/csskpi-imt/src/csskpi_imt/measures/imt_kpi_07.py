@@ -18,6 +18,7 @@ from csskpi.model.measurement import Counts
 from csskpi.plugin.types import Measure, MeasureInput
 
 from ..common import clock, outage_counts, param
+from ..outage_evidence import evidence_of
 
 #: MEASURES.md names no list; the bundled contract's list, used if the parameters give none.
 DEFAULT_PLATINUM_APPLICATIONS = ("agresso", "mosaic", "email", "network", "telephony", "intranet")
@@ -34,4 +35,5 @@ MEASURE = Measure(
     compute=compute,
     description="% of the month's agreed service hours of all platinum applications with no outage",
     unit="seconds",
+    evidence=evidence_of("platinum_applications", DEFAULT_PLATINUM_APPLICATIONS, "core_support_hours"),
 )
