@@ -3,7 +3,8 @@ afternoon — one read of each file (Parquet scanned lazily), lazy queries, one 
 data, no plugins, no evidence.
 
 It is what ``benchmarks/bench_floor.py`` measures csskpi against. It uses csskpi only for the calendar (the bank
-holidays, and the working-hours clock of the IMT deadlines): the arithmetic a hand-written program would copy.
+holidays, the working-hours clock) and the IMT plugin's working-hours deadline function: the arithmetic a
+hand-written program would copy.
 Its counts are checked against csskpi's before anything is timed, so the two do the same work.
 
     python3 benchmarks/floor.py DIR 2017-04 2018-03     # prints kpi, month, passing, population as CSV
@@ -18,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from csskpi.data.calendars import CORE_SUPPORT_HOURS, ENGLAND_AND_WALES
+from csskpi_imt.common import deadlines
 
 HOLIDAYS = list(ENGLAND_AND_WALES.holidays)
 CLOCK = CORE_SUPPORT_HOURS
@@ -43,9 +45,26 @@ def scan(folder: Path, name: str) -> pl.LazyFrame:
 
 
 def _csv(folder: Path, name: str) -> pl.LazyFrame:
-    return pl.scan_csv(folder / f"{name}.csv", try_parse_dates=True,
-                       schema_overrides={"outstanding": pl.Decimal(38, 2), "target_hours": pl.Decimal(38, 2),
-                                         "priority": pl.String, "tier": pl.String, "rating": pl.String})
+    # The files' own conventions: *_at columns are ISO timestamps, *_on and *_date columns ISO dates. Parsing with
+    # the exact format is several times faster than letting polars guess.
+    lf = pl.scan_csv(folder / f"{name}.csv", infer_schema=False)
+    names = lf.collect_schema().names()
+    flags = {"disputed", "avoidable", "first_contact_resolved", "accurate", "actioned_correctly", "chargeable",
+             "assessment_up_to_date", "vip", "via_e_form", "has_error"}
+    exact = {"outstanding": pl.Decimal(38, 2), "target_hours": pl.Decimal(38, 2), "target_business_days": pl.Int64,
+             "response_ms": pl.Int64, "required_ms": pl.Int64}
+    cast = []
+    for c in names:
+        if c in flags:
+            cast.append(pl.col(c).str.to_lowercase().replace_strict({"true": True, "false": False}, default=None,
+                                                                     return_dtype=pl.Boolean))
+        elif c.endswith("_at"):
+            cast.append(pl.col(c).str.to_datetime("%Y-%m-%dT%H:%M:%S", time_unit="us"))
+        elif c.endswith(("_on", "_date")):
+            cast.append(pl.col(c).str.to_date("%Y-%m-%d"))
+        elif c in exact:
+            cast.append(pl.col(c).cast(exact[c]))
+    return lf.with_columns(cast)
 
 
 def mi(e: pl.Expr) -> pl.Expr:
@@ -188,9 +207,11 @@ def floor(folder: Path, first: str, last: str) -> pl.DataFrame:
     for kpi, prio in (("IMT_KPI_05", "P1"), ("IMT_KPI_06", "P2")):
         f.count(kpi, inc.filter((c("priority") == prio) & f.within(c("opened_at"))), c("opened_at"))
     f.outages("IMT_KPI_07", PLATINUM, months)
-    f.backlog("IMT_KPI_09", "service_requests", "fulfilled_at", "opened_at",
-              CLOCK.deadline_expr("opened_at", c("target_hours").cast(pl.Float64)), "fulfilled_at", back=400,
-              passes=c("fulfilled_at") <= CLOCK.deadline_expr("opened_at", c("target_hours").cast(pl.Float64)))
+    target = (c("target_hours") * 100).cast(pl.Int64) * 36_000_000
+    sr_due = pl.struct(s=c("opened_at"), a=target).map_batches(
+        lambda x: deadlines(x.struct.field("s"), x.struct.field("a"), CLOCK), return_dtype=pl.Datetime("us"))
+    f.backlog("IMT_KPI_09", "service_requests", "fulfilled_at", "opened_at", sr_due, "fulfilled_at", back=400,
+              passes=c("fulfilled_at") <= sr_due)
     f.backlog("IMT_KPI_10", "cmdb_changes", "applied_at", "changed_at", CLOCK.deadline_expr("changed_at", 14), "applied_at",
               passes=c("applied_at") <= CLOCK.deadline_expr("changed_at", 14), back=10)
     f.share("IMT_KPI_11", "milestones", "due_on", c("outcome").is_in(["met", "exception"]), c("outcome") != "excluded")
