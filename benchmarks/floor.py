@@ -17,9 +17,9 @@ import sys
 from pathlib import Path
 
 import polars as pl
+from csskpi_imt.common import deadlines
 
 from csskpi.data.calendars import CORE_SUPPORT_HOURS, ENGLAND_AND_WALES
-from csskpi_imt.common import deadlines
 
 HOLIDAYS = list(ENGLAND_AND_WALES.holidays)
 CLOCK = CORE_SUPPORT_HOURS

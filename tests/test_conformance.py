@@ -117,7 +117,7 @@ def _late_rule(ctx: object) -> object:
 
 
 def test_the_suite_checks_that_the_evidence_adds_up_to_the_counts() -> None:
-    from csskpi.plugin.rules import rule_compute
+    from csskpi.plugin.rulequery import rule_compute
 
     honest = rule_compute("X_KPI_01", _late_rule, "records")  # type: ignore[arg-type]
     assert check_measure(_with_evidence(honest, _late_rule), "X_KPI_01", SAMPLE, [Period(2017, 5)]) == []

@@ -21,7 +21,7 @@ from csskpi.errors import InputError, Problem
 from csskpi.model.measurement import Counts, Measurement
 from csskpi.pipeline.evidence import Evidence, evidence_counts
 
-__all__ = ["RecordDifference", "Dispute", "read_supplier_list", "compare_with_supplier_list"]
+__all__ = ["Dispute", "RecordDifference", "compare_with_supplier_list", "read_supplier_list"]
 
 
 @attrs.frozen

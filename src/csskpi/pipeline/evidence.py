@@ -25,7 +25,8 @@ from csskpi.model.contract import Contract
 from csskpi.model.measurement import Counts, Measurement
 from csskpi.model.period import Period
 from csskpi.pipeline.rules import rule_of
-from csskpi.plugin.rules import COUNTED_IN, GROUP, PASSES, STILL_OPEN, WEIGHT, RecordRule, pence, records
+from csskpi.plugin.rulequery import pence, records
+from csskpi.plugin.rules import COUNTED_IN, GROUP, PASSES, STILL_OPEN, WEIGHT, RecordRule
 from csskpi.plugin.types import Measure, MeasureInput
 
 __all__ = [

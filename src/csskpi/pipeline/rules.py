@@ -18,7 +18,8 @@ from csskpi.data.calendars import BusinessCalendar, WorkingHours
 from csskpi.model.contract import Contract
 from csskpi.model.measurement import Counts
 from csskpi.model.period import Period
-from csskpi.plugin.rules import RecordRule, RuleContext, aggregate, counts_by_month, records
+from csskpi.plugin.rulequery import aggregate, counts_by_month, records
+from csskpi.plugin.rules import RecordRule, RuleContext
 from csskpi.plugin.types import Measure
 
 __all__ = ["rule_counts", "rule_months", "rule_of"]

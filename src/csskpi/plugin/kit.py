@@ -90,7 +90,8 @@ def deadline_counts(
     hide a failure, and nothing counts twice. The rule is the core's one implementation,
     :class:`~csskpi.plugin.rules.RecordRule`, applied to ``frame``.
     """
-    from csskpi.plugin.rules import RecordRule, month_counts
+    from csskpi.plugin.rules import RecordRule
+    from csskpi.plugin.rulequery import month_counts
 
     rule = RecordRule(dataset="frame", id=frame.columns[0] if frame.columns else "", month=month_by,
                       deadline=deadline, completed=completed, passes=met)
@@ -100,7 +101,8 @@ def deadline_counts(
 def survey_counts(surveys: pl.DataFrame, kind: str, period: Period) -> Counts:
     """% of the month's responses to survey ``kind`` rated good or better (``good``, ``very good``, 4 or 5): the
     core's :func:`~csskpi.plugin.rules.survey_rule` applied to ``surveys``."""
-    from csskpi.plugin.rules import month_counts, survey_rule
+    from csskpi.plugin.rules import survey_rule
+    from csskpi.plugin.rulequery import month_counts
 
     return month_counts(survey_rule(kind), surveys, period, "responses")
 

@@ -13,18 +13,16 @@ calendar, the clocks) returning a :class:`RecordRule`, and makes it a measure wi
             completed=pl.col("completed_on"), passes=within & pl.col("accurate"), lookback=business_days_lookback(days),
         )
 
-:func:`records` turns a rule into one lazy query over every month asked for: a row per record that counts in one
-of them, with the month it counts in (``__counted_in``, a :attr:`Period.index <csskpi.model.period.Period.index>`),
-whether it passes, its weight and group. :func:`counts_by_month` groups it by month into :class:`Counts`; the
-evidence of a KPI-month is the same query filtered to that month. Both the per-month ``compute`` a rule measure
-gets and the pipeline's one-query-per-dataset run use these, so they cannot disagree.
+:mod:`csskpi.plugin.rulequery` turns a rule into one lazy query over every month asked for and groups it by
+month into :class:`~csskpi.Counts`; the evidence of a KPI-month is the same query filtered to that month. Both the
+per-month ``compute`` a rule measure gets and the pipeline's one-query-per-dataset run use it, so they cannot
+disagree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from decimal import Decimal
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -32,14 +30,14 @@ import attrs
 import polars as pl
 
 from csskpi.data.calendars import ENGLAND_AND_WALES, BusinessCalendar, WorkingHours
-from csskpi.model.measurement import Counts
-from csskpi.model.period import Period
 
 if TYPE_CHECKING:
     from csskpi.plugin.types import MeasureInput
 
 __all__ = [
+    "COMPLETED",
     "COUNTED_IN",
+    "DEADLINE",
     "GROUP",
     "PASSES",
     "STILL_OPEN",
@@ -48,23 +46,20 @@ __all__ = [
     "RuleContext",
     "RuleFunction",
     "business_days_lookback",
-    "counts_by_month",
-    "month_counts",
-    "pence",
-    "records",
-    "rule_compute",
     "said",
     "survey_rule",
     "text",
     "within_business_days",
 ]
 
-#: The columns :func:`records` adds to each record.
+#: The columns :func:`csskpi.plugin.rulequery.records` adds to each record.
 COUNTED_IN = "__counted_in"  # the month it counts in, as Period.index
 PASSES = "__passes"  # whether it passes (in a count KPI: False when counted)
 STILL_OPEN = "__still_open"  # counted in its deadline's month under the backlog rule
 WEIGHT = "__weight"
 GROUP = "__group"
+DEADLINE = "__deadline"  # a rule's deadline, worked out once: ``passes``, ``month`` and ``reason`` may use it
+COMPLETED = "__completed"
 
 
 def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -160,8 +155,8 @@ class RecordRule:
             raise ValueError("'lookback' needs a 'start': it bounds how long before a month a record may start")
         if self.counts_failures and (self.kind == "count" or self.group is not None):
             raise ValueError("'counts_failures' is for a ratio of records: a count KPI always counts failures")
-        if self.snapshot and self.applies_backlog:
-            raise ValueError("a 'snapshot' rule counts each snapshot in its own month: it cannot have a backlog deadline")
+        if self.snapshot and self.deadline is not None:
+            raise ValueError("a 'snapshot' rule counts each snapshot in its own month: it cannot have a deadline")
 
     @property
     def applies_backlog(self) -> bool:
@@ -175,7 +170,7 @@ class RecordRule:
         if self.kind == "count":
             return pl.lit(False)
         if self.deadline is not None and self.completed is not None:
-            return (self.completed <= self.deadline).fill_null(False)
+            return (pl.col(COMPLETED) <= pl.col(DEADLINE)).fill_null(False)
         raise ValueError("a ratio rule needs 'passes' (or a 'deadline' and 'completed')")
 
 
@@ -197,140 +192,6 @@ def business_days_lookback(n: int, calendar: BusinessCalendar = ENGLAND_AND_WALE
             return first_day - dt.timedelta(days=2 * max(n, 0) + 14)
 
     return earliest
-
-
-def _month_index(expr: pl.Expr) -> pl.Expr:
-    return expr.dt.year().cast(pl.Int32) * 12 + expr.dt.month().cast(pl.Int32) - 1
-
-
-def _between(expr: pl.Expr, low: dt.date, high: dt.date) -> pl.Expr:
-    # Against date literals a Date and a Datetime compare alike (a datetime against midnight).
-    return ((expr >= low) & (expr < high)).fill_null(False)
-
-
-def records(rule: RecordRule, frame: pl.LazyFrame, months: Sequence[Period], *, extra: Iterable[pl.Expr] = ()) -> pl.LazyFrame:
-    """Every record of ``frame`` that counts in one of ``months`` under ``rule``, with its month and verdict.
-
-    Adds :data:`COUNTED_IN`, :data:`PASSES`, :data:`STILL_OPEN`, :data:`WEIGHT` and :data:`GROUP` (``extra``
-    expressions too, for the evidence). Records outside the population, or counting in no month asked for, are
-    not there.
-    """
-    indexes = sorted({p.index for p in months})
-    if not indexes:
-        return frame.head(0).select(_empty_columns(rule))
-    first, last = Period.from_index(indexes[0]), Period.from_index(indexes[-1])
-    low, high = first.first_day, last.next().first_day
-    month = rule.month
-    if rule.lookback is not None and rule.start is not None:
-        # Cheap comparisons first: only records of the months asked for, or starting within the lookback of
-        # them, can count there (a deadline is never before its start), and only they get a deadline. (Without
-        # the backlog rule the month may be the deadline itself: then only the start bounds it.)
-        earliest = low - rule.lookback if isinstance(rule.lookback, dt.timedelta) else rule.lookback(low)
-        window = _between(rule.start, earliest, high)
-        frame = frame.filter(window | _between(month, low, high) if rule.applies_backlog else window)
-    if not rule.applies_backlog:
-        frame = frame.filter(_between(month, low, high))
-    if rule.snapshot:
-        own = _month_index(month)
-        frame = frame.filter((month == month.max().over(own)).fill_null(False))
-    if rule.population is not None:
-        frame = frame.filter(rule.population.fill_null(False))
-    verdict = rule.verdict
-    if rule.applies_backlog:
-        assert rule.deadline is not None and rule.completed is not None
-        deadline, completed = rule.deadline.cast(pl.Date), rule.completed.cast(pl.Date)
-        still_open = (completed.is_null() | (completed > deadline.dt.month_end())).fill_null(True)
-        counted_in = pl.when(still_open).then(_month_index(deadline)).otherwise(_month_index(month.cast(pl.Date)))
-        verdict = ~still_open & verdict
-    else:
-        still_open = pl.lit(False)
-        counted_in = _month_index(month)
-    weight = pl.lit(1, dtype=pl.Int64) if rule.weight is None else rule.weight
-    group = pl.lit(None, dtype=pl.Null) if rule.group is None else rule.group
-    return frame.with_columns(
-        still_open.alias(STILL_OPEN),
-        counted_in.alias(COUNTED_IN),
-        verdict.alias(PASSES),
-        weight.alias(WEIGHT),
-        group.alias(GROUP),
-        *extra,
-    ).filter(pl.col(COUNTED_IN).is_in(indexes).fill_null(False))
-
-
-def _empty_columns(rule: RecordRule) -> list[pl.Expr]:
-    return [
-        pl.lit(False).alias(STILL_OPEN), pl.lit(0, dtype=pl.Int32).alias(COUNTED_IN), pl.lit(False).alias(PASSES),
-        pl.lit(1, dtype=pl.Int64).alias(WEIGHT), pl.lit(None).alias(GROUP),
-    ]
-
-
-def aggregate(rule: RecordRule, rows: pl.LazyFrame) -> pl.LazyFrame:
-    """``rows`` (from :func:`records`) grouped by month: ``population`` and ``passing`` (units or weight)."""
-    passing = pl.col(PASSES)
-    if rule.group is not None:
-        units = rows.group_by(COUNTED_IN, GROUP).agg(passing.all().alias(PASSES), pl.len().alias("__n"))
-        return units.group_by(COUNTED_IN).agg(
-            population=pl.len().cast(pl.Int64), passing=pl.col(PASSES).cast(pl.Int64).sum()
-        )
-    weight = pl.col(WEIGHT)
-    return rows.group_by(COUNTED_IN).agg(population=weight.sum(), passing=weight.filter(passing).sum())
-
-
-def _amount(value: object, unit: str) -> int:
-    if unit == "pence" or isinstance(value, Decimal):
-        return pence(value)
-    if value is None:
-        return 0
-    if not isinstance(value, int):
-        raise TypeError(f"a sum of weights must be a whole number or money, not {value!r}")
-    return value
-
-
-def pence(value: object) -> int:
-    """A sum of money in pounds (Decimal or int, at most 2 decimals) as whole pence; None (an empty sum) is 0.
-    A float is refused: money is exact or it is wrong."""
-    if value is None:
-        return 0
-    if isinstance(value, bool) or not isinstance(value, Decimal | int):
-        raise TypeError(f"money must be a Decimal, not {value!r}")
-    scaled = Decimal(value).scaleb(2)
-    if scaled != scaled.to_integral_value():
-        raise ValueError(f"{value} is not a whole number of pence")
-    return int(scaled)
-
-
-def counts_by_month(rule: RecordRule, grouped: pl.DataFrame, months: Sequence[Period], unit: str) -> dict[Period, Counts]:
-    """The counts of each of ``months`` from :func:`aggregate`'s result (a month with no record: empty)."""
-    found = {int(r[COUNTED_IN]): r for r in grouped.iter_rows(named=True)}
-    out: dict[Period, Counts] = {}
-    for period in months:
-        row = found.get(period.index)
-        population = 0 if row is None else _amount(row["population"], unit)
-        passing = 0 if row is None else _amount(row["passing"], unit)
-        if rule.kind == "count":
-            out[period] = Counts(population - passing)
-        else:
-            out[period] = Counts(passing, population, unit)
-    return out
-
-
-def month_counts(rule: RecordRule, frame: pl.DataFrame, period: Period, unit: str = "records") -> Counts:
-    """The counts of ``rule`` over the records of ``frame`` in ``period``."""
-    grouped = aggregate(rule, records(rule, frame.lazy(), [period])).collect()
-    return counts_by_month(rule, grouped, [period], unit)[period]
-
-
-def rule_compute(name: str, function: RuleFunction, unit: str) -> Callable[[MeasureInput], Counts]:
-    """A ``compute`` for a rule measure: the rule over one month of ``inputs``, through the same query."""
-
-    def compute(inputs: MeasureInput) -> Counts:
-        rule = function(RuleContext.of(name, inputs))
-        return month_counts(rule, inputs.data[rule.dataset], inputs.period, unit)
-
-    # Named as the rule's own module's function, so that a traceback or a registry listing points at the measure.
-    compute.__name__ = compute.__qualname__ = f"compute_{name}"
-    compute.__module__ = getattr(function, "__module__", __name__)
-    return compute
 
 
 def survey_rule(kind: str) -> RecordRule:
@@ -397,11 +258,12 @@ def within_business_days(
     start_day, done_day = pl.col(start).cast(pl.Date), pl.col(completed).cast(pl.Date)
     deadline = ctx.calendar.add_business_days_expr(start_day, business_days)
     elapsed = ctx.calendar.business_day_count_expr(start_day, done_day)
-    passes = (done_day <= deadline).fill_null(False)
+    # The deadline is worked out once per record, as the column DEADLINE: the verdict and the reason refer to it.
+    passes = (pl.col(COMPLETED).cast(pl.Date) <= pl.col(DEADLINE)).fill_null(False)
     done, since = words
     reason = (
         pl.when(done_day.is_null())
-        .then(text("not {}; deadline {}", pl.lit(done), deadline.dt.strftime("%Y-%m-%d")))
+        .then(text("not {}; deadline {}", pl.lit(done), pl.col(DEADLINE).dt.strftime("%Y-%m-%d")))
         .otherwise(text("{} {} {} after {}; timescale {}", pl.lit(done), elapsed,
                         pl.when(elapsed == 1).then(pl.lit("business day")).otherwise(pl.lit("business days")),
                         pl.lit(since), business_days))

@@ -105,7 +105,7 @@ class Measure:
     ) -> Measure:
         """A measure whose ``compute`` is its record-level ``rule`` (a function of a
         :class:`~csskpi.plugin.rules.RuleContext` returning a :class:`~csskpi.plugin.rules.RecordRule`)."""
-        from csskpi.plugin.rules import rule_compute
+        from csskpi.plugin.rulequery import rule_compute
 
         return cls(name, columns, rule_compute(name, rule, unit), description, unit, rule)
 

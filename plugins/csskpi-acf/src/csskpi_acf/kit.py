@@ -12,7 +12,8 @@ from __future__ import annotations
 import polars as pl
 from csskpi import Counts, MeasureInput, Period
 from csskpi.plugin.kit import choice_parameter, count_parameter, in_month
-from csskpi.plugin.rules import RecordRule, RuleContext, month_counts, pence, said, text, within_business_days
+from csskpi.plugin.rules import RecordRule, RuleContext, said, text, within_business_days
+from csskpi.plugin.rulequery import month_counts, pence
 
 from .datasets import CARE
 

@@ -27,7 +27,8 @@ from csskpi.data.calendars import (
 )
 from csskpi.errors import ContractError, Problem
 from csskpi.plugin.kit import calendar_of
-from csskpi.plugin.rules import RecordRule, RuleContext, business_days_lookback, month_counts, text
+from csskpi.plugin.rules import COMPLETED, DEADLINE, RecordRule, RuleContext, business_days_lookback, text
+from csskpi.plugin.rulequery import month_counts
 from csskpi.model.measurement import Counts
 from csskpi.plugin.kit import MeasureContext
 from csskpi.model.period import Period
@@ -240,11 +241,13 @@ def unresolved_by_deadline(ctx: RuleContext, *, priority: str, vip: bool | None,
     vip = param(ctx, "vip", vip)
     amount = hours_us(param(ctx, "resolution_hours", resolution_hours))
     working = clock(ctx, "core_support_hours")
-    deadline, resolved = deadline_of("opened_at", amount, working), pl.col("resolved_at")
+    # The deadline is worked out once per incident, as the core's column DEADLINE: the month and verdict use it.
+    deadline, resolved = pl.col(DEADLINE), pl.col(COMPLETED)
     stamp = "%Y-%m-%dT%H:%M:%S"
     return RecordRule(
         dataset="incidents", id="incident_id", month=deadline, kind="count", population=incidents_of(priority, vip),
-        passes=resolved <= deadline, start=pl.col("opened_at"), deadline=deadline, completed=resolved,
+        passes=resolved <= deadline, start=pl.col("opened_at"), deadline=deadline_of("opened_at", amount, working),
+        completed=pl.col("resolved_at"),
         backlog=False,  # counted in its deadline's month, whenever resolved
         lookback=working_lookback(amount, working),
         reason=text("priority {}; deadline {}; resolved {}", pl.col("priority"), deadline.dt.strftime(stamp),

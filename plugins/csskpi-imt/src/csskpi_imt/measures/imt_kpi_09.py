@@ -10,7 +10,7 @@ Parameters: ``clock`` (``core_support_hours``).
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin.rules import RecordRule, RuleContext, text
+from csskpi.plugin.rules import DEADLINE, RecordRule, RuleContext, text
 from csskpi.plugin.types import Measure
 
 from ..common import clock, deadline_of
@@ -28,7 +28,7 @@ def rule(ctx: RuleContext) -> RecordRule:
     return RecordRule(
         dataset="service_requests", id="request_id", month=fulfilled, start=pl.col("opened_at"), deadline=deadline,
         completed=fulfilled,
-        reason=text("target {} hours; deadline {}; fulfilled {}", pl.col("target_hours"), deadline.dt.strftime(stamp),
+        reason=text("target {} hours; deadline {}; fulfilled {}", pl.col("target_hours"), pl.col(DEADLINE).dt.strftime(stamp),
                     fulfilled.dt.strftime(stamp).fill_null("not yet")),
     )
 

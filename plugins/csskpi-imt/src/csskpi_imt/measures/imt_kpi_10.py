@@ -9,7 +9,7 @@ Parameters: ``within_hours`` (14), ``clock`` (``core_support_hours``).
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin.rules import RecordRule, RuleContext, text
+from csskpi.plugin.rules import DEADLINE, RecordRule, RuleContext, text
 from csskpi.plugin.types import Measure
 
 from ..common import clock, deadline_of, hours_us, param, working_lookback
@@ -24,7 +24,7 @@ def rule(ctx: RuleContext) -> RecordRule:
         dataset="cmdb_changes", id="change_id", month=applied, start=pl.col("changed_at"), deadline=deadline,
         completed=applied, lookback=working_lookback(amount, working),
         elapsed=working.elapsed_expr("changed_at", "applied_at").dt.total_seconds() / 3600,
-        reason=text("deadline {}; applied {}", deadline.dt.strftime(stamp), applied.dt.strftime(stamp).fill_null("not yet")),
+        reason=text("deadline {}; applied {}", pl.col(DEADLINE).dt.strftime(stamp), applied.dt.strftime(stamp).fill_null("not yet")),
     )
 
 
