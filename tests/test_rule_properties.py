@@ -48,7 +48,7 @@ def _done(start: int, deadline: int, done: int | tuple[str, int] | None) -> dt.d
 
 
 def _frame(rows: list) -> pl.DataFrame:  # type: ignore[type-arg]
-    day = lambda n: BASE + dt.timedelta(days=n)  # noqa: E731
+    day = lambda n: BASE + dt.timedelta(days=n)
     return pl.DataFrame(
         {
             "id": [f"r{i}" for i in range(len(rows))],
