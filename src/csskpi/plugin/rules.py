@@ -10,8 +10,12 @@ calendar, the clocks) returning a :class:`RecordRule`, and makes it a measure wi
         return RecordRule(
             dataset="carers_assessments", id="assessment_id", month=pl.col("completed_on"),
             start=pl.col("referred_on"), deadline=ctx.calendar.add_business_days_expr("referred_on", days),
-            completed=pl.col("completed_on"), passes=within & pl.col("accurate"), lookback=business_days_lookback(days),
+            completed=pl.col("completed_on"),
+            passes=(pl.col(COMPLETED) <= pl.col(DEADLINE)) & pl.col("accurate"),  # the deadline, worked out once
+            lookback=business_days_lookback(days, ctx.calendar),
         )
+
+(:func:`within_business_days` writes that rule, with its reasons in words.)
 
 :mod:`csskpi.plugin.rulequery` turns a rule into one lazy query over every month asked for and groups it by
 month into :class:`~csskpi.Counts`; the evidence of a KPI-month is the same query filtered to that month. Both the

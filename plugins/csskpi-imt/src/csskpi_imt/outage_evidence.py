@@ -11,7 +11,7 @@ outage's weight is its share of that rounding (the running total rounded up, les
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import polars as pl
@@ -88,7 +88,9 @@ def outage_evidence(outages: pl.DataFrame, services: Iterable[str], period: Peri
     return pl.concat([rows, available]) if population else rows.head(0)
 
 
-def evidence_of(services_parameter: str, default: Iterable[str] | str, clock_name: str):  # type: ignore[no-untyped-def]
+def evidence_of(
+    services_parameter: str, default: Iterable[str] | str, clock_name: str
+) -> Callable[[MeasureInput], pl.DataFrame]:
     """A measure's ``evidence``: :func:`outage_evidence` of its services and clock for the month of ``inputs``."""
 
     def evidence(inputs: MeasureInput) -> pl.DataFrame:
