@@ -2,10 +2,11 @@
 
 Availability is not a share of records, so these measures aggregate their own way (:func:`common.outage_counts`)
 and list their evidence themselves, in the core's evidence columns: one row per outage that overlaps the month,
-its verdict ``fail`` and its weight the seconds of service hours it took beyond the outages before it (overlaps
-count once), and one row ``available`` with the seconds that remained, verdict ``pass``. The weights add up
-exactly to the counts: the seconds lost are rounded up once, for all outages together, as the counts do, and each
-outage's weight is its share of that rounding (the running total rounded up, less the one before it).
+its weight the seconds of service hours it took beyond the outages before it (overlaps count once) and its verdict
+``fail`` (``pass`` if it took none), and one row ``available`` with the seconds that remained, verdict ``pass``.
+The weights add up exactly to the counts: the seconds lost are rounded up once, for all outages together, as the
+counts do, and each outage's weight is its share of that rounding (the running total rounded up, less the one
+before it).
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ def outage_evidence(outages: pl.DataFrame, services: Iterable[str], period: Peri
         pl.lit(None, dtype=pl.String).alias("deadline"),
         pl.col("ended_at").dt.strftime(_STAMP).alias("completed"),
         pl.col("weight").cast(pl.String).alias("elapsed"),
-        pl.lit("fail").alias("verdict"),
+        # An outage that took no service hours (out of hours, or within an earlier one) cost nothing: it passes.
+        pl.when(pl.col("weight") > 0).then(pl.lit("fail")).otherwise(pl.lit("pass")).alias("verdict"),
         pl.concat_str(pl.lit("outage of "), pl.col("service"), pl.lit(": "), pl.col("weight").cast(pl.String),
                       pl.lit(" seconds of service hours lost in the month, beyond earlier outages")).alias("reason"),
         pl.col("weight").cast(pl.String).alias("weight"),
