@@ -166,3 +166,24 @@ def test_text_from_the_data_cannot_become_a_formula(capsys: pytest.CaptureFixtur
     assert code == 0, err
     ids = [r["id"] for r in csv.DictReader(io.StringIO(out))]
     assert ids == ["'=HYPERLINK(\"x\")", "R2"]
+
+
+def test_a_report_from_raw_data_links_each_kpi_below_msl_to_its_failing_records(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    report = tmp_path / "june.html"
+    code, _, err = run(capsys, "report", "--data", str(data), "--from", PERIOD, "--to", PERIOD, "--format", "html",
+                       "--out", str(report))
+    assert code == 0, err
+    beside = tmp_path / "june.evidence.xlsx"
+    assert f"below MSL to {beside}" in err
+    book = load_workbook(beside)
+    index = list(book["Below MSL"].iter_rows(values_only=True))
+    assert index[0] == ("KPI", "month", "value", "passing", "population", "failing records", "sheet")
+    listed = {row[0]: row for row in index[1:]}
+    assert {"CSC_KPI_05", "F_KPI_01"} <= set(listed)  # the two generated below MSL
+    for kpi, _, _, passing, population, failing, sheet in listed.values():
+        rows = list(book[sheet].iter_rows(values_only=True))
+        assert rows[0][:3] == ("id", "dataset", "counted_in")
+        assert len(rows) - 1 == failing == population - passing, kpi
+        assert all(r[8] == "fail" for r in rows[1:])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import sys
 import tempfile
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
@@ -22,13 +23,14 @@ import attrs
 from csskpi.errors import InputError, Problem
 from csskpi.files.output import to_csv, to_json
 from csskpi.model.period import Period
+from csskpi.pipeline.assessment import Assessment
 from csskpi.pipeline.dispute import Dispute, RecordDifference, compare_with_supplier_list, read_supplier_list
 from csskpi.pipeline.evidence import COLUMNS, Evidence, check_request, kpi_evidence, record_lookup
 from csskpi.pipeline.measure import MeasureRegistry, load_data
 from csskpi.plugin.registry import DEFAULT_CONTRACT, load_contract
 from csskpi.report.xlsx import safe_text
 
-__all__ = ["add_evidence_command", "cmd_evidence"]
+__all__ = ["add_evidence_command", "cmd_evidence", "write_evidence_beside"]
 
 FORMATS = ("csv", "json", "xlsx")
 
@@ -203,3 +205,17 @@ def _dispute_xlsx(dispute: Dispute) -> Callable[[], bytes]:
         return buffer.getvalue()
 
     return build
+
+
+def write_evidence_beside(assessment: Assessment, report: Path, start: Period, end: Period) -> Path | None:
+    """Write the evidence workbook of the report's KPI-months below MSL beside ``report``
+    (``<name>.evidence.xlsx``); None when no KPI-month is below MSL."""
+    from csskpi.report.evidence import below_msl_evidence, evidence_workbook
+
+    found = below_msl_evidence(assessment, MeasureRegistry.from_plugins(), start, end)
+    if not found:
+        return None
+    target = report.with_name(f"{report.stem}.evidence.xlsx")
+    _write_whole(target, evidence_workbook(found))
+    print(f"csskpi: wrote the failing records of {len(found)} KPI-months below MSL to {target}", file=sys.stderr)
+    return target
