@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import polars as pl
 
 from csskpi.data.calendars import BusinessCalendar, WorkingHours
+from csskpi.errors import PluginError, Problem
 from csskpi.model.contract import Contract
 from csskpi.model.measurement import Counts
 from csskpi.model.period import Period
@@ -66,7 +67,8 @@ def rule_counts(
         measure = measures[name]
         rule = rule_of(measure, contract, calendar, clocks)
         if rule.dataset not in measure.datasets:
-            raise ValueError(f"measure {name!r}: its rule reads {rule.dataset!r}, which it does not declare")
+            raise PluginError(Problem(f"its rule reads dataset {rule.dataset!r}, which the measure does not declare",
+                                      kpi=name, field="dataset"))
         planned.append((measure, rule, months))
         queries.append(aggregate(rule, records(rule, frames[rule.dataset].lazy(), months)))
     out: dict[tuple[str, Period], Counts] = {}
