@@ -109,7 +109,7 @@ def rule_evidence(rule: RecordRule, frame: pl.DataFrame, period: Period) -> pl.D
         )
         .drop("__index")
         .sort("id", "group", nulls_last=True, maintain_order=True)
-        .collect()
+        .collect(engine="in-memory")
     )
     return table.with_columns(_written(table[c]) for c in ("start", "deadline", "completed", "elapsed"))
 

@@ -169,7 +169,7 @@ def counts_by_month(rule: RecordRule, grouped: pl.DataFrame, months: Sequence[Pe
 
 def month_counts(rule: RecordRule, frame: pl.DataFrame, period: Period, unit: str = "records") -> Counts:
     """The counts of ``rule`` over the records of ``frame`` in ``period``."""
-    grouped = aggregate(rule, records(rule, frame.lazy(), [period])).collect()
+    grouped = aggregate(rule, records(rule, frame.lazy(), [period])).collect(engine="in-memory")
     return counts_by_month(rule, grouped, [period], unit)[period]
 
 
