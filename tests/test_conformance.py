@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 import csskpi
-from csskpi import Counts, Period, hookimpl
+from csskpi import Counts, MeasureInput, Period, hookimpl
 from csskpi.pipeline.measure import MeasureRegistry, load_data
 from csskpi.testing.conformance import assert_conforms, check_measure
 
@@ -83,3 +83,46 @@ def test_the_suite_catches_inconsistent_and_nondeterministic_counts() -> None:
 def test_a_conforming_measure_passes() -> None:
     fine = _broken(lambda i: Counts(i.data["calls"].filter(pl.col("offered_on").dt.day() > 6).height, i.data["calls"].height))
     assert check_measure(fine, "X_KPI_01", SAMPLE, [Period(2017, 5)]) == []
+
+
+def _with_evidence(compute: object, rule: object = None, evidence: object = None) -> MeasureRegistry:
+    calls = csskpi.DatasetSpec("calls", (csskpi.Column("call_id", csskpi.ColumnKind.STR), csskpi.Column("offered_on", csskpi.ColumnKind.DATE)), id_column="call_id")
+    measure = csskpi.Measure("X_KPI_01", {"calls": ("call_id", "offered_on")}, compute, rule=rule, evidence=evidence)  # type: ignore[arg-type]
+
+    class Plugin:
+        @hookimpl
+        def csskpi_datasets(self) -> list[csskpi.DatasetSpec]:
+            return [calls]
+
+        @hookimpl
+        def csskpi_measures(self) -> list[csskpi.Measure]:
+            return [measure]
+
+    return MeasureRegistry.from_plugins(csskpi.get_plugin_manager(load_entry_points=False, extra=[Plugin()]))
+
+
+def _late_rule(ctx: object) -> object:
+    from csskpi.plugin.rules import RecordRule
+
+    return RecordRule(dataset="calls", id="call_id", month="offered_on", passes=pl.col("offered_on").dt.day() > 6)
+
+
+def test_the_suite_checks_that_the_evidence_adds_up_to_the_counts() -> None:
+    from csskpi.plugin.rulequery import rule_compute
+
+    honest = rule_compute("X_KPI_01", _late_rule, "records")  # type: ignore[arg-type]
+    assert check_measure(_with_evidence(honest, _late_rule), "X_KPI_01", SAMPLE, [Period(2017, 5)]) == []
+    # The same rule, with a compute that counts one record too few: the evidence gives it away.
+    short = _with_evidence(lambda i: Counts(honest(i).passing - 1, 12), _late_rule)
+    failures = check_measure(short, "X_KPI_01", SAMPLE, [Period(2017, 5)])
+    assert [f.check for f in failures] == ["evidence"]
+    assert "adds up to Counts(passing=6" in failures[0].message
+
+
+def test_the_suite_checks_a_measures_own_evidence_rows() -> None:
+    def rows(inputs: MeasureInput) -> pl.DataFrame:
+        return pl.DataFrame({"id": ["c1", "c2"], "verdict": ["pass", "maybe"]})
+
+    odd = _with_evidence(lambda i: Counts(1, 2), evidence=rows)
+    [failure] = check_measure(odd, "X_KPI_01", SAMPLE, [Period(2017, 5)])
+    assert failure.check == "evidence" and "lacks the columns" in failure.message

@@ -16,6 +16,7 @@ from csskpi.cli.completion import add_completion_command, cmd_completion
 from csskpi.cli.credits import cmd_credits
 from csskpi.cli.data import add_data_commands, cmd_appendix, cmd_measure, cmd_plugins, cmd_synth
 from csskpi.cli.demo import cmd_demo
+from csskpi.cli.evidence import add_evidence_command, cmd_evidence
 from csskpi.cli.exports import add_export_commands, cmd_check, cmd_datasets
 from csskpi.cli.ledger import add_ledger_commands, cmd_ledger
 from csskpi.cli.report import add_report_commands, cmd_report
@@ -109,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_data_commands(sub, common, _period)
     add_export_commands(sub, common, _period)
+    add_evidence_command(sub, common, _period)
     add_report_commands(sub, common, _period)
     add_ledger_commands(sub, common, _period)
     add_completion_command(sub)
@@ -130,6 +132,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], None]] = {
     "appendix": cmd_appendix,
     "datasets": cmd_datasets,
     "check": cmd_check,
+    "evidence": cmd_evidence,
     "report": cmd_report,
     "ledger": cmd_ledger,
 }

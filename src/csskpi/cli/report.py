@@ -132,6 +132,10 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> None:
         out.write(render(report, args.format).decode("utf-8"))
         return
     path = write_report(report, args.format, args.out)
+    if args.data:  # each KPI below MSL linked to its failing records, in a workbook beside the report
+        from csskpi.cli.evidence import write_evidence_beside
+
+        write_evidence_beside(assessment, path, args.start, args.end)
     rec = report.reconciliation
     agreed = f"; {rec.compared - len(rec.differences)} of {rec.compared} published rows agree" if rec else ""
     print(f"csskpi: wrote the {args.format} report for {report.start} to {report.end} to {path}{agreed}", file=sys.stderr)

@@ -132,6 +132,7 @@ def measure(
     with the month, its datasets, its contract parameters, the calendar and the contract's clocks."""
     from csskpi.data.calendars import ENGLAND_AND_WALES
     from csskpi.data.load import Finding
+    from csskpi.pipeline.rules import rule_counts, rule_months
 
     periods = list(periods)
     params = contract.parameters
@@ -142,6 +143,9 @@ def measure(
     findings: list[Finding] = list(data.findings)
     source = Source("recomputed", data.folder)
     problems: list[Problem] = []
+    # Rule measures: one query each over every month, collected together; the others month by month below.
+    months = rule_months(contract, periods, registry.measures, frames)
+    ruled = rule_counts(contract, frames, months, registry.measures, calendar, clocks)
     for i, period in enumerate(periods):
         if progress is not None:
             progress(period, i, len(periods))
@@ -168,7 +172,7 @@ def measure(
                 period, {d: frames[d] for d in spec.datasets}, params.measures.get(kpi.measure, {}), calendar, clocks,
                 measure=kpi.measure,
             )
-            counts: object = spec.compute(inputs)
+            counts: object = ruled.get((kpi.measure, period)) or spec.compute(inputs)
             if not isinstance(counts, Counts):
                 what = type(counts).__name__
                 problems.append(Problem(f"measure {kpi.measure!r} returned {what}, not Counts", kpi=kpi.reference))

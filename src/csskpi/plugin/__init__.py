@@ -7,6 +7,8 @@
 - helpers for measures (:mod:`csskpi.plugin.kit`): ``in_month``, ``ratio``, ``count``, ``deadline_counts``,
   ``survey_counts``, the ``*_parameter`` readers; business days and clocks (:class:`BusinessCalendar`,
   :class:`WorkingHours`, :data:`ENGLAND_AND_WALES`); data-quality findings (:class:`Finding`, :func:`finding_for`);
+- measures as record-level rules (:mod:`csskpi.plugin.rules`): :class:`RecordRule` built from a
+  :class:`RuleContext`, :meth:`Measure.from_rule`, ``within_business_days``, ``survey_rule``, ``text``, ``said``;
 - synthetic data: :class:`SynthRequest` to :class:`SynthFrame`;
 - the :class:`Registry` of what every plugin declares, and :func:`get_plugin_manager`.
 
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
     from csskpi.model.period import Period
     from csskpi.plugin.hookspecs import hookimpl
     from csskpi.plugin.kit import (
+        MeasureContext,
         calendar_of,
         choice_parameter,
         count,
@@ -53,6 +56,24 @@ if TYPE_CHECKING:
     )
     from csskpi.plugin.manager import get_plugin_manager
     from csskpi.plugin.registry import ContractSource, Example, Registry
+    from csskpi.plugin.rulequery import month_counts, pence
+    from csskpi.plugin.rules import (
+        COMPLETED,
+        COUNTED_IN,
+        DEADLINE,
+        GROUP,
+        PASSES,
+        STILL_OPEN,
+        WEIGHT,
+        RecordRule,
+        RuleContext,
+        RuleFunction,
+        business_days_lookback,
+        said,
+        survey_rule,
+        text,
+        within_business_days,
+    )
     from csskpi.plugin.types import (
         Appendix,
         AppendixInput,
@@ -68,7 +89,9 @@ __all__ = [
     "AppendixInput",
     "AppendixTable",
     "BusinessCalendar",
+    "COMPLETED",
     "CORE_SUPPORT_HOURS",
+    "COUNTED_IN",
     "Column",
     "ColumnKind",
     "ContractError",
@@ -76,22 +99,32 @@ __all__ = [
     "Counts",
     "CreditInput",
     "CreditRegime",
+    "DEADLINE",
     "DatasetSpec",
     "ENGLAND_AND_WALES",
     "Example",
     "Finding",
     "GOOD_OR_BETTER",
+    "GROUP",
     "Measure",
+    "MeasureContext",
     "MeasureInput",
+    "PASSES",
     "Period",
     "PluginError",
     "Problem",
     "ROW_COLUMN",
+    "RecordRule",
     "Registry",
+    "RuleContext",
+    "RuleFunction",
     "SERVICE_DESK_HOURS",
+    "STILL_OPEN",
     "SynthFrame",
     "SynthRequest",
+    "WEIGHT",
     "WorkingHours",
+    "business_days_lookback",
     "calendar_of",
     "choice_parameter",
     "count",
@@ -103,13 +136,19 @@ __all__ = [
     "good_or_better",
     "hookimpl",
     "in_month",
+    "month_counts",
     "month_index",
     "names_parameter",
+    "pence",
     "rating_score",
     "ratio",
     "round_half_up",
+    "said",
     "survey_counts",
+    "survey_rule",
+    "text",
     "text_parameter",
+    "within_business_days",
 ]
 
 # Where each name lives. A name is imported on first use (PEP 562), so that importing csskpi.plugin, which every
@@ -128,12 +167,18 @@ _HOME: dict[str, str] = {
     "Period": "csskpi.model.period",
     "hookimpl": "csskpi.plugin.hookspecs",
     **dict.fromkeys(
-        ("calendar_of", "choice_parameter", "count", "count_parameter", "days_by_name_parameter", "deadline_counts",
+        ("MeasureContext", "calendar_of", "choice_parameter", "count", "count_parameter", "days_by_name_parameter", "deadline_counts",
          "in_month", "month_index", "names_parameter", "ratio", "survey_counts", "text_parameter"),
         "csskpi.plugin.kit",
     ),
     "get_plugin_manager": "csskpi.plugin.manager",
+    **dict.fromkeys(("month_counts", "pence"), "csskpi.plugin.rulequery"),
     **dict.fromkeys(("ContractSource", "Example", "Registry"), "csskpi.plugin.registry"),
+    **dict.fromkeys(
+        ("COMPLETED", "COUNTED_IN", "DEADLINE", "GROUP", "PASSES", "STILL_OPEN", "WEIGHT", "RecordRule", "RuleContext",
+         "RuleFunction", "business_days_lookback", "said", "survey_rule", "text", "within_business_days"),
+        "csskpi.plugin.rules",
+    ),
     **dict.fromkeys(
         ("Appendix", "AppendixInput", "AppendixTable", "Measure", "MeasureInput", "SynthFrame", "SynthRequest"),
         "csskpi.plugin.types",

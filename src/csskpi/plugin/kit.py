@@ -13,6 +13,7 @@ malformed one is a :class:`~csskpi.errors.ContractError` whose field is ``parame
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
 
 import polars as pl
 
@@ -20,9 +21,9 @@ from csskpi.data.calendars import ENGLAND_AND_WALES, BusinessCalendar
 from csskpi.errors import ContractError, Problem
 from csskpi.model.measurement import Counts
 from csskpi.model.period import Period
-from csskpi.plugin.types import MeasureInput
 
 __all__ = [
+    "MeasureContext",
     "month_index",
     "in_month",
     "ratio",
@@ -36,6 +37,17 @@ __all__ = [
     "names_parameter",
     "days_by_name_parameter",
 ]
+
+
+class MeasureContext(Protocol):
+    """What the parameter readers need: a :class:`MeasureInput` or a rule's
+    :class:`~csskpi.plugin.rules.RuleContext`."""
+
+    @property
+    def parameters(self) -> Mapping[str, Any]: ...
+
+    @property
+    def calendar(self) -> BusinessCalendar | None: ...
 
 
 def month_index(expr: pl.Expr) -> pl.Expr:
@@ -75,31 +87,27 @@ def deadline_counts(
     A record counts once: in the month of ``month_by``, passing when ``met`` (by default: completed on or before
     the deadline) — unless it was still open at the end of the month in which its deadline fell (``completed``
     null, or in a later month); then it counts, as a failure, in the deadline's month instead. A backlog cannot
-    hide a failure, and nothing counts twice.
+    hide a failure, and nothing counts twice. The rule is the core's one implementation,
+    :class:`~csskpi.plugin.rules.RecordRule`, applied to ``frame``.
     """
-    met = (completed <= deadline) if met is None else met
-    # One select, then Series arithmetic: polars plans a single compound expression far more slowly.
-    cols = frame.select(
-        month_by=month_by.cast(pl.Date), deadline=deadline.cast(pl.Date), completed=completed.cast(pl.Date), met=met
-    )
-    first, last = period.first_day, period.last_day
-    still_open = (cols["completed"].is_null() | (cols["completed"] > cols["deadline"].dt.month_end())).fill_null(True)
-    backlog = still_open & cols["deadline"].is_between(first, last).fill_null(False)
-    ordinary = ~still_open & cols["month_by"].is_between(first, last).fill_null(False)
-    population = int((backlog | ordinary).sum())
-    passing = int((ordinary & cols["met"].fill_null(False)).sum())
-    return Counts(passing, population)
+    from csskpi.plugin.rulequery import month_counts
+    from csskpi.plugin.rules import RecordRule
+
+    rule = RecordRule(dataset="frame", id=frame.columns[0] if frame.columns else "", month=month_by,
+                      deadline=deadline, completed=completed, passes=met)
+    return month_counts(rule, frame, period)
 
 
 def survey_counts(surveys: pl.DataFrame, kind: str, period: Period) -> Counts:
-    """% of the month's responses to survey ``kind`` rated good or better (``good``, ``very good``, 4 or 5)."""
-    from csskpi.data.surveys import good_or_better
+    """% of the month's responses to survey ``kind`` rated good or better (``good``, ``very good``, 4 or 5): the
+    core's :func:`~csskpi.plugin.rules.survey_rule` applied to ``surveys``."""
+    from csskpi.plugin.rulequery import month_counts
+    from csskpi.plugin.rules import survey_rule
 
-    month = surveys.filter((pl.col("kind") == kind) & in_month(pl.col("responded_on"), period))
-    return ratio(month, good_or_better(pl.col("rating")), unit="responses")
+    return month_counts(survey_rule(kind), surveys, period, "responses")
 
 
-def calendar_of(inputs: MeasureInput) -> BusinessCalendar:
+def calendar_of(inputs: MeasureContext) -> BusinessCalendar:
     """The contract's business calendar (``inputs.calendar``), or England and Wales' when none is given."""
     return inputs.calendar if inputs.calendar is not None else ENGLAND_AND_WALES
 
@@ -111,7 +119,7 @@ def _bad(measure: str, name: str, what: str, value: object) -> ContractError:
     )
 
 
-def count_parameter(inputs: MeasureInput, measure: str, name: str, default: int, *, unit: str | None = None) -> int:
+def count_parameter(inputs: MeasureContext, measure: str, name: str, default: int, *, unit: str | None = None) -> int:
     """Parameter ``name`` of ``measure`` as a whole number, 0 or more (``default`` when the contract omits it).
 
     ``unit`` (``"days"``, say) only words the error: "must be a whole number of days, 0 or more". A bool is not a
@@ -124,7 +132,7 @@ def count_parameter(inputs: MeasureInput, measure: str, name: str, default: int,
     return value
 
 
-def text_parameter(inputs: MeasureInput, measure: str, name: str, default: str) -> str:
+def text_parameter(inputs: MeasureContext, measure: str, name: str, default: str) -> str:
     """Parameter ``name`` of ``measure`` as a non-empty text (``default`` when the contract omits it)."""
     value: object = inputs.parameters.get(name, default)
     if not isinstance(value, str) or not value:
@@ -133,7 +141,7 @@ def text_parameter(inputs: MeasureInput, measure: str, name: str, default: str) 
 
 
 def choice_parameter(
-    inputs: MeasureInput, measure: str, name: str, default: str, allowed: Sequence[str]
+    inputs: MeasureContext, measure: str, name: str, default: str, allowed: Sequence[str]
 ) -> str:
     """Parameter ``name`` of ``measure`` as one of ``allowed`` (an enumeration's values; ``default`` when the
     contract omits it). Matched exactly: case and spaces count."""
@@ -143,7 +151,7 @@ def choice_parameter(
     return value
 
 
-def names_parameter(inputs: MeasureInput, measure: str, name: str, default: Iterable[str]) -> tuple[str, ...]:
+def names_parameter(inputs: MeasureContext, measure: str, name: str, default: Iterable[str]) -> tuple[str, ...]:
     """Parameter ``name`` of ``measure`` as a list of names (channels, queues, categories), in the contract's order
     (``default`` when the contract omits it). A single text is not a list; an empty list is."""
     value: object = inputs.parameters.get(name, tuple(default))
@@ -156,7 +164,7 @@ def names_parameter(inputs: MeasureInput, measure: str, name: str, default: Iter
 
 
 def days_by_name_parameter(
-    inputs: MeasureInput, measure: str, name: str, default: Mapping[str, int]
+    inputs: MeasureContext, measure: str, name: str, default: Mapping[str, int]
 ) -> dict[str, int]:
     """Parameter ``name`` of ``measure`` as a non-empty table of whole numbers of days (0 or more) by name
     (``{ email = 2, web = 2, letter = 10 }``; ``default`` when the contract omits it)."""

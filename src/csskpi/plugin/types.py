@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from csskpi.data.calendars import BusinessCalendar, WorkingHours
+    from csskpi.plugin.rules import RuleFunction
 
 __all__ = [
     "ColumnKind",
@@ -85,7 +86,10 @@ class Measure:
 
     ``columns`` maps each dataset the measure reads to the columns it uses. ``compute`` receives a
     :class:`MeasureInput` and returns :class:`Counts`: the core calls it directly, once per KPI-month, when every
-    dataset the measure reads is present.
+    dataset the measure reads is present. A measure built with :meth:`from_rule` also has its ``rule``
+    (:mod:`csskpi.plugin.rules`): the core then computes it with every other rule in one query over all the months
+    asked for, and lists the records behind each figure. A measure that is not a ratio of records may give
+    ``evidence``: its records behind a month's figure (``csskpi.pipeline.evidence`` says the columns).
     """
 
     name: str
@@ -93,10 +97,23 @@ class Measure:
     compute: Callable[[MeasureInput], Counts] = attrs.field(eq=False)
     description: str = ""
     unit: str = "records"
+    rule: RuleFunction | None = attrs.field(default=None, eq=False)
+    evidence: Callable[[MeasureInput], pl.DataFrame] | None = attrs.field(default=None, eq=False)
 
     @property
     def datasets(self) -> tuple[str, ...]:
         return tuple(self.columns)
+
+    @classmethod
+    def from_rule(
+        cls, name: str, columns: Mapping[str, Iterable[str]], rule: RuleFunction, *, description: str = "",
+        unit: str = "records",
+    ) -> Measure:
+        """A measure whose ``compute`` is its record-level ``rule`` (a function of a
+        :class:`~csskpi.plugin.rules.RuleContext` returning a :class:`~csskpi.plugin.rules.RecordRule`)."""
+        from csskpi.plugin.rulequery import rule_compute
+
+        return cls(name, columns, rule_compute(name, rule, unit), description, unit, rule)
 
 
 @attrs.frozen

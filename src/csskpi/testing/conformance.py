@@ -1,7 +1,8 @@
 """The conformance suite: properties every measure must have, checkable from any plugin's own tests.
 
 A measure turns raw records into counts. Whatever KPI it computes, it must not depend on the order of the records
-or on how they were split across files, its counts must be consistent, it must be deterministic, the engine must
+or on how they were split across files, its counts must be consistent, its evidence (if it gives any: a rule
+measure always does) must add up exactly to its counts, it must be deterministic, the engine must
 judge it data-not-available when a dataset it reads is absent, and a bad cell in any of its datasets must be
 reported with its row. :func:`check_measure` checks one measure on sample data and returns what fails;
 :func:`assert_conforms` raises with the whole list. Use it from a plugin's tests::
@@ -32,10 +33,11 @@ from csskpi.model.period import Period
 from csskpi.pipeline.measure import contract_clocks, load_data, measure
 from csskpi.plugin.registry import Registry
 from csskpi.plugin.types import ColumnKind, MeasureInput
+from csskpi.testing.evidence import evidence_problem
 
 __all__ = ["ConformanceFailure", "check_measure", "assert_conforms", "CHECKS"]
 
-CHECKS = ("deterministic", "counts", "order", "split", "absent-dataset", "schema-row")
+CHECKS = ("deterministic", "counts", "order", "split", "evidence", "absent-dataset", "schema-row")
 
 # A value no typed column can parse, whatever its kind.
 _BAD_CELL = {ColumnKind.DATE: "2017-02-30", ColumnKind.DATETIME: "yesterday", ColumnKind.INT: "twelve",
@@ -105,6 +107,9 @@ def check_measure(
             split[d] = pl.concat([f.filter(~mask), f.filter(mask)])  # two files, read in the other order
         if _compute(registry, name, period, split, contract) != first:
             fail("split", f"{period}: splitting the records into two datasets and concatenating changed the counts")
+        problem = evidence_problem(spec, period, mine, contract, first)
+        if problem:
+            fail("evidence", f"{period}: {problem}")
     failures += _check_absent(registry, name, frames, periods, contract)
     failures += _check_schema_rows(registry, name, mine)
     return failures

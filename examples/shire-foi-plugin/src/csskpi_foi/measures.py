@@ -9,13 +9,12 @@ import polars as pl
 from csskpi.plugin import (
     Column,
     ColumnKind,
-    Counts,
     DatasetSpec,
     Measure,
-    MeasureInput,
-    calendar_of,
+    RecordRule,
+    RuleContext,
     count_parameter,
-    deadline_counts,
+    within_business_days,
 )
 
 FOI_REQUESTS = DatasetSpec(
@@ -30,16 +29,16 @@ FOI_REQUESTS = DatasetSpec(
 )
 
 
-def answered_in_time(inputs: MeasureInput) -> Counts:
-    days = count_parameter(inputs, inputs.measure, "business_days", 20, unit="days")
-    deadline = calendar_of(inputs).add_business_days_expr(pl.col("received_on"), days)
-    return deadline_counts(
-        inputs.data["foi_requests"], inputs.period,
-        month_by=pl.col("answered_on"), deadline=deadline, completed=pl.col("answered_on"),
+def answered_in_time(ctx: RuleContext) -> RecordRule:
+    """The record-level rule: the core applies the month and the backlog rule, and lists the evidence."""
+    days = count_parameter(ctx, "FOI_KPI_01", "business_days", 20, unit="days")
+    return within_business_days(
+        ctx, dataset="foi_requests", id="request_id", month="answered_on", start="received_on",
+        completed="answered_on", business_days=pl.lit(days), longest=days, words=("answered", "receipt"),
     )
 
 
-FOI_KPI_01 = Measure(
-    "FOI_KPI_01", {"foi_requests": ("received_on", "answered_on")}, answered_in_time,
+FOI_KPI_01 = Measure.from_rule(
+    "FOI_KPI_01", {"foi_requests": ("request_id", "received_on", "answered_on")}, answered_in_time,
     description="% of FOI requests answered within 20 business days",
 )

@@ -1,16 +1,17 @@
-"""What several IMT measures share: parameters with their defaults, the clocks, the month window, deadlines under
-the backlog rule, outage time.
+"""What several IMT measures share: parameters with their defaults, the clocks, working-hours deadlines, the
+rules of the incident counts, outage time.
 
-Everything is vectorised (polars, and numpy's business-day functions for the working-hours clock); nothing here
-loops over rows. A measure is called once per month with the whole dataset, so each first narrows the dataset
-to the records that can count in the month with cheap comparisons, then does the costly work on those.
+The month and backlog rules are the core's (:mod:`csskpi.plugin.rules`); what stays here is the IMT's own
+arithmetic: working-hours deadlines with numpy's business-day functions (the same instants as the core's
+``WorkingHours.deadline_expr``, about ten times faster), and outage seconds within service hours, which is not a
+ratio of records and aggregates its own way.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -19,17 +20,24 @@ import attrs
 import numpy as np
 import polars as pl
 from csskpi.plugin import (
+    COMPLETED,
     CORE_SUPPORT_HOURS,
+    DEADLINE,
     SERVICE_DESK_HOURS,
     BusinessCalendar,
     ContractError,
     Counts,
+    MeasureContext,
     MeasureInput,
     Period,
     Problem,
+    RecordRule,
+    RuleContext,
     WorkingHours,
+    business_days_lookback,
     calendar_of,
-    deadline_counts,
+    month_counts,
+    text,
 )
 
 __all__ = [
@@ -39,13 +47,11 @@ __all__ = [
     "clock",
     "hours_us",
     "deadlines",
-    "DEADLINE",
-    "with_deadline",
+    "deadline_of",
     "month_bounds",
     "instant",
     "between",
     "backlog_counts",
-    "touching_month",
     "normalised",
     "incidents_of",
     "unresolved_by_deadline",
@@ -64,12 +70,8 @@ _US_PER_DAY = 24 * _US_PER_HOUR
 
 _EPOCH = dt.datetime(1970, 1, 1)
 
-#: The column :func:`with_deadline` adds.
-DEADLINE = "__deadline__"
-
-
-def param(inputs: MeasureInput, name: str, default: Any) -> Any:
-    """The measure's contract parameter ``name``, or ``default`` (docs/measures.md's value) if the contract omits it."""
+def param(inputs: MeasureContext, name: str, default: Any) -> Any:
+    """The measure's contract parameter ``name``, or ``default`` (MEASURES.md's value) if the contract omits it."""
     value = inputs.parameters.get(name)
     return default if value is None else value
 
@@ -85,10 +87,10 @@ def normalised(column: str) -> pl.Expr:
     return pl.col(column).str.strip_chars().str.to_lowercase()
 
 
-def clock(inputs: MeasureInput, default: str) -> WorkingHours:
+def clock(inputs: MeasureInput | RuleContext, default: str) -> WorkingHours:
     """The business-hours clock the measure's ``clock`` parameter names (``default`` if it names none).
 
-    The contract's clocks come in ``inputs.clocks``; a standard clock missing there falls back to csskpi's
+    The contract's clocks come in ``inputs.clocks`` (a rule's context, or a measure's input); a standard clock missing there falls back to csskpi's
     default hours on ``inputs.calendar``. A clock the contract does not define is a contract error.
     """
     name = str(param(inputs, "clock", default))
@@ -173,9 +175,14 @@ def deadlines(starts: pl.Series, amount_us: pl.Series | int, working: WorkingHou
     return result.set(missing, None) if missing.any() else result
 
 
-def with_deadline(frame: pl.DataFrame, start: str, amount_us: pl.Series | int, working: WorkingHours) -> pl.DataFrame:
-    """``frame`` with column :data:`DEADLINE`: ``amount_us`` microseconds of ``working`` time after ``start``."""
-    return frame.with_columns(deadlines(frame[start], amount_us, working).alias(DEADLINE))
+def deadline_of(start: str, amount_us: pl.Expr | int, working: WorkingHours) -> pl.Expr:
+    """:func:`deadlines` as an expression: ``amount_us`` microseconds of ``working`` time after ``start`` (each
+    row's own, so that it may run on any slice of the rows)."""
+    amount = amount_us if isinstance(amount_us, pl.Expr) else pl.lit(amount_us, dtype=pl.Int64)
+    return pl.struct(pl.col(start).alias("s"), amount.alias("a")).map_batches(
+        lambda both: deadlines(both.struct.field("s"), both.struct.field("a"), working),
+        return_dtype=pl.Datetime("us"),
+    )
 
 
 def instant(value: dt.date | dt.datetime) -> pl.Expr:
@@ -195,23 +202,12 @@ def between(column: str, low: dt.date | dt.datetime, high: dt.date | dt.datetime
 def backlog_counts(
     frame: pl.DataFrame, period: Period, *, month_by: str, deadline: str, completed: str, unit: str
 ) -> Counts:
-    """:func:`csskpi.plugin.kit.deadline_counts` (the backlog rule) over columns of ``frame``, made cheap.
-
-    A record whose ``month_by`` is in the month and that was completed on or before its deadline counts once,
-    as passing, in this month under the rule (it was not open at the end of its deadline's month). Those, nearly
-    every record, are counted with two comparisons; the rule itself decides every other record. (The core
-    helper costs about a microsecond a row, recomputing each row's month several times.)
-    """
-    month = between(month_by, *_bounds(period, frame.schema[month_by]))
-    on_time = month & (pl.col(completed) <= pl.col(deadline)).fill_null(False)
-    flags = frame.select(on_time.alias("on_time"))["on_time"]
-    quick = int(flags.sum())
-    others = frame.filter(~flags)
-    if others.is_empty():
-        return Counts(quick, quick, unit)
-    done, due = pl.col(completed), pl.col(deadline)
-    rest = deadline_counts(others, period, month_by=pl.col(month_by), deadline=due, completed=done)
-    return Counts(quick + rest.passing, quick + (rest.population or 0), unit)
+    """The core's backlog rule (:mod:`csskpi.plugin.rules`) over columns of ``frame``: a record counts in the
+    month of ``month_by``, passing if ``completed`` by ``deadline``, unless still open at the end of its
+    deadline's month (then there, as a failure)."""
+    rule = RecordRule(dataset="frame", id=month_by, month=pl.col(month_by), deadline=pl.col(deadline),
+                      completed=pl.col(completed))
+    return month_counts(rule, frame, period, unit)
 
 
 def _bounds(period: Period, dtype: pl.DataType) -> tuple[dt.date, dt.date]:
@@ -226,53 +222,53 @@ def month_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
     return dt.datetime(period.year, period.month, 1), dt.datetime(following.year, following.month, 1)
 
 
-def touching_month(frame: pl.DataFrame, period: Period, opened: str, completed: str) -> pl.DataFrame:
-    """The records that can count in ``period`` under any deadline rule: opened before the month ends and not
-    completed before it starts (still open, or completed in or after it).
-
-    A record counts in the month it is completed in, or in the month its deadline falls in; both are at or after
-    its opening, and a record counted in its deadline's month is completed after that month or never. So this
-    pre-filter loses nothing, and the deadline of every record (the costly part) is worked out for about one
-    month of records, not for the whole dataset.
-    """
-    start, end = month_bounds(period)
-    done = pl.col(completed)
-    return frame.filter((pl.col(opened) < instant(end)) & (done.is_null() | (done >= instant(start))))
-
-
-def incidents_of(incidents: pl.DataFrame, priority: str | Iterable[str], vip: bool | None) -> pl.DataFrame:
+def incidents_of(priority: str | Iterable[str], vip: bool | None) -> pl.Expr:
     """Incidents of ``priority`` (one or several), VIP or not as ``vip`` says (``None``: either)."""
     wanted = [p.upper() for p in names(priority)]
-    condition = pl.col("priority").is_in(wanted)
+    condition = pl.col("priority").cast(pl.String).is_in(wanted)
     if vip is not None:
         condition &= pl.col("vip") == bool(vip)
-    return incidents.filter(condition)
+    return condition
 
 
-def unresolved_by_deadline(inputs: MeasureInput, *, priority: str, vip: bool | None, resolution_hours: float) -> Counts:
+def working_lookback(amount_us: int, working: WorkingHours) -> Callable[[dt.date], dt.date]:
+    """The lookback of a deadline ``amount_us`` of ``working`` time on: whole working days, and one more."""
+    length = working.day_length // dt.timedelta(microseconds=1)
+    return business_days_lookback(-(-amount_us // max(length, 1)) + 1, working.calendar)
+
+
+def unresolved_by_deadline(ctx: RuleContext, *, priority: str, vip: bool | None, resolution_hours: float) -> RecordRule:
     """IMT_KPI_02/03/04: incidents not resolved by their resolution deadline, counted in the deadline's month.
 
     The deadline is ``resolution_hours`` of the clock (Core Support Hours) after ``opened_at``; an incident fails
     if it was resolved after the deadline or is still open, and it counts in the month its deadline falls in.
     Resolved exactly at the deadline is in time.
     """
-    priority = param(inputs, "priority", priority)
-    vip = param(inputs, "vip", vip)
-    amount = hours_us(param(inputs, "resolution_hours", resolution_hours))
-    working = clock(inputs, "core_support_hours")
-    frame = incidents_of(
-        touching_month(inputs.data["incidents"], inputs.period, "opened_at", "resolved_at"), priority, vip
+    priority = param(ctx, "priority", priority)
+    vip = param(ctx, "vip", vip)
+    amount = hours_us(param(ctx, "resolution_hours", resolution_hours))
+    working = clock(ctx, "core_support_hours")
+    # The deadline is worked out once per incident, as the core's column DEADLINE: the month and verdict use it.
+    deadline, resolved = pl.col(DEADLINE), pl.col(COMPLETED)
+    stamp = "%Y-%m-%dT%H:%M:%S"
+    return RecordRule(
+        dataset="incidents", id="incident_id", month=deadline, kind="count", population=incidents_of(priority, vip),
+        passes=resolved <= deadline, start=pl.col("opened_at"), deadline=deadline_of("opened_at", amount, working),
+        completed=pl.col("resolved_at"),
+        backlog=False,  # counted in its deadline's month, whenever resolved
+        lookback=working_lookback(amount, working),
+        reason=text("priority {}; deadline {}; resolved {}", pl.col("priority"), deadline.dt.strftime(stamp),
+                    resolved.dt.strftime(stamp).fill_null("not yet")),
     )
-    start, end = month_bounds(inputs.period)
-    deadline, resolved = pl.col(DEADLINE), pl.col("resolved_at")
-    late = between(DEADLINE, start, end) & (resolved.is_null() | (resolved > deadline)).fill_null(False)
-    return Counts(int(with_deadline(frame, "opened_at", amount, working).select(late.sum()).item() or 0))
 
 
-def opened_in_month(inputs: MeasureInput, *, priority: str) -> Counts:
+def opened_in_month(ctx: RuleContext, *, priority: str) -> RecordRule:
     """IMT_KPI_05/06: incidents of ``priority`` (VIP or not, unless a ``vip`` parameter says) opened in the month."""
-    month = inputs.data["incidents"].filter(between("opened_at", *month_bounds(inputs.period)))
-    return Counts(incidents_of(month, param(inputs, "priority", priority), param(inputs, "vip", None)).height)
+    return RecordRule(
+        dataset="incidents", id="incident_id", month=pl.col("opened_at"), kind="count",
+        population=incidents_of(param(ctx, "priority", priority), param(ctx, "vip", None)),
+        reason=text("priority {}; opened {}", pl.col("priority"), pl.col("opened_at").dt.strftime("%Y-%m-%dT%H:%M:%S")),
+    )
 
 
 def outage_counts(outages: pl.DataFrame, services: Iterable[str], period: Period, working: WorkingHours) -> Counts:

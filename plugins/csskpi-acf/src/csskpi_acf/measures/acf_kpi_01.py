@@ -7,22 +7,26 @@ docs/measures.md: ``acf_contacts`` (contact_id, received_at, first_contact_resol
 
 from __future__ import annotations
 
-from csskpi.plugin import Counts, Measure, MeasureInput
+import polars as pl
+from csskpi.plugin import Measure, RecordRule, RuleContext
 
-from ..kit import month_counts
+from ..kit import said
 
 NAME = "ACF_KPI_01"
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    contacts = inputs.data["acf_contacts"]
-    return month_counts(contacts, "received_at", inputs.period, contacts["first_contact_resolved"])
+def rule(ctx: RuleContext) -> RecordRule:
+    return RecordRule(
+        dataset="acf_contacts", id="contact_id", month=pl.col("received_at"), passes=pl.col("first_contact_resolved"),
+        reason=said("first_contact_resolved", "resolved at first contact", "not resolved at first contact"),
+    )
 
 
-MEASURE = Measure(
-    name=NAME,
-    columns={"acf_contacts": ("received_at", "first_contact_resolved")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    NAME,
+    {"acf_contacts": ("contact_id", "received_at", "first_contact_resolved")},
+    rule,
     description="% of ACF contacts received in the month resolved at first contact",
     unit="records",
 )
+compute = MEASURE.compute

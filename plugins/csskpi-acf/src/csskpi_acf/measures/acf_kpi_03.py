@@ -12,21 +12,22 @@ Parameters (``[parameters.measures.ACF_KPI_03]``): ``care`` (default ``non_resid
 
 from __future__ import annotations
 
-from csskpi.plugin import Counts, Measure, MeasureInput
+from csskpi.plugin import Measure, RecordRule, RuleContext
 
-from ..kit import assessment_counts
+from ..kit import assessment_rule
 
 NAME = "ACF_KPI_03"
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    return assessment_counts(inputs, NAME, "non_residential")
+def rule(ctx: RuleContext) -> RecordRule:
+    return assessment_rule(ctx, NAME, "non_residential")
 
 
-MEASURE = Measure(
-    name=NAME,
-    columns={"financial_assessments": ("care", "referred_on", "completed_on")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    NAME,
+    {"financial_assessments": ("assessment_id", "care", "referred_on", "completed_on")},
+    rule,
     description="% of non-residential financial assessments completed within 15 business days of referral",
     unit="records",
 )
+compute = MEASURE.compute

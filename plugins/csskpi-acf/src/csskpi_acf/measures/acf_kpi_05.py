@@ -10,25 +10,25 @@ Parameters (``[parameters.measures.ACF_KPI_05]``): ``business_days`` (default 10
 
 from __future__ import annotations
 
-from csskpi.plugin import Counts, Measure, MeasureInput, count_parameter
+from csskpi.plugin import Measure, RecordRule, RuleContext, count_parameter
 
-from ..kit import business_day_deadline_counts
+from ..kit import within
 
 NAME = "ACF_KPI_05"
 BUSINESS_DAYS = 10
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    days = count_parameter(inputs, NAME, "business_days", BUSINESS_DAYS, unit="days")
-    return business_day_deadline_counts(
-        inputs.data["direct_payments"], inputs, start="referred_on", done="first_paid_on", business_days=days
-    )
+def rule(ctx: RuleContext) -> RecordRule:
+    days = count_parameter(ctx, NAME, "business_days", BUSINESS_DAYS, unit="days")
+    return within(ctx, "direct_payments", "service_user_id", start="referred_on", done="first_paid_on",
+                  business_days=days)
 
 
-MEASURE = Measure(
-    name=NAME,
-    columns={"direct_payments": ("referred_on", "first_paid_on")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    NAME,
+    {"direct_payments": ("service_user_id", "referred_on", "first_paid_on")},
+    rule,
     description="% of service users first paid a direct payment within 10 business days of referral",
     unit="records",
 )
+compute = MEASURE.compute

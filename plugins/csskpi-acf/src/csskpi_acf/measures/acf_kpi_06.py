@@ -13,29 +13,34 @@ Parameters (``[parameters.measures.ACF_KPI_06]``): ``days_past_due`` (default 28
 
 from __future__ import annotations
 
-import datetime as dt
+import polars as pl
+from csskpi.plugin import Measure, RecordRule, RuleContext, count_parameter
 
-from csskpi.plugin import Counts, Measure, MeasureInput, count_parameter
-
-from ..kit import known, latest_snapshot, pence
+from ..kit import snapshot_rule, text
 
 NAME = "ACF_KPI_06"
 DAYS_PAST_DUE = 28
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    days = count_parameter(inputs, NAME, "days_past_due", DAYS_PAST_DUE, unit="days")
-    snapshot = latest_snapshot(inputs.data["acf_income"], inputs.period, ("snapshot_on", "due_on", "outstanding"))
-    outstanding = snapshot["outstanding"]
-    owed = known(outstanding > 0)
-    aged = owed & known(snapshot["snapshot_on"] - snapshot["due_on"] > dt.timedelta(days=days))
-    return Counts(pence(outstanding.filter(aged).sum()), pence(outstanding.filter(owed).sum()), "pence")
+def rule(ctx: RuleContext) -> RecordRule:
+    days = count_parameter(ctx, NAME, "days_past_due", DAYS_PAST_DUE, unit="days")
+    age = (pl.col("snapshot_on") - pl.col("due_on")).dt.total_days()
+    aged = pl.when(age > days).then(pl.lit("more than")).otherwise(pl.lit("not more than"))
+    return snapshot_rule(
+        "acf_income", "invoice_id",
+        population=pl.col("outstanding") > 0,
+        passes=age > days,  # the counts' passing is the aged value: lower is better
+        weight=pl.col("outstanding"),
+        reason=text("{} days after due_on at the snapshot: {} {} days", age, aged, pl.lit(days)),
+        counts_failures=True,
+    )
 
 
-MEASURE = Measure(
-    name=NAME,
-    columns={"acf_income": ("snapshot_on", "due_on", "outstanding")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    NAME,
+    {"acf_income": ("invoice_id", "snapshot_on", "due_on", "outstanding")},
+    rule,
     description="% of outstanding adult care income (by value) more than 28 days past due, at month end",
     unit="pence",
 )
+compute = MEASURE.compute

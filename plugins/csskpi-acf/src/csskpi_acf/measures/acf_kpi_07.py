@@ -8,22 +8,29 @@ the month-by date, so the backlog rule puts every case in the month of ``due_on`
 
 from __future__ import annotations
 
-from csskpi.plugin import Counts, Measure, MeasureInput
+import polars as pl
+from csskpi.plugin import Measure, RecordRule, RuleContext
 
-from ..kit import month_counts
+from ..kit import text
 
 NAME = "ACF_KPI_07"
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    cases = inputs.data["legal_charges"]
-    return month_counts(cases, "due_on", inputs.period, cases["submitted_on"] <= cases["due_on"])
+def rule(ctx: RuleContext) -> RecordRule:
+    due, submitted = pl.col("due_on"), pl.col("submitted_on")
+    return RecordRule(
+        dataset="legal_charges", id="case_id", month=due, passes=submitted <= due,
+        deadline=due, completed=submitted, backlog=False,  # counted in its due month, whenever submitted
+        reason=text("submitted {}; due {}", submitted.dt.strftime("%Y-%m-%d").fill_null("not yet"),
+                    due.dt.strftime("%Y-%m-%d")),
+    )
 
 
-MEASURE = Measure(
-    name=NAME,
-    columns={"legal_charges": ("due_on", "submitted_on")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    NAME,
+    {"legal_charges": ("case_id", "due_on", "submitted_on")},
+    rule,
     description="% of legal charge cases whose paperwork was submitted on or before its due date",
     unit="records",
 )
+compute = MEASURE.compute

@@ -11,30 +11,25 @@ Parameters (``[parameters.measures.ACF_KPI_08]``): ``business_days`` (default 5)
 
 from __future__ import annotations
 
-from csskpi.plugin import Counts, Measure, MeasureInput, count_parameter
+from csskpi.plugin import Measure, RecordRule, RuleContext, count_parameter
 
-from ..kit import business_day_deadline_counts
+from ..kit import within
 
 NAME = "ACF_KPI_08"
 BUSINESS_DAYS = 5
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    days = count_parameter(inputs, NAME, "business_days", BUSINESS_DAYS, unit="days")
-    return business_day_deadline_counts(
-        inputs.data["court_protection"],
-        inputs,
-        start="referred_on",
-        done="commenced_on",
-        business_days=days,
-        also="actioned_correctly",
-    )
+def rule(ctx: RuleContext) -> RecordRule:
+    days = count_parameter(ctx, NAME, "business_days", BUSINESS_DAYS, unit="days")
+    return within(ctx, "court_protection", "case_id", start="referred_on", done="commenced_on", business_days=days,
+                  also="actioned_correctly")
 
 
-MEASURE = Measure(
-    name=NAME,
-    columns={"court_protection": ("referred_on", "commenced_on", "actioned_correctly")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    NAME,
+    {"court_protection": ("case_id", "referred_on", "commenced_on", "actioned_correctly")},
+    rule,
     description="% of court protection and appointeeship cases actioned correctly and commenced within 5 business days",
     unit="records",
 )
+compute = MEASURE.compute

@@ -9,27 +9,21 @@ Parameters (``[parameters.measures.ACF_KPI_09]``): ``kind`` (default ``acf_user`
 
 from __future__ import annotations
 
-from csskpi.plugin import GOOD_OR_BETTER, Counts, Measure, MeasureInput, text_parameter
-
-from ..kit import known, month_mask
+from csskpi.plugin import Measure, RecordRule, RuleContext, survey_rule, text_parameter
 
 NAME = "ACF_KPI_09"
 KIND = "acf_user"
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    kind = text_parameter(inputs, NAME, "kind", KIND)
-    # csskpi.plugin.kit.survey_counts' rule, in Series arithmetic (far cheaper on the shared multi-month file).
-    surveys = inputs.data["surveys"]
-    rows = known(surveys["kind"] == kind) & month_mask(surveys, "responded_on", inputs.period)
-    ratings = surveys["rating"].filter(rows)
-    return Counts(int(known(ratings.is_in(GOOD_OR_BETTER)).sum()), ratings.len(), "responses")
+def rule(ctx: RuleContext) -> RecordRule:
+    return survey_rule(text_parameter(ctx, NAME, "kind", KIND))
 
 
-MEASURE = Measure(
-    name=NAME,
-    columns={"surveys": ("kind", "responded_on", "rating")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    NAME,
+    {"surveys": ("response_id", "kind", "responded_on", "rating")},
+    rule,
     description="% of Adult Care Finance users rating their contact good or better",
     unit="responses",
 )
+compute = MEASURE.compute

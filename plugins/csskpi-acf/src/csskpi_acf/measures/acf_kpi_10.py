@@ -9,25 +9,28 @@ assessment_up_to_date), month by ``snapshot_on``: ``100 * (chargeable users with
 
 from __future__ import annotations
 
-from csskpi.plugin import Counts, Measure, MeasureInput
+import polars as pl
+from csskpi.plugin import Measure, RecordRule, RuleContext
 
-from ..kit import known, latest_snapshot
+from ..kit import said, snapshot_rule
 
 NAME = "ACF_KPI_10"
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    columns = ("snapshot_on", "chargeable", "assessment_up_to_date")
-    snapshot = latest_snapshot(inputs.data["acf_service_users"], inputs.period, columns)
-    chargeable = known(snapshot["chargeable"])
-    up_to_date = chargeable & known(snapshot["assessment_up_to_date"])
-    return Counts(int(up_to_date.sum()), int(chargeable.sum()))
+def rule(ctx: RuleContext) -> RecordRule:
+    return snapshot_rule(
+        "acf_service_users", "service_user_id",
+        population=pl.col("chargeable"),
+        passes=pl.col("assessment_up_to_date"),
+        reason=said("assessment_up_to_date", "assessment up to date", "assessment not up to date"),
+    )
 
 
-MEASURE = Measure(
-    name=NAME,
-    columns={"acf_service_users": ("snapshot_on", "chargeable", "assessment_up_to_date")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    NAME,
+    {"acf_service_users": ("service_user_id", "snapshot_on", "chargeable", "assessment_up_to_date")},
+    rule,
     description="% of chargeable service users with an up-to-date financial assessment, at month end",
     unit="records",
 )
+compute = MEASURE.compute

@@ -11,26 +11,34 @@ counts once, as a failure, in that month (backlog rule). It follows the rules of
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
-from csskpi.plugin import Counts, Measure, MeasureInput, count_parameter, deadline_counts
+from csskpi.plugin import Measure, RecordRule, RuleContext, count_parameter
+
+from ..kit import text
 
 NAME = "ACF_KPI_11"
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    days = count_parameter(inputs, NAME, "days", 28, unit="days")
-    return deadline_counts(
-        inputs.data["financial_assessments"], inputs.period,
-        month_by=pl.col("completed_on"),
-        deadline=pl.col("referred_on") + pl.duration(days=days),
-        completed=pl.col("completed_on"),
+def rule(ctx: RuleContext) -> RecordRule:
+    days = count_parameter(ctx, NAME, "days", 28, unit="days")
+    referred, completed = pl.col("referred_on"), pl.col("completed_on")
+    deadline = referred + pl.duration(days=days)
+    return RecordRule(
+        dataset="financial_assessments", id="assessment_id", month=completed, start=referred, deadline=deadline,
+        completed=completed, lookback=dt.timedelta(days=days),
+        elapsed=(completed - referred).dt.total_days(),
+        reason=text("completed {} days after referral; {} days allowed",
+                    (completed - referred).dt.total_days().cast(pl.String).fill_null("(not yet)"), pl.lit(days)),
     )
 
 
-MEASURE = Measure(
-    name=NAME,
-    columns={"financial_assessments": ("referred_on", "completed_on")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    NAME,
+    {"financial_assessments": ("assessment_id", "referred_on", "completed_on")},
+    rule,
     description="% of financial assessments completed within 28 days of referral",
     unit="records",
 )
+compute = MEASURE.compute

@@ -8,23 +8,24 @@ web, email, webchat, online_form, self_service, app, social).
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin import Counts, Measure, MeasureInput, names_parameter
+from csskpi.plugin import Measure, RecordRule, RuleContext, names_parameter, text
 
 from ..datasets import DIGITAL_CHANNELS
-from ..kit import month_share
+from ..kit import contact_rule
 
 NAME = "CSC_KPI_01"
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    digital = names_parameter(inputs, NAME, "digital_channels", DIGITAL_CHANNELS)
-    return month_share(inputs.data["contacts"], inputs.period, "received_at", pl.col("channel").is_in(list(digital)))
+def rule(ctx: RuleContext) -> RecordRule:
+    digital = names_parameter(ctx, NAME, "digital_channels", DIGITAL_CHANNELS)
+    return contact_rule(pl.col("channel").is_in(list(digital)), text("channel {}", pl.col("channel").cast(pl.String)))
 
 
-MEASURE = Measure(
-    name=NAME,
-    columns={"contacts": ("received_at", "channel")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    NAME,
+    {"contacts": ("contact_id", "received_at", "channel")},
+    rule,
     description="% of the month's contacts (by received_at) through a digital channel (parameter digital_channels)",
     unit="records",
 )
+compute = MEASURE.compute

@@ -7,21 +7,22 @@ Formula (docs/measures.md): of the ``contacts`` received in the month (month by 
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin import Counts, Measure, MeasureInput
+from csskpi.plugin import Measure, RecordRule, RuleContext
 
-from ..kit import month_share
+from ..kit import contact_rule, said
 
 NAME = "CSC_KPI_03"
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    return month_share(inputs.data["contacts"], inputs.period, "received_at", pl.col("avoidable"))
+def rule(ctx: RuleContext) -> RecordRule:
+    return contact_rule(pl.col("avoidable"), said("avoidable", "avoidable", "not avoidable"), counts_failures=True)
 
 
-MEASURE = Measure(
-    name=NAME,
-    columns={"contacts": ("received_at", "avoidable")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    NAME,
+    {"contacts": ("contact_id", "received_at", "avoidable")},
+    rule,
     description="% of the month's contacts (by received_at) that were avoidable",
     unit="records",
 )
+compute = MEASURE.compute

@@ -9,23 +9,24 @@ listed as a finding). Queues are matched exactly. The counts' ``passing`` is the
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin import Counts, Measure, MeasureInput, names_parameter
+from csskpi.plugin import Measure, RecordRule, RuleContext, names_parameter
 
 from ..datasets import LRSP_QUEUE
-from ..kit import abandoned_counts
+from ..kit import abandoned_rule
 
 NAME = "CSC_KPI_04"
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    excluded = names_parameter(inputs, NAME, "excluded_queues", (LRSP_QUEUE,))
-    return abandoned_counts(inputs.data["calls"], inputs.period, ~pl.col("queue").is_in(list(excluded)))
+def rule(ctx: RuleContext) -> RecordRule:
+    excluded = names_parameter(ctx, NAME, "excluded_queues", (LRSP_QUEUE,))
+    return abandoned_rule(~pl.col("queue").is_in(list(excluded)))
 
 
-MEASURE = Measure(
-    name=NAME,
-    columns={"calls": ("queue", "offered_at", "answered_at", "abandoned_at")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    NAME,
+    {"calls": ("call_id", "queue", "offered_at", "answered_at", "abandoned_at")},
+    rule,
     description="% of the month's offered calls (by offered_at), all queues but excluded_queues, that were abandoned",
     unit="records",
 )
+compute = MEASURE.compute

@@ -12,35 +12,37 @@ failure, in the deadline's month. Contacts of other channels are not in the popu
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin import Counts, Measure, MeasureInput, calendar_of, days_by_name_parameter
+from csskpi.plugin import Measure, RecordRule, RuleContext, days_by_name_parameter
 
 from ..datasets import TIMESCALE_BUSINESS_DAYS
-from ..kit import business_day_deadline_counts
+from ..kit import within_business_days
 
 NAME = "CSC_KPI_05"
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    timescales = days_by_name_parameter(inputs, NAME, "timescale_business_days", TIMESCALE_BUSINESS_DAYS)
+def rule(ctx: RuleContext) -> RecordRule:
+    timescales = days_by_name_parameter(ctx, NAME, "timescale_business_days", TIMESCALE_BUSINESS_DAYS)
     days = pl.col("channel").replace_strict(timescales, default=None, return_dtype=pl.Int64)
-    return business_day_deadline_counts(
-        inputs.data["contacts"],
-        inputs.period,
-        calendar_of(inputs),
-        month_by="received_at",
+    return within_business_days(
+        ctx,
+        dataset="contacts",
+        id="contact_id",
+        month="received_at",
         start="received_at",
+        completed="responded_at",
         business_days=days,
         longest=max(timescales.values()),
-        completed="responded_at",
-        where=pl.col("channel").is_in(list(timescales)),
+        population=pl.col("channel").is_in(list(timescales)),
+        words=("responded", "receipt"),
     )
 
 
-MEASURE = Measure(
-    name=NAME,
-    columns={"contacts": ("received_at", "channel", "responded_at")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    NAME,
+    {"contacts": ("contact_id", "received_at", "channel", "responded_at")},
+    rule,
     description="% of the month's email/web/letter contacts (by received_at) responded to within their channel's "
     "timescale in business days (parameter timescale_business_days), backlog rule",
     unit="records",
 )
+compute = MEASURE.compute

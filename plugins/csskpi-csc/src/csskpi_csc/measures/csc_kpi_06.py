@@ -7,21 +7,23 @@ Formula (docs/measures.md): of the ``contacts`` received in the month (month by 
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin import Counts, Measure, MeasureInput
+from csskpi.plugin import Measure, RecordRule, RuleContext
 
-from ..kit import month_share
+from ..kit import contact_rule, said
 
 NAME = "CSC_KPI_06"
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    return month_share(inputs.data["contacts"], inputs.period, "received_at", pl.col("first_contact_resolved"))
+def rule(ctx: RuleContext) -> RecordRule:
+    resolved = said("first_contact_resolved", "resolved at first contact", "not resolved at first contact")
+    return contact_rule(pl.col("first_contact_resolved"), resolved)
 
 
-MEASURE = Measure(
-    name=NAME,
-    columns={"contacts": ("received_at", "first_contact_resolved")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    NAME,
+    {"contacts": ("contact_id", "received_at", "first_contact_resolved")},
+    rule,
     description="% of the month's contacts (by received_at) resolved at first contact",
     unit="records",
 )
+compute = MEASURE.compute

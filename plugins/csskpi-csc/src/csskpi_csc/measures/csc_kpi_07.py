@@ -6,20 +6,21 @@ Formula (docs/measures.md): of the ``surveys`` responses of kind ``csc_customer`
 
 from __future__ import annotations
 
-from csskpi.plugin import Counts, Measure, MeasureInput, survey_counts
+from csskpi.plugin import Measure, RecordRule, RuleContext, survey_rule
 
 NAME = "CSC_KPI_07"
 SURVEY_KIND = "csc_customer"
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    return survey_counts(inputs.data["surveys"], SURVEY_KIND, inputs.period)
+def rule(ctx: RuleContext) -> RecordRule:
+    return survey_rule(SURVEY_KIND)
 
 
-MEASURE = Measure(
-    name=NAME,
-    columns={"surveys": ("kind", "responded_on", "rating")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    NAME,
+    {"surveys": ("response_id", "kind", "responded_on", "rating")},
+    rule,
     description="% of the month's csc_customer survey responses (by responded_on) rated good or better",
     unit="responses",
 )
+compute = MEASURE.compute

@@ -10,33 +10,35 @@ accuracy recorded counts as not accurate.
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin import Counts, Measure, MeasureInput, calendar_of, count_parameter
+from csskpi.plugin import Measure, RecordRule, RuleContext, count_parameter
 
-from ..kit import business_day_deadline_counts
+from ..kit import within_business_days
 
 NAME = "CSC_KPI_09"
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    days = count_parameter(inputs, NAME, "business_days", 20, unit="days")
-    return business_day_deadline_counts(
-        inputs.data["carers_assessments"],
-        inputs.period,
-        calendar_of(inputs),
-        month_by="completed_on",
+def rule(ctx: RuleContext) -> RecordRule:
+    days = count_parameter(ctx, NAME, "business_days", 20, unit="days")
+    return within_business_days(
+        ctx,
+        dataset="carers_assessments",
+        id="assessment_id",
+        month="completed_on",
         start="referred_on",
-        business_days=days,
-        longest=days,
         completed="completed_on",
+        business_days=pl.lit(days, dtype=pl.Int64),
+        longest=days,
         also=pl.col("accurate"),
+        words=("completed", "referral"),
     )
 
 
-MEASURE = Measure(
-    name=NAME,
-    columns={"carers_assessments": ("referred_on", "completed_on", "accurate")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    NAME,
+    {"carers_assessments": ("assessment_id", "referred_on", "completed_on", "accurate")},
+    rule,
     description="% of the month's carers assessments (by completed_on) completed accurately within 20 business "
     "days of referral (parameter business_days), backlog rule",
     unit="records",
 )
+compute = MEASURE.compute

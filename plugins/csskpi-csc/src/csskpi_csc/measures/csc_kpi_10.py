@@ -8,23 +8,24 @@ parameter ``queue`` (*assumed*: ``lrsp``, matched exactly), the % abandoned: ``a
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin import Counts, Measure, MeasureInput, text_parameter
+from csskpi.plugin import Measure, RecordRule, RuleContext, text_parameter
 
 from ..datasets import LRSP_QUEUE
-from ..kit import abandoned_counts
+from ..kit import abandoned_rule
 
 NAME = "CSC_KPI_10"
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    queue = text_parameter(inputs, NAME, "queue", LRSP_QUEUE)
-    return abandoned_counts(inputs.data["calls"], inputs.period, pl.col("queue") == queue)
+def rule(ctx: RuleContext) -> RecordRule:
+    queue = text_parameter(ctx, NAME, "queue", LRSP_QUEUE)
+    return abandoned_rule(pl.col("queue") == queue)
 
 
-MEASURE = Measure(
-    name=NAME,
-    columns={"calls": ("queue", "offered_at", "answered_at", "abandoned_at")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    NAME,
+    {"calls": ("call_id", "queue", "offered_at", "answered_at", "abandoned_at")},
+    rule,
     description="% of the month's calls (by offered_at) offered to the LRSP queue (parameter queue) that were abandoned",
     unit="records",
 )
+compute = MEASURE.compute

@@ -10,26 +10,38 @@ or bank holiday is not moved (the vendor's terms say when payment is due; pay th
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin import Counts, Measure, MeasureInput, deadline_counts, in_month
+from csskpi.plugin import Measure, RecordRule, RuleContext, text
 
 NAME = "F_KPI_01"
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    period = inputs.period
-    invoices = inputs.data["invoices"]
-    # Only invoices paid this month or due this month can count: select them first, then drop the disputed.
-    month = invoices.filter(in_month(pl.col("paid_on"), period) | in_month(pl.col("due_on"), period))
-    undisputed = month.filter(~pl.col("disputed"))
-    paid = pl.col("paid_on")
-    return deadline_counts(undisputed, period, month_by=paid, deadline=pl.col("due_on"), completed=paid)
+def _day(column: str, missing: str) -> pl.Expr:
+    return pl.col(column).dt.strftime("%Y-%m-%d").fill_null(missing)
 
 
-MEASURE = Measure(
-    name=NAME,
-    columns={"invoices": ("due_on", "paid_on", "disputed")},
-    compute=compute,
+def rule(ctx: RuleContext) -> RecordRule:
+    paid, due = pl.col("paid_on"), pl.col("due_on")
+    return RecordRule(
+        dataset="invoices",
+        id="invoice_id",
+        month=paid,
+        population=~pl.col("disputed"),
+        start=pl.col("received_on"),
+        deadline=due,
+        completed=paid,
+        passes=paid <= due,
+        reason=text("paid {}; due {}", _day("paid_on", "not paid"), _day("due_on", "?")),
+    )
+
+
+MEASURE = Measure.from_rule(
+    NAME,
+    {"invoices": ("invoice_id", "received_on", "due_on", "paid_on", "disputed")},
+    rule,
     description="% of the month's undisputed invoices (by paid_on) paid on or before due_on; an invoice unpaid "
     "at the end of its due month fails in that month (backlog rule)",
     unit="records",
 )
+
+#: The per-month computation (the rule over one month), as before.
+compute = MEASURE.compute

@@ -8,21 +8,36 @@ in its scheduled month: the deadline falls in the month the run belongs to, so t
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin import Counts, Measure, MeasureInput, in_month, ratio
+from csskpi.plugin import Measure, RecordRule, RuleContext, text
 
 NAME = "F_KPI_02"
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    runs = inputs.data["payment_runs"]
-    scheduled = runs.filter(in_month(pl.col("scheduled_on"), inputs.period))
-    return ratio(scheduled, pl.col("executed_on") == pl.col("scheduled_on"))
+def rule(ctx: RuleContext) -> RecordRule:
+    executed, scheduled = pl.col("executed_on"), pl.col("scheduled_on")
+    return RecordRule(
+        dataset="payment_runs",
+        id="run_id",
+        month=scheduled,
+        passes=executed == scheduled,
+        deadline=scheduled,
+        completed=executed,
+        backlog=False,  # the deadline is the run's own day: it falls in the month the run counts in
+        reason=text(
+            "scheduled {}; executed {}",
+            scheduled.dt.strftime("%Y-%m-%d"),
+            executed.dt.strftime("%Y-%m-%d").fill_null("not executed"),
+        ),
+    )
 
 
-MEASURE = Measure(
-    name=NAME,
-    columns={"payment_runs": ("scheduled_on", "executed_on")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    NAME,
+    {"payment_runs": ("run_id", "scheduled_on", "executed_on")},
+    rule,
     description="% of the month's payment runs (by scheduled_on) executed on their scheduled day",
     unit="records",
 )
+
+#: The per-month computation (the rule over one month), as before.
+compute = MEASURE.compute

@@ -11,36 +11,42 @@ The counts' ``passing`` is the aged value.
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin import Counts, Measure, MeasureInput, count_parameter, in_month, names_parameter
+from csskpi.plugin import Measure, RecordRule, RuleContext, count_parameter, names_parameter, text
 
 from ..datasets import EXCLUDED_CATEGORIES
-from ..kit import pence
 
 NAME = "F_KPI_03"
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    days = count_parameter(inputs, NAME, "days_past_due", 30, unit="days")
-    excluded = names_parameter(inputs, NAME, "excluded_categories", EXCLUDED_CATEGORIES)
-    month = inputs.data["debtors"].filter(in_month(pl.col("snapshot_on"), inputs.period))
-    snapshot = month.filter(
-        (pl.col("snapshot_on") == pl.col("snapshot_on").max())
-        & ~pl.col("category").is_in(list(excluded))
-        & (pl.col("outstanding") > 0)
+def rule(ctx: RuleContext) -> RecordRule:
+    days = count_parameter(ctx, NAME, "days_past_due", 30, unit="days")
+    excluded = names_parameter(ctx, NAME, "excluded_categories", EXCLUDED_CATEGORIES)
+    age = (pl.col("snapshot_on") - pl.col("due_on")).dt.total_days()
+    return RecordRule(
+        dataset="debtors",
+        id="debt_id",
+        month=pl.col("snapshot_on"),
+        snapshot=True,
+        population=~pl.col("category").is_in(list(excluded)) & (pl.col("outstanding") > 0),
+        passes=age > days,  # the counts' passing is the aged value: lower is better
+        weight=pl.col("outstanding"),
+        elapsed=age,
+        reason=text(
+            "{} days after due_on at the snapshot: {} {} days", age,
+            pl.when(age > days).then(pl.lit("more than")).otherwise(pl.lit("not more than")), pl.lit(days),
+        ),
+        counts_failures=True,
     )
-    aged = (pl.col("snapshot_on") - pl.col("due_on")).dt.total_days() > days
-    sums = snapshot.select(
-        total=pl.col("outstanding").sum(),
-        aged=pl.col("outstanding").filter(aged).sum(),
-    )
-    return Counts(pence(sums["aged"][0]), pence(sums["total"][0]), "pence")
 
 
-MEASURE = Measure(
-    name=NAME,
-    columns={"debtors": ("snapshot_on", "due_on", "outstanding", "category")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    NAME,
+    {"debtors": ("debt_id", "snapshot_on", "due_on", "outstanding", "category")},
+    rule,
     description="% of the outstanding value (in pence) of the month's latest debtors snapshot more than "
     "days_past_due days past due_on, excluding excluded_categories",
     unit="pence",
 )
+
+#: The per-month computation (the rule over one month), as before.
+compute = MEASURE.compute

@@ -14,6 +14,7 @@ from __future__ import annotations
 from csskpi.plugin import Counts, Measure, MeasureInput
 
 from ..kit import clock, outage_counts, param
+from ..outage_evidence import evidence_of
 
 
 def compute(inputs: MeasureInput) -> Counts:
@@ -27,4 +28,5 @@ MEASURE = Measure(
     compute=compute,
     description="% of the month's Service Desk Hours with no Service Desk outage",
     unit="seconds",
+    evidence=evidence_of("service", "service_desk", "service_desk_hours"),
 )

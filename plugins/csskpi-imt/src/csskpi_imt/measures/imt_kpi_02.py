@@ -8,19 +8,20 @@ Parameters: ``priority`` (P1), ``vip`` (false), ``resolution_hours`` (4), ``cloc
 
 from __future__ import annotations
 
-from csskpi.plugin import Counts, Measure, MeasureInput
+from csskpi.plugin import Measure, RecordRule, RuleContext
 
 from ..kit import unresolved_by_deadline
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    return unresolved_by_deadline(inputs, priority="P1", vip=False, resolution_hours=4)
+def rule(ctx: RuleContext) -> RecordRule:
+    return unresolved_by_deadline(ctx, priority="P1", vip=False, resolution_hours=4)
 
 
-MEASURE = Measure(
-    name="IMT_KPI_02",
-    columns={"incidents": ("priority", "vip", "opened_at", "resolved_at")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    "IMT_KPI_02",
+    {"incidents": ("incident_id", "priority", "vip", "opened_at", "resolved_at")},
+    rule,
     description="Count of non-VIP P1 incidents not resolved within 4 Core Support Hours, in the deadline's month",
     unit="incidents",
 )
+compute = MEASURE.compute

@@ -8,19 +8,20 @@ Parameters: ``priority`` (P2), ``vip`` (absent: either), ``resolution_hours`` (8
 
 from __future__ import annotations
 
-from csskpi.plugin import Counts, Measure, MeasureInput
+from csskpi.plugin import Measure, RecordRule, RuleContext
 
 from ..kit import unresolved_by_deadline
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    return unresolved_by_deadline(inputs, priority="P2", vip=None, resolution_hours=8)
+def rule(ctx: RuleContext) -> RecordRule:
+    return unresolved_by_deadline(ctx, priority="P2", vip=None, resolution_hours=8)
 
 
-MEASURE = Measure(
-    name="IMT_KPI_03",
-    columns={"incidents": ("priority", "vip", "opened_at", "resolved_at")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    "IMT_KPI_03",
+    {"incidents": ("incident_id", "priority", "vip", "opened_at", "resolved_at")},
+    rule,
     description="Count of P2 incidents not resolved within 8 Core Support Hours, in the deadline's month",
     unit="incidents",
 )
+compute = MEASURE.compute

@@ -6,19 +6,20 @@ Parameters: ``priority`` (P2); an optional ``vip`` (true/false) restricts it to 
 
 from __future__ import annotations
 
-from csskpi.plugin import Counts, Measure, MeasureInput
+from csskpi.plugin import Measure, RecordRule, RuleContext
 
 from ..kit import opened_in_month
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    return opened_in_month(inputs, priority="P2")
+def rule(ctx: RuleContext) -> RecordRule:
+    return opened_in_month(ctx, priority="P2")
 
 
-MEASURE = Measure(
-    name="IMT_KPI_06",
-    columns={"incidents": ("priority", "vip", "opened_at")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    "IMT_KPI_06",
+    {"incidents": ("incident_id", "priority", "vip", "opened_at")},
+    rule,
     description="Count of P2 incidents (VIP or not) opened in the month",
     unit="incidents",
 )
+compute = MEASURE.compute

@@ -17,6 +17,7 @@ from __future__ import annotations
 from csskpi.plugin import Counts, Measure, MeasureInput
 
 from ..kit import clock, outage_counts, param
+from ..outage_evidence import evidence_of
 
 #: docs/measures.md names no list; the bundled contract's list, used if the parameters give none.
 DEFAULT_PLATINUM_APPLICATIONS = ("agresso", "mosaic", "email", "network", "telephony", "intranet")
@@ -33,4 +34,5 @@ MEASURE = Measure(
     compute=compute,
     description="% of the month's agreed service hours of all platinum applications with no outage",
     unit="seconds",
+    evidence=evidence_of("platinum_applications", DEFAULT_PLATINUM_APPLICATIONS, "core_support_hours"),
 )

@@ -10,28 +10,33 @@ Parameters: ``clock`` (``core_support_hours``).
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin import Counts, Measure, MeasureInput
+from csskpi.plugin import DEADLINE, Measure, RecordRule, RuleContext, text
 
-from ..kit import DEADLINE, backlog_counts, clock, touching_month, with_deadline
+from ..kit import clock, deadline_of
 
 _US_PER_HOUR = 3_600_000_000
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    working = clock(inputs, "core_support_hours")
-    frame = touching_month(inputs.data["service_requests"], inputs.period, "opened_at", "fulfilled_at")
+def rule(ctx: RuleContext) -> RecordRule:
+    working = clock(ctx, "core_support_hours")
     # Decimal(38, 2) hours are whole hundredths of an hour: exact microseconds, never through float.
-    amount = (frame["target_hours"] * 100).cast(pl.Int64).clip(lower_bound=0) * (_US_PER_HOUR // 100)
-    frame = with_deadline(frame, "opened_at", amount, working)
-    return backlog_counts(
-        frame, inputs.period, month_by="fulfilled_at", deadline=DEADLINE, completed="fulfilled_at", unit="requests"
+    amount = (pl.col("target_hours") * 100).cast(pl.Int64).clip(lower_bound=0) * (_US_PER_HOUR // 100)
+    deadline, fulfilled = deadline_of("opened_at", amount, working), pl.col("fulfilled_at")
+    stamp = "%Y-%m-%dT%H:%M:%S"
+    # Each request has its own target: no bound on it is known, so every request gets its deadline worked out.
+    return RecordRule(
+        dataset="service_requests", id="request_id", month=fulfilled, start=pl.col("opened_at"), deadline=deadline,
+        completed=fulfilled,
+        reason=text("target {} hours; deadline {}; fulfilled {}", pl.col("target_hours"), pl.col(DEADLINE).dt.strftime(stamp),
+                    fulfilled.dt.strftime(stamp).fill_null("not yet")),
     )
 
 
-MEASURE = Measure(
-    name="IMT_KPI_09",
-    columns={"service_requests": ("opened_at", "fulfilled_at", "target_hours")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    "IMT_KPI_09",
+    {"service_requests": ("request_id", "opened_at", "fulfilled_at", "target_hours")},
+    rule,
     description="% of service requests fulfilled within their target Core Support Hours (backlog rule)",
     unit="requests",
 )
+compute = MEASURE.compute

@@ -8,25 +8,30 @@ Parameters: ``within_hours`` (14), ``clock`` (``core_support_hours``).
 
 from __future__ import annotations
 
-from csskpi.plugin import Counts, Measure, MeasureInput
+import polars as pl
+from csskpi.plugin import DEADLINE, Measure, RecordRule, RuleContext, text
 
-from ..kit import DEADLINE, backlog_counts, clock, hours_us, param, touching_month, with_deadline
+from ..kit import clock, deadline_of, hours_us, param, working_lookback
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    working = clock(inputs, "core_support_hours")
-    amount = hours_us(param(inputs, "within_hours", 14))
-    frame = touching_month(inputs.data["cmdb_changes"], inputs.period, "changed_at", "applied_at")
-    frame = with_deadline(frame, "changed_at", amount, working)
-    return backlog_counts(
-        frame, inputs.period, month_by="applied_at", deadline=DEADLINE, completed="applied_at", unit="changes"
+def rule(ctx: RuleContext) -> RecordRule:
+    working = clock(ctx, "core_support_hours")
+    amount = hours_us(param(ctx, "within_hours", 14))
+    deadline, applied = deadline_of("changed_at", amount, working), pl.col("applied_at")
+    stamp = "%Y-%m-%dT%H:%M:%S"
+    return RecordRule(
+        dataset="cmdb_changes", id="change_id", month=applied, start=pl.col("changed_at"), deadline=deadline,
+        completed=applied, lookback=working_lookback(amount, working),
+        elapsed=working.elapsed_expr("changed_at", "applied_at").dt.total_seconds() / 3600,
+        reason=text("deadline {}; applied {}", pl.col(DEADLINE).dt.strftime(stamp), applied.dt.strftime(stamp).fill_null("not yet")),
     )
 
 
-MEASURE = Measure(
-    name="IMT_KPI_10",
-    columns={"cmdb_changes": ("changed_at", "applied_at")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    "IMT_KPI_10",
+    {"cmdb_changes": ("change_id", "changed_at", "applied_at")},
+    rule,
     description="% of CMDB changes applied within 14 Core Support Hours of the move or change (backlog rule)",
     unit="changes",
 )
+compute = MEASURE.compute

@@ -11,22 +11,22 @@ milestones are left out of the population.
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin import Counts, Measure, MeasureInput, ratio
-
-from ..kit import between
+from csskpi.plugin import Measure, RecordRule, RuleContext, text
 
 
-def compute(inputs: MeasureInput) -> Counts:
+def rule(ctx: RuleContext) -> RecordRule:
     outcome = pl.col("outcome")
-    due = between("due_on", inputs.period.first_day, inputs.period.next().first_day)
-    month = inputs.data["milestones"].filter(due & (outcome != "excluded"))
-    return ratio(month, outcome.is_in(["met", "exception"]), unit="milestones")
+    return RecordRule(
+        dataset="milestones", id="milestone_id", month=pl.col("due_on"), population=outcome != "excluded",
+        passes=outcome.is_in(["met", "exception"]), reason=text("outcome {}", outcome),
+    )
 
 
-MEASURE = Measure(
-    name="IMT_KPI_11",
-    columns={"milestones": ("due_on", "outcome")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    "IMT_KPI_11",
+    {"milestones": ("milestone_id", "due_on", "outcome")},
+    rule,
     description="% of project milestones due in the month met or excepted, of those not excluded",
     unit="milestones",
 )
+compute = MEASURE.compute

@@ -7,19 +7,20 @@ Parameters: ``kind`` (``it_incident``; not in the bundled contract, docs/measure
 
 from __future__ import annotations
 
-from csskpi.plugin import Counts, Measure, MeasureInput, survey_counts
+from csskpi.plugin import Measure, RecordRule, RuleContext, survey_rule
 
 from ..kit import param
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    return survey_counts(inputs.data["surveys"], str(param(inputs, "kind", "it_incident")), inputs.period)
+def rule(ctx: RuleContext) -> RecordRule:
+    return survey_rule(str(param(ctx, "kind", "it_incident")))
 
 
-MEASURE = Measure(
-    name="IMT_KPI_12",
-    columns={"surveys": ("kind", "responded_on", "rating")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    "IMT_KPI_12",
+    {"surveys": ("response_id", "kind", "responded_on", "rating")},
+    rule,
     description="% of IT incident survey responses rated good or better",
     unit="responses",
 )
+compute = MEASURE.compute

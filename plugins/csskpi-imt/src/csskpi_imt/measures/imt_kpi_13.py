@@ -7,20 +7,22 @@ Formula (docs/measures.md): of the month's ``app_response`` samples (``measured_
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin import Counts, Measure, MeasureInput, ratio
-
-from ..kit import between, month_bounds
+from csskpi.plugin import Measure, RecordRule, RuleContext, text
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    month = inputs.data["app_response"].filter(between("measured_at", *month_bounds(inputs.period)))
-    return ratio(month, pl.col("response_ms") <= pl.col("required_ms"), unit="samples")
+def rule(ctx: RuleContext) -> RecordRule:
+    took, required = pl.col("response_ms"), pl.col("required_ms")
+    return RecordRule(
+        dataset="app_response", id="sample_id", month=pl.col("measured_at"), passes=took <= required,
+        reason=text("{} {}: {} ms; required {} ms", pl.col("application"), pl.col("activity"), took, required),
+    )
 
 
-MEASURE = Measure(
-    name="IMT_KPI_13",
-    columns={"app_response": ("measured_at", "response_ms", "required_ms")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    "IMT_KPI_13",
+    {"app_response": ("sample_id", "application", "activity", "measured_at", "response_ms", "required_ms")},
+    rule,
     description="% of monitored user activities responding within their required time",
     unit="samples",
 )
+compute = MEASURE.compute

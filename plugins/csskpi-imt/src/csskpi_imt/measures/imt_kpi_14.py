@@ -15,28 +15,31 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-from csskpi.plugin import Counts, Measure, MeasureInput
+from csskpi.plugin import Measure, RecordRule, RuleContext, text
 
-from ..kit import backlog_counts, between, names, normalised, param
+from ..kit import names, normalised, param
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    systems = names(param(inputs, "os", "windows"))
-    days = int(param(inputs, "within_days", 21))
-    first, last = inputs.period.first_day, inputs.period.last_day
-    # Due in the month (the month of every row that can count here), then the operating system.
-    due_here = between("update_released_on", first - dt.timedelta(days), last + dt.timedelta(1 - days))
-    devices = inputs.data["patching"].filter(due_here).filter(normalised("os").is_in(systems))
-    devices = devices.with_columns(__due__=pl.col("update_released_on") + pl.duration(days=days))
-    return backlog_counts(
-        devices, inputs.period, month_by="__due__", deadline="__due__", completed="patched_on", unit="devices"
+def rule(ctx: RuleContext) -> RecordRule:
+    systems = names(param(ctx, "os", "windows"))
+    days = int(param(ctx, "within_days", 21))
+    released, patched = pl.col("update_released_on"), pl.col("patched_on")
+    due = released + pl.duration(days=days)
+    # Month of the due date: its own month and its deadline's month are one, so the backlog rule only decides
+    # that a device not patched by then fails there, once.
+    return RecordRule(
+        dataset="patching", id="device_id", month=due, population=normalised("os").is_in(systems), start=released,
+        deadline=due, completed=patched, lookback=dt.timedelta(days=max(days, 0)) if days >= 0 else None,
+        reason=text("{}; released {}; due {}; patched {}", pl.col("os"), released.dt.strftime("%Y-%m-%d"),
+                    due.dt.strftime("%Y-%m-%d"), patched.dt.strftime("%Y-%m-%d").fill_null("not yet")),
     )
 
 
-MEASURE = Measure(
-    name="IMT_KPI_14",
-    columns={"patching": ("os", "update_released_on", "patched_on")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    "IMT_KPI_14",
+    {"patching": ("device_id", "os", "update_released_on", "patched_on")},
+    rule,
     description="% of Windows devices patched within 21 days of the update's release (month of the due date)",
     unit="devices",
 )
+compute = MEASURE.compute

@@ -10,29 +10,26 @@ payment_date; a payment not paid yet (empty paid_date) fails. The unit is recipi
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin import Counts, Measure, MeasureInput, in_month
+from csskpi.plugin import Measure, RecordRule, RuleContext, text
 
 __all__ = ["MEASURE", "compute"]
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    payments = inputs.data["payroll_payments"]
-    late = (pl.col("paid_date") <= pl.col("payment_date")).fill_null(False).not_()
-    # The recipients paid in the month, less those with at least one payment late or unpaid.
-    counted = (
-        payments.lazy()
-        .filter(in_month(pl.col("payment_date"), inputs.period))
-        .select(recipients=pl.col("recipient_id").n_unique(), failing=pl.col("recipient_id").filter(late).n_unique())
-        .collect()
+def rule(ctx: RuleContext) -> RecordRule:
+    paid, due = pl.col("paid_date"), pl.col("payment_date")
+    return RecordRule(
+        dataset="payroll_payments", id="payment_id", month=due, group=pl.col("recipient_id"),
+        passes=paid <= due,  # a recipient passes when every payment of theirs in the month does
+        reason=text("recipient {}; paid {}; payment date {}", pl.col("recipient_id"),
+                    paid.dt.strftime("%Y-%m-%d").fill_null("not yet"), due.dt.strftime("%Y-%m-%d")),
     )
-    recipients, failing = int(counted["recipients"][0]), int(counted["failing"][0])
-    return Counts(recipients - failing, recipients, "recipients")
 
 
-MEASURE = Measure(
-    name="PM_KPI_01",
-    columns={"payroll_payments": ("recipient_id", "payment_date", "paid_date")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    "PM_KPI_01",
+    {"payroll_payments": ("payment_id", "recipient_id", "payment_date", "paid_date")},
+    rule,
     description="% of distinct payroll recipients all of whose payments that month were paid on or before payment_date",
     unit="recipients",
 )
+compute = MEASURE.compute

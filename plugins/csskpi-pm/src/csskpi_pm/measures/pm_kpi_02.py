@@ -12,24 +12,28 @@ that month fails in that month.
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin import Counts, Measure, MeasureInput, in_month, ratio
+from csskpi.plugin import Measure, RecordRule, RuleContext, text
 
 from ..kit import parameter
 
 __all__ = ["MEASURE", "compute"]
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    cause = str(parameter(inputs, "caused_by", "provider"))
-    errors = inputs.data["payment_errors"].filter(
-        (pl.col("caused_by") == cause) & in_month(pl.col("identified_on"), inputs.period)
+def rule(ctx: RuleContext) -> RecordRule:
+    cause = str(parameter(ctx, "caused_by", "provider"))
+    identified, resolved = pl.col("identified_on"), pl.col("resolved_on")
+    return RecordRule(
+        dataset="payment_errors", id="error_id", month=identified, population=pl.col("caused_by") == cause,
+        passes=resolved <= identified.dt.month_end(),
+        reason=text("identified {}; resolved {}", identified.dt.strftime("%Y-%m-%d"),
+                    resolved.dt.strftime("%Y-%m-%d").fill_null("not yet")),
     )
-    return ratio(errors, pl.col("resolved_on") <= pl.col("identified_on").dt.month_end())
 
 
-MEASURE = Measure(
-    name="PM_KPI_02",
-    columns={"payment_errors": ("caused_by", "identified_on", "resolved_on")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    "PM_KPI_02",
+    {"payment_errors": ("error_id", "caused_by", "identified_on", "resolved_on")},
+    rule,
     description="% of provider-caused payment errors identified in the month that were resolved within that month",
 )
+compute = MEASURE.compute

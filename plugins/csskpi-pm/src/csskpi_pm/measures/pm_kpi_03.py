@@ -8,19 +8,24 @@ the backlog rule changes nothing.
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin import Counts, Measure, MeasureInput, in_month, ratio
+from csskpi.plugin import Measure, RecordRule, RuleContext, text
 
 __all__ = ["MEASURE", "compute"]
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    deductions = inputs.data["third_party_deductions"].filter(in_month(pl.col("due_on"), inputs.period))
-    return ratio(deductions, pl.col("paid_on") <= pl.col("due_on"))
+def rule(ctx: RuleContext) -> RecordRule:
+    due, paid = pl.col("due_on"), pl.col("paid_on")
+    return RecordRule(
+        dataset="third_party_deductions", id="deduction_id", month=due, passes=paid <= due,
+        deadline=due, completed=paid, backlog=False,  # counted in its due month, whenever paid
+        reason=text("paid {}; due {}", paid.dt.strftime("%Y-%m-%d").fill_null("not yet"), due.dt.strftime("%Y-%m-%d")),
+    )
 
 
-MEASURE = Measure(
-    name="PM_KPI_03",
-    columns={"third_party_deductions": ("due_on", "paid_on")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    "PM_KPI_03",
+    {"third_party_deductions": ("deduction_id", "due_on", "paid_on")},
+    rule,
     description="% of third-party payroll deductions due in the month paid on or before their due date",
 )
+compute = MEASURE.compute

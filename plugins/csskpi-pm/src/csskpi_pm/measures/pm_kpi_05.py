@@ -11,24 +11,26 @@ flagged as resolved at first contact but with no ``resolved_at`` still passes, a
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin import Counts, Measure, MeasureInput, in_month, ratio
+from csskpi.plugin import Measure, RecordRule, RuleContext, said
 
 from ..kit import parameter
 
 __all__ = ["MEASURE", "compute"]
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    tier = str(parameter(inputs, "tier", 1))
-    contacts = inputs.data["pm_contacts"].filter(
-        (pl.col("tier") == tier) & in_month(pl.col("received_at"), inputs.period)
+def rule(ctx: RuleContext) -> RecordRule:
+    tier = str(parameter(ctx, "tier", 1))
+    return RecordRule(
+        dataset="pm_contacts", id="contact_id", month=pl.col("received_at"), population=pl.col("tier") == tier,
+        passes=pl.col("first_contact_resolved"),
+        reason=said("first_contact_resolved", "resolved at first contact", "not resolved at first contact"),
     )
-    return ratio(contacts, pl.col("first_contact_resolved"))
 
 
-MEASURE = Measure(
-    name="PM_KPI_05",
-    columns={"pm_contacts": ("received_at", "tier", "first_contact_resolved")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    "PM_KPI_05",
+    {"pm_contacts": ("contact_id", "received_at", "tier", "first_contact_resolved")},
+    rule,
     description="% of tier-1 People Management contacts received in the month that were resolved at first contact",
 )
+compute = MEASURE.compute

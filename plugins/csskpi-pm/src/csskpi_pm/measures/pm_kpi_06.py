@@ -8,20 +8,24 @@ record found in error twice in one month counts once. No records checked gives 0
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin import Counts, Measure, MeasureInput, in_month
+from csskpi.plugin import Measure, RecordRule, RuleContext, text
 
 __all__ = ["MEASURE", "compute"]
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    checks = inputs.data["spot_checks"]
-    found = checks.filter(pl.col("has_error") & in_month(pl.col("checked_on"), inputs.period))
-    return Counts(found["record_id"].n_unique())
+def rule(ctx: RuleContext) -> RecordRule:
+    # A count of records: each record found in error in the month's checks counts once, however often checked.
+    return RecordRule(
+        dataset="spot_checks", id="record_id", month=pl.col("checked_on"), kind="count",
+        population=pl.col("has_error"), group=pl.col("record_id"),
+        reason=text("checked {}: error found", pl.col("checked_on").dt.strftime("%Y-%m-%d")),
+    )
 
 
-MEASURE = Measure(
-    name="PM_KPI_06",
-    columns={"spot_checks": ("record_id", "checked_on", "has_error")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    "PM_KPI_06",
+    {"spot_checks": ("record_id", "checked_on", "has_error")},
+    rule,
     description="Number of People Management records found in the month's spot checks to contain errors",
 )
+compute = MEASURE.compute

@@ -13,22 +13,26 @@ failure, in that month — not in the month of its late appointment.
 from __future__ import annotations
 
 import polars as pl
-from csskpi.plugin import Counts, Measure, MeasureInput
+from csskpi.plugin import Measure, RecordRule, RuleContext, within_business_days
 
-from ..kit import parameter, within_business_days
+from ..kit import parameter
 
 __all__ = ["MEASURE", "compute"]
 
 
-def compute(inputs: MeasureInput) -> Counts:
-    days = int(parameter(inputs, "business_days", 40))
-    vacancies = inputs.data["recruitments"].filter(pl.col("via_e_form"))
-    return within_business_days(vacancies, inputs, start="authorised_on", business_days=days, completed="appointed_on")
+def rule(ctx: RuleContext) -> RecordRule:
+    days = int(parameter(ctx, "business_days", 40))
+    return within_business_days(
+        ctx, dataset="recruitments", id="vacancy_id", month="appointed_on", start="authorised_on",
+        completed="appointed_on", business_days=pl.lit(days, dtype=pl.Int64), longest=days if days >= 0 else None,
+        population=pl.col("via_e_form"), words=("appointed", "authorisation"),
+    )
 
 
-MEASURE = Measure(
-    name="PM_KPI_07",
-    columns={"recruitments": ("via_e_form", "authorised_on", "appointed_on")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    "PM_KPI_07",
+    {"recruitments": ("vacancy_id", "via_e_form", "authorised_on", "appointed_on")},
+    rule,
     description="% of e-form recruitments appointed within 40 business days of authorisation (backlog rule)",
 )
+compute = MEASURE.compute

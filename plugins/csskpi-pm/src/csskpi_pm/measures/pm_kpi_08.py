@@ -7,19 +7,24 @@ docs/measures.md: surveys (kind=pm_manager_contact; response_id, kind, responded
 
 from __future__ import annotations
 
-from csskpi.plugin import Measure
+from csskpi.plugin import Measure, RecordRule, RuleContext, survey_rule
 
-from ..kit import survey_measure
+from ..kit import parameter
 
 __all__ = ["MEASURE", "KIND", "compute"]
 
 KIND = "pm_manager_contact"
-compute = survey_measure(KIND)
 
-MEASURE = Measure(
-    name="PM_KPI_08",
-    columns={"surveys": ("kind", "responded_on", "rating")},
-    compute=compute,
+
+def rule(ctx: RuleContext) -> RecordRule:
+    return survey_rule(str(parameter(ctx, "kind", KIND)))
+
+
+MEASURE = Measure.from_rule(
+    "PM_KPI_08",
+    {"surveys": ("response_id", "kind", "responded_on", "rating")},
+    rule,
     description="% of managers' contact survey responses in the month rated good or better",
     unit="responses",
 )
+compute = MEASURE.compute

@@ -13,26 +13,25 @@ failure, in that month.
 
 from __future__ import annotations
 
-from csskpi.plugin import Counts, Measure, MeasureInput
-
-from ..kit import within_business_days
+import polars as pl
+from csskpi.plugin import Measure, RecordRule, RuleContext, within_business_days
 
 __all__ = ["MEASURE", "compute"]
 
 
-def compute(inputs: MeasureInput) -> Counts:
+def rule(ctx: RuleContext) -> RecordRule:
+    # Each transaction's own target: no bound on it is known, so every transaction gets its deadline worked out.
     return within_business_days(
-        inputs.data["pm_transactions"],
-        inputs,
-        start="received_at",
-        business_days="target_business_days",
-        completed="completed_at",
+        ctx, dataset="pm_transactions", id="transaction_id", month="completed_at", start="received_at",
+        completed="completed_at", business_days=pl.col("target_business_days"), longest=None,
+        words=("completed", "receipt"),
     )
 
 
-MEASURE = Measure(
-    name="PM_KPI_11",
-    columns={"pm_transactions": ("received_at", "completed_at", "target_business_days")},
-    compute=compute,
+MEASURE = Measure.from_rule(
+    "PM_KPI_11",
+    {"pm_transactions": ("transaction_id", "received_at", "completed_at", "target_business_days")},
+    rule,
     description="% of PM transactions completed within their type's target business days (backlog rule)",
 )
+compute = MEASURE.compute

@@ -7,19 +7,24 @@ The unit is responses.
 
 from __future__ import annotations
 
-from csskpi.plugin import Measure
+from csskpi.plugin import Measure, RecordRule, RuleContext, survey_rule
 
-from ..kit import survey_measure
+from ..kit import parameter
 
 __all__ = ["MEASURE", "KIND", "compute"]
 
 KIND = "pm_my_helpdesk"
-compute = survey_measure(KIND)
 
-MEASURE = Measure(
-    name="PM_KPI_12",
-    columns={"surveys": ("kind", "responded_on", "rating")},
-    compute=compute,
+
+def rule(ctx: RuleContext) -> RecordRule:
+    return survey_rule(str(parameter(ctx, "kind", KIND)))
+
+
+MEASURE = Measure.from_rule(
+    "PM_KPI_12",
+    {"surveys": ("response_id", "kind", "responded_on", "rating")},
+    rule,
     description="% of PM My Helpdesk survey responses in the month rated good or very good",
     unit="responses",
 )
+compute = MEASURE.compute
