@@ -123,4 +123,10 @@ def test_csskpi_report_from_the_ledger(tmp_path: Path, capsys: pytest.CaptureFix
         from_ledger.pop(key, None), from_file.pop(key, None)
     assert from_ledger == from_file
     assert report("--ledger", db, "--as-at", "first")["summary"] == from_ledger["summary"]
+    # Table 1b: the points since the first month the ledger holds, though the report covers only two months.
+    assert main(["report", "--ledger", db, "--from", "2017-09", "--to", "2017-10", "--format", "json", "--out", "-"]) == 0
+    late: dict[str, list[dict[str, object]]] = json.loads(capsys.readouterr().out)
+    assert [(p["period"], p["in_range"]) for p in late["points"]] == [
+        ("2017-05", False), ("2017-06", False), ("2017-07", False), ("2017-08", False), ("2017-09", True), ("2017-10", True)
+    ]
     assert main(["report", "--ledger", db, "--from", "2019-01", "--to", "2019-02", "--format", "json", "--out", "-"]) == 2
