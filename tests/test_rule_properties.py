@@ -1,4 +1,4 @@
-"""Properties of the core's record-level rule against a plain Python reading of ``MEASURES.md``'s month and backlog
+"""Properties of the core's record-level rule against a plain Python reading of docs/measures.md's month and backlog
 rule, on random records: one month at a time and all months in one query agree with it and with each other; the
 lookback and the completion bound cut nothing that counts; groups, weights and counts add up as they say."""
 
@@ -68,7 +68,7 @@ def _frame(rows: list) -> pl.DataFrame:  # type: ignore[type-arg]
 
 
 def _reference(frame: pl.DataFrame, period: Period, by_done: bool) -> Counts:
-    """The rule as ``MEASURES.md`` words it, one record at a time."""
+    """The rule as ``docs/measures.md`` words it, one record at a time."""
     passing = population = 0
     for r in frame.iter_rows(named=True):
         if not r["member"]:

@@ -1,5 +1,5 @@
 """A measure as a record-level rule: polars expressions over one dataset saying which records count, in which
-month, and whether each passes. The core applies the month and backlog rule of ``MEASURES.md`` once, here.
+month, and whether each passes. The core applies the month and backlog rule of ``docs/measures.md`` once, here.
 
 A plugin author writes a function of a :class:`RuleContext` (the measure's contract parameters, the business
 calendar, the clocks) returning a :class:`RecordRule`, and makes it a measure with

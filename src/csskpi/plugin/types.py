@@ -67,7 +67,7 @@ class MeasureInput:
     ``measure`` is the name of the measure being computed (set by the core; empty when a test calls a compute
     function directly), so that one function can serve several measures and name the one at fault. ``data``
     maps each dataset the measure declared to the whole loaded dataset (every month); the measure selects its
-    month by the rule of ``MEASURES.md``. ``parameters`` are the measure's own contract parameters
+    month by the rule of ``docs/measures.md``. ``parameters`` are the measure's own contract parameters
     (``[parameters.measures.<name>]``); ``clocks`` the contract's business-hours clocks by name
     (``core_support_hours``, ``service_desk_hours``).
     """

@@ -71,7 +71,7 @@ _US_PER_DAY = 24 * _US_PER_HOUR
 _EPOCH = dt.datetime(1970, 1, 1)
 
 def param(inputs: MeasureContext, name: str, default: Any) -> Any:
-    """The measure's contract parameter ``name``, or ``default`` (MEASURES.md's value) if the contract omits it."""
+    """The measure's contract parameter ``name``, or ``default`` (docs/measures.md's value) if the contract omits it."""
     value = inputs.parameters.get(name)
     return default if value is None else value
 

@@ -11,6 +11,6 @@ __all__ = ["parameter"]
 
 
 def parameter(inputs: MeasureContext, name: str, default: Any) -> Any:
-    """The measure's contract parameter ``name``, or ``default`` (``MEASURES.md``'s value) if the contract has none."""
+    """The measure's contract parameter ``name``, or ``default`` (docs/measures.md's value) if the contract has none."""
     value = inputs.parameters.get(name)
     return default if value is None else value
