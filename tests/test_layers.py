@@ -20,6 +20,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "csskpi"
 LAYERS: dict[str, int] = {
     "errors": 0,
     "_version": 0,
+    "_lazy": 0,
     "model": 1,
     "engine": 2,
     "files": 3,

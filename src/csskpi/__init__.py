@@ -11,7 +11,7 @@ applies the rules never loads polars, the calendars or the plugins.
 
 from __future__ import annotations
 
-import importlib
+from csskpi._lazy import lazy_names
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -259,14 +259,4 @@ _HOME: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> object:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value  # found directly from now on
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_HOME))
+__getattr__, __dir__ = lazy_names(__name__, globals(), _HOME)

@@ -20,8 +20,9 @@ costs nothing), and polars code — measures, synthetic data — inside the hook
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from csskpi._lazy import lazy_names
 
 if TYPE_CHECKING:
     from csskpi.data.calendars import (
@@ -186,14 +187,4 @@ _HOME: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> object:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value  # found directly from now on
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_HOME))
+__getattr__, __dir__ = lazy_names(__name__, globals(), _HOME)
