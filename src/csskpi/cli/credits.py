@@ -18,7 +18,7 @@ __all__ = ["cmd_credits"]
 
 def cmd_credits(args: argparse.Namespace, out: TextIO) -> None:
     inputs = load_inputs(args)
-    charges = read_charges(args.charges) if args.charges else None
+    charges = read_charges(args.charges, inputs.contract.area_codes) if args.charges else None
     run = compute_credits(inputs.evaluation, charges)
     if args.format == "json":
         out.write(to_json({

@@ -190,7 +190,8 @@ def cmd_synth(args: argparse.Namespace, out: TextIO) -> None:
     try:
         request = SynthRequest(args.start, args.end, args.scale, args.seed, degrade)
     except ValueError as exc:
-        raise InputError(Problem(str(exc), field="--scale" if "scale" in str(exc) else "--to")) from None
+        field = "--scale" if "scale" in str(exc) else "--from" if "'start' and" in str(exc) else "--to"
+        raise InputError(Problem(str(exc), field=field)) from None
     started = time.perf_counter()
     frames = synthesize(request, registry)
     paths = write_data(frames, args.out, args.file_format)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Callable
 from decimal import Decimal
@@ -27,7 +28,7 @@ from csskpi.engine.records import points_text
 from csskpi.files.output import to_json
 from csskpi.cli.console import paint, table
 from csskpi.model.result import Status
-from csskpi.engine.rules import Evaluation, evaluate
+from csskpi.engine.rules import Evaluation, evaluate, unfinished_months
 
 if TYPE_CHECKING:
     from csskpi.ledger import Ledger, MonthChanges, MonthView, VersionInfo
@@ -138,7 +139,7 @@ def _read_inputs(args: argparse.Namespace, contract: Contract) -> tuple[Measurem
 
 
 def _credits(args: argparse.Namespace, evaluation: Evaluation) -> CreditRun:
-    charges = read_charges(args.charges) if args.charges else None
+    charges = read_charges(args.charges, evaluation.contract.area_codes) if args.charges else None
     return compute_credits(evaluation, charges)
 
 
@@ -147,6 +148,8 @@ def _evaluate_and_write(args: argparse.Namespace, out: TextIO, kind: str) -> Non
 
     contract = _contract(args)
     mfile, given = _read_inputs(args, contract)
+    if unfinished := unfinished_months(mfile.measurements, dt.date.today()):
+        raise InputError(unfinished)
     with _open(args.db, create=kind == "publish") as ledger:
         # The decisions the ledger holds (recorded with `ledger decide` or earlier runs) apply too.
         decisions = merge_decisions(ledger.current_decisions(), mfile.decisions, given)

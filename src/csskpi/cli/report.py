@@ -92,7 +92,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> None:
         inputs = load_inputs(args)
         evaluation = inputs.evaluation
         published_path, source = inputs.published, inputs.source
-    charges = read_charges(args.charges) if args.charges else None
+    charges = read_charges(args.charges, evaluation.contract.area_codes) if args.charges else None
     published = read_published(published_path) if published_path else None
     report = build_report(
         evaluation, start=args.start, end=args.end, charges=charges, published=published, source=source,

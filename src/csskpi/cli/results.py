@@ -93,6 +93,8 @@ def cmd_kpis(args: argparse.Namespace, out: TextIO) -> None:
         today = Period.of(dt.date.today())
         cal = contract.calendar
         at = min(max(today, cal.first_period), cal.last_period)
+    elif not contract.calendar.contains(at):  # as measure refuses: a month outside the contract has no catalogue
+        raise InputError(Problem(f"{at} is outside the contract ({contract.calendar.first_period} to {contract.calendar.last_period})", field="--at"))
     records = catalogue_records(contract, at)
     if args.format == "json":
         out.write(to_json({"contract": contract.name, "at": str(at), "kpis": records}))

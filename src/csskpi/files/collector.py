@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 
 from csskpi.errors import Problem
 
-__all__ = ["Collector"]
+__all__ = ["Collector", "kind_of"]
+
 
 T = TypeVar("T")
 
@@ -47,12 +48,43 @@ class Collector:
     ) -> T | None:
         try:
             return build()
+        except KeyError as exc:  # a required key of a table is absent
+            self.add(f"missing {exc.args[0]!r}" if exc.args else "a required key is missing", field=field, kpi=kpi, line=line)
+            return None
         except (ValueError, TypeError, ArithmeticError) as exc:
             self.add(str(exc), field=field, kpi=kpi, line=line)
             return None
+
+    def tables(self, value: Any, field: str, *, kpi: str | None = None, line: int | None = None) -> list[Mapping[str, Any]]:
+        """``value`` as a list of tables (``[[field]]``); anything else, or an entry that is no table, is a problem."""
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.add(f"must be an array of tables [[{field}]], not {kind_of(value)}", field=field, kpi=kpi, line=line)
+            return []
+        good = []
+        for i, item in enumerate(value):
+            if isinstance(item, Mapping):
+                good.append(item)
+            else:
+                self.add(f"must be a table, not {kind_of(item)}", field=f"{field}[{i}]", kpi=kpi, line=line)
+        return good
 
     def unknown_keys(
         self, table: Mapping[str, Any], allowed: set[str], where: str, kpi: str | None = None, line: int | None = None
     ) -> None:
         for key in sorted(set(table) - allowed):
             self.add(f"unknown key in {where} (allowed: {', '.join(sorted(allowed))})", field=key, kpi=kpi, line=line)
+
+
+def kind_of(value: Any) -> str:
+    """What a TOML value is, in a message: ``the integer 5``, ``an array``, ``a table``."""
+    if isinstance(value, Mapping):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        return f"the string {value[:40]!r}"
+    return f"{type(value).__name__} {str(value)[:40]}"

@@ -9,9 +9,7 @@ reader returns them as :class:`~csskpi.Decisions` beside the measurements.
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TextIO
 
@@ -23,6 +21,8 @@ from csskpi.errors import InputError, Problem
 from csskpi.model.measurement import Measurement, Source
 from csskpi.model.period import Period
 from csskpi.engine.rules import check_measurements
+from csskpi.files.text import csv_records, read_text, strict_decimal
+from csskpi.files.output import safe_cell
 
 __all__ = ["MeasurementsFile", "read_measurements", "parse_measurements", "write_measurements", "ANNOTATIONS", "HEADER"]
 
@@ -42,27 +42,18 @@ class MeasurementsFile:
 def read_measurements(path: str | Path, contract: Contract | None = None) -> MeasurementsFile:
     """Read a measurements file; with ``contract``, also check every row against it. Every problem in the file
     is reported together in one :class:`InputError`."""
-    name = str(path)
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            return parse_measurements(fh, file=name, contract=contract)
-    except OSError as exc:
-        raise InputError(Problem(f"cannot read the measurements file: {exc.strerror or exc}", file=name)) from None
+    return parse_measurements(read_text(path, "measurements file", InputError), file=str(path), contract=contract)
 
 
 def parse_measurements(stream: TextIO | str, *, file: str | None = None, contract: Contract | None = None) -> MeasurementsFile:
-    if isinstance(stream, str):
-        stream = io.StringIO(stream)
+    """Parse a measurements file's text (or an open text stream); ``file`` is used in messages."""
+    text = stream if isinstance(stream, str) else stream.read()
     problems: list[Problem] = []
     measurements: list[Measurement] = []
     mitigations: list[Mitigation] = []
     escalations: list[Escalation] = []
     header_seen = False
-    for number, raw in enumerate(stream, start=1):
-        text = raw.rstrip("\r\n")
-        if not text.strip() or text.lstrip().startswith("#"):
-            continue
-        cells = next(csv.reader([text]))
+    for number, cells in csv_records(text.removeprefix("\ufeff"), file, problems):
         if not header_seen:
             header_seen = True
             got = tuple(c.strip() for c in cells)
@@ -89,11 +80,9 @@ def parse_measurements(stream: TextIO | str, *, file: str | None = None, contrac
         value = None
         if value_text:
             try:
-                value = Decimal(value_text)
-                if not value.is_finite():
-                    raise InvalidOperation
-            except InvalidOperation:
-                bad(f"{value_text!r} is not a number", "value", kpi or None)
+                value = strict_decimal(value_text, "the figure")
+            except ValueError as exc:
+                bad(str(exc), "value", kpi or None)
                 value = None
                 period = None  # the row cannot be used
         if annotation not in ANNOTATIONS:
@@ -141,4 +130,4 @@ def write_measurements(
             esc = decisions.escalations_for(m.kpi, m.period)
             if esc:
                 annotation = esc[0].kind.value
-        writer.writerow([str(m.period), m.kpi, "" if m.value is None else f"{m.value:f}", annotation])
+        writer.writerow([str(m.period), safe_cell(m.kpi), "" if m.value is None else f"{m.value:f}", annotation])
