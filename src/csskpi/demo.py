@@ -16,6 +16,7 @@ import attrs
 
 from csskpi.engine.credits import compute_credits
 from csskpi.errors import InputError, Problem
+from csskpi.files.atomic import atomic_open
 from csskpi.files.measurements import write_measurements
 from csskpi.plugin.types import SynthRequest
 from csskpi.pipeline.measure import MeasureRegistry, build_appendix, load_data, measure
@@ -85,7 +86,7 @@ def run_demo(
     say("recomputing every KPI through the plugins")
     run = measure(contract, data, periods, registry)
     measurements_path = folder / "measurements.csv"
-    with open(measurements_path, "w", encoding="utf-8", newline="") as fh:
+    with atomic_open(measurements_path, "w") as fh:
         write_measurements(run.measurements, fh, comment=f"Recomputed by csskpi demo from {data_folder}")
 
     say("judging, abatement points and service credits")

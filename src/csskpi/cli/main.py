@@ -1,6 +1,8 @@
 """The ``csskpi`` command: a thin layer over the public API. See ``docs/cli.md``.
 
-Exit codes: 0 success; 2 bad input or usage (a message naming the file, line and field; never a traceback).
+Exit codes: 0 success; 2 bad input or usage (a message naming the file, line and field, at most 50 problems a file,
+every one with ``--errors-json FILE``; never a traceback); 130 interrupted. Everything written to the terminal is
+passed through :func:`csskpi.cli.console.clean` (no escape sequences from files, bidi controls shown).
 """
 
 from __future__ import annotations
@@ -17,11 +19,17 @@ from csskpi.cli.data import add_data_commands, cmd_appendix, cmd_measure, cmd_pl
 from csskpi.cli.report import add_report_commands, cmd_report
 from csskpi.cli.ledger import add_ledger_commands, cmd_ledger
 from csskpi.cli.results import cmd_changes, cmd_evaluate, cmd_explain, cmd_kpis, cmd_reconcile, cmd_summary
+from csskpi.cli.console import SafeStream
 from csskpi.errors import CsskpiError
+from csskpi.files.atomic import write_atomic
+from csskpi.files.output import to_json
 from csskpi.model.period import Period
 from csskpi.plugin.registry import DEFAULT_CONTRACT
 
-__all__ = ["main"]
+__all__ = ["main", "MAX_SHOWN"]
+
+#: The problems shown for each file in an error message; ``--errors-json FILE`` has them all.
+MAX_SHOWN = 50
 
 
 def _period(text: str) -> Period:
@@ -60,6 +68,10 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--changes", metavar="FILE", action="append", default=[],
         help="a council's change notice (TOML of [[changes]]) layered over the contract (repeatable)",
+    )
+    common.add_argument(
+        "--errors-json", metavar="FILE",
+        help=f"on bad input, also write every problem as JSON to FILE (the message shows {MAX_SHOWN} a file)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -124,13 +136,59 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], None]] = {
 }
 
 
+def _error_text(exc: CsskpiError) -> str:
+    """The problems of an error, one a line, at most :data:`MAX_SHOWN` for each file, then how many more."""
+    problems = exc.problems
+    if len(problems) == 1:
+        return str(problems[0])
+    lines = [f"{len(problems):,} problems:"]
+    shown: dict[str | None, int] = {}
+    for p in problems:
+        shown[p.file] = shown.get(p.file, 0) + 1
+        if shown[p.file] <= MAX_SHOWN:
+            lines.append(f"  {p}")
+    for file, count in shown.items():
+        if count > MAX_SHOWN:
+            lines.append(f"  {file or 'the input'}: ... and {count - MAX_SHOWN:,} more like this "
+                         "(--errors-json FILE writes every problem)")
+    return "\n".join(lines)
+
+
+def _write_errors_json(path: str, exc: CsskpiError) -> None:
+    """Every problem, uncapped, as JSON: ``{"count": N, "problems": [{file, line, field, kpi, message}, ...]}``."""
+    records = [{"file": p.file, "line": p.line, "field": p.field, "kpi": p.kpi, "message": p.message}
+               for p in exc.problems]
+    write_atomic(path, to_json({"error": type(exc).__name__, "count": len(records), "problems": records}))
+
+
+def _human(args: argparse.Namespace) -> bool:
+    """Whether the command's output is for people (a table, an explanation) rather than data (CSV, JSON)."""
+    return getattr(args, "format", None) in (None, "table") or sys.stdout.isatty()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    stderr = sys.stderr
+    sys.stderr = SafeStream(stderr)  # messages quote names and reasons from files
     try:
-        _COMMANDS[args.command](args, sys.stdout)
+        return _main(argv)
+    finally:
+        sys.stderr = stderr
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    args = _parser().parse_args(argv)
+    out: TextIO = SafeStream(sys.stdout) if _human(args) else sys.stdout  # type: ignore[assignment]
+    try:
+        _COMMANDS[args.command](args, out)
         sys.stdout.flush()
     except CsskpiError as exc:
-        print(f"csskpi: error: {exc}", file=sys.stderr)
+        print(f"csskpi: error: {_error_text(exc)}", file=sys.stderr)
+        if getattr(args, "errors_json", None):
+            try:
+                _write_errors_json(args.errors_json, exc)
+            except OSError as error:
+                print(f"csskpi: error: {args.errors_json}: cannot write the problems: {error.strerror or error}",
+                      file=sys.stderr)
         return 2
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):

@@ -51,27 +51,29 @@ class DecisionIndex:
 
     def __init__(self, decisions: Decisions, first: Period, last: Period) -> None:
         self.decisions = decisions
-        self._mitigations: dict[tuple[str, Period], list[Mitigation]] = {}
-        self._suspensions: dict[tuple[str, Period], list[Suspension]] = {}
-        self._escalations: dict[tuple[str, Period], list[Escalation]] = {}
+        # Keyed by month index (an int): comparing and hashing Periods is what would cost here.
+        self._mitigations: dict[tuple[str, int], list[Mitigation]] = {}
+        self._suspensions: dict[tuple[str, int], list[Suspension]] = {}
+        self._escalations: dict[tuple[str, int], list[Escalation]] = {}
+        lo, hi = first.index, last.index
         for m in decisions.mitigations:
-            for period in Period.range(max(m.start, first), min(m.end, last)):
-                self._mitigations.setdefault((m.kpi, period), []).append(m)
+            for month in range(max(m.start.index, lo), min(m.end.index, hi) + 1):
+                self._mitigations.setdefault((m.kpi, month), []).append(m)
         for s in decisions.suspensions:
-            for period in Period.range(max(s.start, first), min(s.end, last)):
+            for month in range(max(s.start.index, lo), min(s.end.index, hi) + 1):
                 for area in dict.fromkeys(s.areas):
-                    self._suspensions.setdefault((area, period), []).append(s)
+                    self._suspensions.setdefault((area, month), []).append(s)
         for e in decisions.escalations:
-            self._escalations.setdefault((e.kpi, e.period), []).append(e)
+            self._escalations.setdefault((e.kpi, e.period.index), []).append(e)
 
     def mitigations_for(self, kpi: str, period: Period) -> tuple[Mitigation, ...]:
-        return tuple(self._mitigations.get((kpi, period), ()))
+        return tuple(self._mitigations.get((kpi, period.index), ()))
 
     def suspensions_for(self, area: str, period: Period) -> tuple[Suspension, ...]:
-        return tuple(self._suspensions.get((area, period), ()))
+        return tuple(self._suspensions.get((area, period.index), ()))
 
     def escalations_for(self, kpi: str, period: Period) -> tuple[Escalation, ...]:
-        return tuple(self._escalations.get((kpi, period), ()))
+        return tuple(self._escalations.get((kpi, period.index), ()))
 
 
 def judge(contract: Contract, measurement: Measurement, decisions: Decisions | DecisionIndex = _NO_DECISIONS) -> Result:
@@ -219,42 +221,54 @@ def _where(item: Mitigation | Suspension | Escalation) -> str:
     return f"{src.file or 'the decisions'}{':' + str(src.line) if src.line else ''}"
 
 
-def _months_problem(contract: Contract, item: Mitigation | Escalation, months: list[Period]) -> Problem | None:
-    """A problem if the decision names a month outside the contract, or one its KPI is not in force in."""
-    cal = contract.calendar
-    src = item.source
-    field = "period" if isinstance(item, Escalation) else "from"
-    outside = [p for p in months if not cal.contains(p)]
-    if outside:
-        return Problem(f"{outside[0]} is outside the contract ({cal.first_period} to {cal.last_period})",
-                       file=src.file, line=src.line, field=field, kpi=item.kpi)
-    kpi = contract.kpi(item.kpi)
-    idle = [p for p in months if kpi.step_at(p) is None]
-    if idle:
-        until = f" to {kpi.end}" if kpi.end else ""
-        return Problem(f"not in force in {idle[0]} (in force from {kpi.start}{until}): no decision can bear on it",
-                       file=src.file, line=src.line, field=field, kpi=item.kpi)
-    return None
+class _Months:
+    """Whether months are in the contract and a KPI is in force in them, remembered (decisions repeat months)."""
+
+    def __init__(self, contract: Contract) -> None:
+        self.contract = contract
+        self.first, self.last = contract.calendar.first_period, contract.calendar.last_period
+        self._in_force: dict[tuple[str, int], bool] = {}
+
+    def problem(self, item: Mitigation | Escalation, start: Period, end: Period) -> Problem | None:
+        """A problem if the decision names a month outside the contract, or one its KPI is not in force in."""
+        src = item.source
+        field = "period" if isinstance(item, Escalation) else "from"
+        if start.index < self.first.index or end.index > self.last.index:
+            outside = start if start.index < self.first.index else end
+            return Problem(f"{outside} is outside the contract ({self.first} to {self.last})",
+                           file=src.file, line=src.line, field=field, kpi=item.kpi)
+        kpi = self.contract.kpi(item.kpi)
+        for month in range(start.index, end.index + 1):
+            key = (item.kpi, month)
+            if key not in self._in_force:
+                self._in_force[key] = kpi.step_at(Period.from_index(month)) is not None
+            if not self._in_force[key]:
+                until = f" to {kpi.end}" if kpi.end else ""
+                return Problem(f"not in force in {Period.from_index(month)} (in force from {kpi.start}{until}): no "
+                               "decision can bear on it", file=src.file, line=src.line, field=field, kpi=item.kpi)
+        return None
 
 
 def check_decisions(contract: Contract, decisions: Decisions) -> list[Problem]:
     """Every decision that names a KPI or area the contract does not have, or a month outside the contract or
     after its KPI retired."""
     problems: list[Problem] = []
+    months = _Months(contract)
     for m in decisions.mitigations:
         if not contract.has_kpi(m.kpi):
             problems.append(Problem(f"{m.kpi} is not a KPI of the contract", file=m.source.file, line=m.source.line, field="kpi", kpi=m.kpi))
-        elif (problem := _months_problem(contract, m, list(Period.range(m.start, m.end)))) is not None:
+        elif (problem := months.problem(m, m.start, m.end)) is not None:
             problems.append(problem)
     for e in decisions.escalations:
         if not contract.has_kpi(e.kpi):
             problems.append(Problem(f"{e.kpi} is not a KPI of the contract", file=e.source.file, line=e.source.line, field="kpi", kpi=e.kpi))
-        elif (problem := _months_problem(contract, e, [e.period])) is not None:
+        elif (problem := months.problem(e, e.period, e.period)) is not None:
             problems.append(problem)
-    cal = contract.calendar
+    first, last = months.first, months.last
+    codes = set(contract.area_codes)
     for s in decisions.suspensions:
         for area in s.areas:
-            if area not in contract.area_codes:
+            if area not in codes:
                 problems.append(
                     Problem(
                         f"unknown service area {area!r} (the contract has {', '.join(contract.area_codes)})",
@@ -263,8 +277,8 @@ def check_decisions(contract: Contract, decisions: Decisions) -> list[Problem]:
                         field="areas",
                     )
                 )
-        if not cal.contains(s.start):  # one running on past the contract's end relieves the months it has
-            problems.append(Problem(f"starts {s.start}, outside the contract ({cal.first_period} to {cal.last_period})",
+        if not first.index <= s.start.index <= last.index:  # one running on past the end relieves the months it has
+            problems.append(Problem(f"starts {s.start}, outside the contract ({first} to {last})",
                                     file=s.source.file, line=s.source.line, field="from"))
     return problems
 

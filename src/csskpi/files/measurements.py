@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import IO, TextIO
 
 import attrs
 
@@ -112,7 +112,7 @@ def parse_measurements(stream: TextIO | str, *, file: str | None = None, contrac
 
 
 def write_measurements(
-    measurements: Iterable[Measurement], stream: TextIO, *, decisions: Decisions | None = None, comment: str = ""
+    measurements: Iterable[Measurement], stream: IO[str], *, decisions: Decisions | None = None, comment: str = ""
 ) -> None:
     """Write measurements in the file format (the inverse of :func:`parse_measurements`)."""
     for line in comment.splitlines():

@@ -13,6 +13,7 @@ from typing import cast
 import polars as pl
 
 from csskpi.errors import PluginError, Problem
+from csskpi.files.atomic import atomic_open
 from csskpi.plugin.types import SynthFrame, SynthRequest
 from csskpi.pipeline.measure import MeasureRegistry
 
@@ -55,9 +56,10 @@ def write_data(frames: dict[str, pl.DataFrame], folder: str | Path, fmt: str = "
     written = []
     for name in sorted(frames):
         path = root / f"{name}.{fmt}"
-        if fmt == "csv":
-            frames[name].write_csv(path, date_format="%Y-%m-%d", datetime_format="%Y-%m-%dT%H:%M:%S")
-        else:
-            frames[name].write_parquet(path)
+        with atomic_open(path) as fh:  # whole or not at all, never through a planted link
+            if fmt == "csv":
+                frames[name].write_csv(fh, date_format="%Y-%m-%d", datetime_format="%Y-%m-%dT%H:%M:%S")
+            else:
+                frames[name].write_parquet(fh)
         written.append(path)
     return written

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from csskpi.errors import InputError, Problem
+from csskpi.files.atomic import write_atomic
 from csskpi.report.model import Report
 
 __all__ = ["FORMATS", "render", "write_report"]
@@ -42,11 +43,8 @@ def write_report(report: Report, fmt: str, path: str | Path) -> Path:
     """Write the report in ``fmt`` to ``path`` (replacing it whole, never leaving half a file); return the path."""
     data = render(report, fmt)
     target = Path(path)
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        partial.write_bytes(data)
-        partial.replace(target)
+    try:  # a unique temporary file created exclusively beside the target, never through a link, then renamed
+        write_atomic(target, data)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise InputError(Problem(f"cannot write the report: {exc.strerror or exc}", file=str(target))) from None
     return target
