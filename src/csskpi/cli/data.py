@@ -16,7 +16,7 @@ from csskpi.errors import InputError, Problem
 from csskpi.model.measurement import Measurement
 from csskpi.files.measurements import read_measurements, write_measurements
 from csskpi.plugin.types import SynthRequest
-from csskpi.pipeline.measure import MeasureRegistry, MeasureRun, build_appendix, load_data, measure
+from csskpi.pipeline.measure import MeasureRegistry, MeasureRun, build_appendix, check_data, load_data, measure
 from csskpi.model.period import Period
 from csskpi.plugin.registry import DEFAULT_CONTRACT, load_contract
 from csskpi.files.output import to_csv, to_json
@@ -36,6 +36,11 @@ def add_data_commands(sub: Any, common: argparse.ArgumentParser, period: Callabl
     p.add_argument("--to", metavar="YYYY-MM", type=period, help="last month (default: --period)")
     p.add_argument("--compare", metavar="FILE", help="the supplier's reported measurements, to reconcile KPI by KPI")
     p.add_argument("--format", choices=("csv", "json", "table"), help="default: csv (table with --compare)")
+    p.add_argument(
+        "--missing", choices=("error", "dna"), default="error",
+        help="a dataset a KPI needs that is absent or ends before the month: an error (default), "
+             "or judge those KPIs data not available (dna)",
+    )
 
     p = sub.add_parser("plugins", parents=[common], help="the installed plugins and what they measure")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -97,8 +102,14 @@ def cmd_measure(args: argparse.Namespace, out: TextIO) -> None:
     months = _months(args.period, args.to)
     started = time.perf_counter()
     data = load_data(args.data, registry)
+    problems, folder_findings = check_data(contract, data, months, registry)
+    if problems and args.missing != "dna":
+        raise InputError([*problems, Problem("or say --missing dna to judge the KPIs that need it data not available",
+                                             field="--missing")])
     run = measure(contract, data, months, registry, progress=_progress("measuring"))
     elapsed = time.perf_counter() - started
+    for f in folder_findings:
+        print(f"csskpi: finding: {f}", file=sys.stderr)
     for f in run.findings:
         print(f"csskpi: finding: {f}", file=sys.stderr)
     if args.compare:

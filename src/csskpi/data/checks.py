@@ -34,6 +34,7 @@ from xml.etree import ElementTree
 import attrs
 import polars as pl
 
+from csskpi.files.text import decode_text
 from csskpi.errors import Problem
 from csskpi.data.spec import Column, ColumnKind, DatasetSpec
 
@@ -156,13 +157,21 @@ def csv_lines(data: bytes, grid: pl.DataFrame, source: str) -> tuple[pl.Series, 
 
 def unreadable_csv(data: bytes, source: str, error: Exception) -> list[Problem]:
     """What is wrong with a file polars could not read: it is not UTF-8, or which records are too long."""
+    text, problems = decode_text(data, source)
+    if text is None:  # say what the bytes look like (UTF-16, Latin-1, binary) and what is expected
+        return problems
     try:
         lines, widths = _walk_csv(data)
     except (UnicodeDecodeError, csv.Error) as walk_error:
         return [Problem(f"cannot read as UTF-8 CSV: {first_line(walk_error)}", file=source)]
-    wrong = widths.is_not_null() & (widths != widths[0])
+    present = widths.drop_nulls()
+    if present.is_empty():
+        return [Problem(f"cannot read as CSV: {first_line(error)}", file=source)]
+    # The header is the first line that is not blank (a blank first line has no width to compare with).
+    header_width = int(present[0])
+    wrong = widths.is_not_null() & (widths != header_width)
     where = Locator(source, lines, "line", 1)
-    ragged = _ragged(where, wrong.arg_true(), widths.filter(wrong), int(widths[0]))
+    ragged = _ragged(where, wrong.arg_true(), widths.filter(wrong), header_width)
     return ragged or [Problem(f"cannot read as CSV: {first_line(error)}", file=source)]
 
 
@@ -349,6 +358,48 @@ def check_cells(raw: pl.DataFrame, typed: pl.DataFrame, spec: DatasetSpec, where
         if fault.any():
             problems.extend(where.capped(column.name, fault.arg_true(), _cell_messages(column, given)))
     return problems
+
+
+_UK = "Europe/London"
+
+
+def check_local_times(typed: pl.DataFrame, spec: DatasetSpec, where: Locator) -> list[Problem]:
+    """Timestamps that do not exist on a UK wall clock: the hour lost when the clocks go forward in spring
+    (e.g. 2017-03-26 01:30). Such a time is a mistake of the system that wrote it, and any duration from it
+    would be an hour out: refused. (The hour repeated in autumn exists twice; the loader reports it as a finding.)"""
+    problems: list[Problem] = []
+    for column in spec.columns:
+        if column.kind is not ColumnKind.DATETIME or column.name not in typed.columns:
+            continue
+        stamps = typed[column.name]
+        if not isinstance(stamps.dtype, pl.Datetime):
+            continue
+        gone = stamps.is_not_null() & stamps.dt.replace_time_zone(_UK, ambiguous="earliest", non_existent="null").is_null()
+        if gone.any():
+            def messages(indexes: list[int], stamps: pl.Series = stamps) -> list[str]:
+                return [f"{value:%Y-%m-%dT%H:%M} does not exist in UK local time (the clocks went forward an hour "
+                        "at 01:00 that day): give the time the clock showed" for value in stamps.gather(indexes).to_list()]
+
+            problems.extend(where.capped(column.name, gone.arg_true(), messages))
+    return problems
+
+
+def repeated_hour(typed: pl.DataFrame, spec: DatasetSpec) -> list[tuple[str, int, int, str]]:
+    """For each datetime column with times in the hour the clocks repeat in autumn (01:00-01:59 on the last
+    Sunday of October happens twice): ``(column, first row index, count, example)``."""
+    found = []
+    for column in spec.columns:
+        if column.kind is not ColumnKind.DATETIME or column.name not in typed.columns:
+            continue
+        stamps = typed[column.name]
+        if not isinstance(stamps.dtype, pl.Datetime):
+            continue
+        either = stamps.dt.replace_time_zone(_UK, ambiguous="null", non_existent="null").is_null()
+        gone = stamps.dt.replace_time_zone(_UK, ambiguous="earliest", non_existent="null").is_null()
+        twice = (stamps.is_not_null() & either & ~gone).arg_true()
+        if len(twice):
+            found.append((column.name, int(twice[0]), len(twice), f"{stamps[int(twice[0])]:%Y-%m-%dT%H:%M}"))
+    return found
 
 
 def _cell_messages(column: Column, given: pl.Series) -> Callable[[list[int]], list[str]]:

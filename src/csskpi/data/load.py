@@ -40,12 +40,14 @@ from csskpi.data.checks import (
     Locator,
     blank_to_null,
     check_cells,
+    check_local_times,
     check_duplicates,
     check_ordered,
     csv_lines,
     first_line,
     first_sheet_row,
     parse_columns,
+    repeated_hour,
     unreadable_csv,
 )
 
@@ -193,6 +195,7 @@ def load_dataset(spec: DatasetSpec, source: DataSource, *, findings: FindingsHoo
     problems += check_cells(raw.frame, typed, spec, raw.where)
     problems += check_duplicates(typed, spec, raw.where)
     problems += check_ordered(typed, spec, raw.where)
+    problems += check_local_times(typed, spec, raw.where)
     if problems:
         raise InputError(problems)
     declared = {c.name for c in spec.columns}
@@ -204,10 +207,22 @@ def load_dataset(spec: DatasetSpec, source: DataSource, *, findings: FindingsHoo
         row_label=raw.where.label,
         extra_columns=tuple(c for c in typed.columns if c not in declared),
     )
+    loaded = attrs.evolve(loaded, findings=_clock_findings(loaded, spec))
     hook: Callable[[pl.DataFrame], Iterable[object]] | None = findings or getattr(spec, "findings", None)
     if hook is None:
         return loaded
-    return attrs.evolve(loaded, findings=tuple(_complete(f, loaded) for f in hook(loaded.with_row_numbers())))
+    found = tuple(_complete(f, loaded) for f in hook(loaded.with_row_numbers()))
+    return attrs.evolve(loaded, findings=loaded.findings + found)
+
+
+def _clock_findings(loaded: LoadedDataset, spec: DatasetSpec) -> tuple[Finding, ...]:
+    """The times in the hour the clocks repeat in autumn, made explicit: each is read as the wall clock showed."""
+    return tuple(
+        Finding(dataset=loaded.name, file=loaded.source, row=loaded.row_number(first), column=column, count=count,
+                message=f"{example}: in the hour the clocks repeat when they go back (01:00-01:59 happens twice); read "
+                        "as the wall clock showed, so a duration across the change may be an hour out")
+        for column, first, count, example in repeated_hour(loaded.frame, spec)
+    )
 
 
 def _complete(finding: object, loaded: LoadedDataset) -> Finding:
@@ -216,10 +231,27 @@ def _complete(finding: object, loaded: LoadedDataset) -> Finding:
     return attrs.evolve(finding, dataset=finding.dataset or loaded.name, file=finding.file or loaded.source)
 
 
+_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def delimiter_hint(found: list[str]) -> str:
+    """``; the header looks semicolon-separated: ...`` when the columns found are one name holding another
+    delimiter (a CSV saved with ';' by a spreadsheet in a continental locale); otherwise empty."""
+    if len(found) != 1:
+        return ""
+    for delimiter, name in _DELIMITERS.items():
+        if delimiter in found[0]:
+            return f"; the header looks {name}-separated: csskpi reads comma-separated CSV"
+    return ""
+
+
 def _missing_columns(raw: _Raw, spec: DatasetSpec) -> list[Problem]:
     found = raw.frame.columns
     folded = {c.strip().casefold(): c for c in found}
     problems = []
+    separated = delimiter_hint(found)
+    if separated:  # one problem for the file, not one for each column the header seems to lack
+        return [Problem(f"no column of the dataset found{separated}", file=raw.where.source, line=raw.where.header)]
     for column in spec.columns:
         if column.name in found:
             continue

@@ -9,12 +9,14 @@ available — and said so in a finding, never silently skipped.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import pluggy
+import polars as pl
 
 from csskpi.data.calendars import CORE_SUPPORT_HOURS, ENGLAND_AND_WALES, SERVICE_DESK_HOURS, BusinessCalendar, WorkingHours
 from csskpi.model.contract import Contract
@@ -23,10 +25,11 @@ from csskpi.model.measurement import Counts, Measurement, Source
 from csskpi.plugin.types import Appendix, AppendixInput, AppendixTable, DatasetSpec, Measure, MeasureInput
 from csskpi.model.period import Period
 from csskpi.plugin.manager import get_plugin_manager
-from csskpi.data.load import DataFolder, Finding, load_data_folder
+from csskpi.data.load import DataFolder, Finding, LoadedDataset, load_data_folder
+from csskpi.data.spec import ColumnKind
 from csskpi.plugin.registry import collect
 
-__all__ = ["PluginInfo", "MeasureRegistry", "MeasureRun", "measure", "load_data", "build_appendix", "contract_clocks"]
+__all__ = ["PluginInfo", "MeasureRegistry", "MeasureRun", "measure", "load_data", "build_appendix", "contract_clocks", "check_data", "near_miss"]
 
 
 @attrs.frozen
@@ -170,6 +173,112 @@ def measure(
     if problems:
         raise PluginError(problems)
     return MeasureRun(tuple(measurements), tuple(findings), data)
+
+
+# ----------------------------------------------------------------------------- does the folder hold what it should
+
+
+def _time_column(spec: DatasetSpec) -> str | None:
+    """The column that dates a dataset's records: its first required date or datetime column."""
+    for column in spec.columns:
+        if column.kind in (ColumnKind.DATE, ColumnKind.DATETIME) and not column.nullable:
+            return column.name
+    return None
+
+
+def near_miss(name: str, datasets: Iterable[str]) -> str | None:
+    """The dataset file a misnamed file was probably meant to be (``Incidents.csv`` -> ``incidents.csv``)."""
+    path = Path(name)
+    stem, suffix = path.stem, path.suffix.lower() if path.suffix.lower() in (".csv", ".parquet", ".xlsx") else ".csv"
+    names = list(datasets)
+    folded = {n.casefold(): n for n in names}
+    match = folded.get(stem.strip().casefold().replace(" ", "_").replace("-", "_"))
+    if match is None:
+        close = difflib.get_close_matches(stem.casefold(), names, n=1, cutoff=0.8)
+        match = close[0] if close else None
+    return None if match is None else f"{match}{suffix}"
+
+
+def check_data(
+    contract: Contract, data: DataFolder, periods: Iterable[Period], registry: MeasureRegistry
+) -> tuple[list[Problem], list[Finding]]:
+    """Whether the data folder holds what the KPIs in force in ``periods`` need.
+
+    Problems (data not available would be RED with full points: money taken because of a file name): a dataset
+    a KPI needs that is absent (naming a misnamed file if there is one), that holds no records, or whose records
+    end before a month measured. Findings: files that are no dataset's, and records dated far outside the months
+    measured (they count in no KPI).
+    """
+    periods = sorted(set(periods))
+    problems: list[Problem] = []
+    findings: list[Finding] = []
+    guesses: dict[str, str] = {}
+    for name in data.ignored:
+        if name.startswith("."):
+            continue
+        guess = near_miss(name.split("[")[0], registry.datasets)
+        if guess is not None:
+            guesses.setdefault(Path(guess).stem, name)
+        hint = f": did you mean {guess}?" if guess else f" (datasets are {', '.join(sorted(registry.datasets))})"
+        findings.append(Finding(file=name, message=f"no dataset is read from this file{hint}"))
+    needs: dict[str, dict[Period, list[str]]] = {}
+    for period in periods:
+        for kpi in contract.kpis_in_force(period) if contract.calendar.contains(period) else ():
+            spec = registry.measures.get(kpi.measure)
+            for dataset in spec.datasets if spec is not None else ():
+                needs.setdefault(dataset, {}).setdefault(period, []).append(kpi.reference)
+    folder = data.folder or "the data given"
+    for dataset, months in needs.items():
+        kpis = sorted({k for refs in months.values() for k in refs})
+        who = f"{', '.join(kpis[:4])}{' and more' if len(kpis) > 4 else ''} need{'s' if len(kpis) == 1 else ''} it"
+        if dataset not in data:
+            misnamed = f"; {guesses[dataset]}: did you mean {near_miss(guesses[dataset], [dataset])}?" if dataset in guesses else ""
+            problems.append(Problem(f"dataset {dataset!r} is absent from {folder} ({who} for {min(months)}){misnamed}",
+                                    file=data.folder, field=dataset))
+            continue
+        loaded = data[dataset]
+        problems.extend(_reach(loaded, registry.datasets[dataset], sorted(months), who))
+        findings.extend(_far_outside(loaded, registry.datasets[dataset], periods))
+    return problems, findings
+
+
+def _reach(loaded: LoadedDataset, spec: DatasetSpec, months: list[Period], who: str) -> list[Problem]:
+    if loaded.height == 0:
+        return [Problem(f"dataset {loaded.name!r} holds no records ({who} for {months[0]})", file=loaded.source)]
+    column = _time_column(spec)
+    if column is None:
+        return []
+    last = loaded.frame[column].max()
+    if last is None:
+        return []
+    if not isinstance(last, dt.date):
+        return []
+    last_day = last.date() if isinstance(last, dt.datetime) else last
+    short = [p for p in months if last_day < p.first_day]
+    if not short:
+        return []
+    return [Problem(f"the records end on {last_day} ('{column}'), before {short[0]}: {who} for "
+                    f"{', '.join(str(p) for p in short[:3])}{' and later' if len(short) > 3 else ''}",
+                    file=loaded.source, field=column)]
+
+
+def _far_outside(loaded: LoadedDataset, spec: DatasetSpec, periods: list[Period]) -> list[Finding]:
+    """Records dated more than two years before, or a year after, the months measured: counted in no KPI."""
+    column = _time_column(spec)
+    if column is None or not periods or loaded.height == 0:
+        return []
+    early, late = (periods[0] + -24).first_day, (periods[-1] + 12).last_day
+    stamps = loaded.frame[column]
+    days = stamps.dt.date() if stamps.dtype != pl.Date else stamps
+    far = (days < early) | (days > late)
+    count = int(far.sum())
+    if not count:
+        return []
+    first = int(far.arg_true()[0])
+    earliest, latest = cast(dt.date, days.filter(far).min()), cast(dt.date, days.filter(far).max())
+    return [Finding(dataset=loaded.name, file=loaded.source, row=loaded.row_number(first), column=column, count=count,
+                    message=f"dated {earliest} to {latest}, far outside the months "
+                            f"measured ({periods[0]} to {periods[-1]}): counted in no KPI")]
 
 
 def build_appendix(
