@@ -138,6 +138,10 @@ def test_contract_nested_deep_and_huge_integer(tmp_path: Path) -> None:
     assert _refused(lambda: csskpi.read_contract(tmp_path / "deep.toml"), ContractError) == [
         f"{tmp_path / 'deep.toml'}: not valid TOML: arrays or tables are nested too deep to read"
     ]
+    (tmp_path / "exp.toml").write_text("a = 1e" + "9" * 5000 + "\n")  # found by the long fuzzing run
+    assert _refused(lambda: csskpi.read_contract(tmp_path / "exp.toml"), ContractError) == [
+        f"{tmp_path / 'exp.toml'}: not valid TOML: a number is too large to read"
+    ]
     (tmp_path / "big.toml").write_text("a = " + "9" * 5000 + "\n")
     assert _refused(lambda: csskpi.read_contract(tmp_path / "big.toml"), ContractError) == [
         f"{tmp_path / 'big.toml'}: not valid TOML: a number has more digits than any figure can (over 4,300)"

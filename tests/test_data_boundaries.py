@@ -99,3 +99,12 @@ def test_local_times_lost_in_spring_are_refused_repeated_in_autumn_reported(tmp_
         f"{tmp_path / 'events.csv'}:3: 'opened_at': 2017-10-29T01:30: in the hour the clocks repeat when they go back "
         "(01:00-01:59 happens twice); read as the wall clock showed, so a duration across the change may be an hour out "
         "(2 records)"]
+
+
+def test_a_month_end_snapshot_dated_after_its_month(folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = _copy(folder, tmp_path)
+    income = data / "acf_income.csv"
+    income.write_text(income.read_text().replace(",2017-05-31,", ",2017-06-01,"))
+    assert main(["measure", "--data", str(data), "--period", "2017-05"]) == 2
+    assert (f"{income}: 'snapshot_on': no snapshot is dated in 2017-05; the one dated 2017-06-01 is after the month: "
+            "a month-end snapshot is dated within its month") in capsys.readouterr().err

@@ -94,7 +94,9 @@ def cmd_kpis(args: argparse.Namespace, out: TextIO) -> None:
         cal = contract.calendar
         at = min(max(today, cal.first_period), cal.last_period)
     elif not contract.calendar.contains(at):  # as measure refuses: a month outside the contract has no catalogue
-        raise InputError(Problem(f"{at} is outside the contract ({contract.calendar.first_period} to {contract.calendar.last_period})", field="--at"))
+        cal = contract.calendar
+        message = f"{at} is outside the contract ({cal.first_period} to {cal.last_period})"
+        raise InputError(Problem(message, field="--at"))
     records = catalogue_records(contract, at)
     if args.format == "json":
         out.write(to_json({"contract": contract.name, "at": str(at), "kpis": records}))

@@ -374,11 +374,13 @@ def check_local_times(typed: pl.DataFrame, spec: DatasetSpec, where: Locator) ->
         stamps = typed[column.name]
         if not isinstance(stamps.dtype, pl.Datetime):
             continue
-        gone = stamps.is_not_null() & stamps.dt.replace_time_zone(_UK, ambiguous="earliest", non_existent="null").is_null()
+        wall = stamps.dt.replace_time_zone(_UK, ambiguous="earliest", non_existent="null")
+        gone = stamps.is_not_null() & wall.is_null()
         if gone.any():
             def messages(indexes: list[int], stamps: pl.Series = stamps) -> list[str]:
                 return [f"{value:%Y-%m-%dT%H:%M} does not exist in UK local time (the clocks went forward an hour "
-                        "at 01:00 that day): give the time the clock showed" for value in stamps.gather(indexes).to_list()]
+                        "at 01:00 that day): give the time the clock showed"
+                        for value in stamps.gather(indexes).to_list()]
 
             problems.extend(where.capped(column.name, gone.arg_true(), messages))
     return problems

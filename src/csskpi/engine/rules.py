@@ -22,7 +22,10 @@ from csskpi.model.period import Period
 from csskpi.model.result import MissingMeasurement, Result, Status
 from csskpi.model.targets import TargetStep
 
-__all__ = ["classify", "judge", "evaluate", "check_measurements", "check_decisions", "decision_conflicts", "unfinished_months", "DecisionIndex", "Evaluation", "MissingPolicy"]
+__all__ = [
+    "classify", "judge", "evaluate", "check_measurements", "check_decisions", "decision_conflicts", "unfinished_months",
+    "DecisionIndex", "Evaluation", "MissingPolicy",
+]
 
 MissingPolicy = Literal["warn", "dna"]
 _NO_DECISIONS = Decisions()  # the default: no mitigation, suspension or escalation (frozen, so shared safely)
@@ -211,8 +214,8 @@ def unfinished_months(measurements: Iterable[Measurement], today: dt.date) -> li
     for m in measurements:
         if m.period >= now:
             src = m.source
-            problems.append(Problem(f"{m.period} has not ended yet (today is {today}): a month's results are published once it is over",
-                                    file=src.file, line=src.line, field="period", kpi=m.kpi))
+            problems.append(Problem(f"{m.period} has not ended yet (today is {today}): a month's results are published "
+                                    "once it is over", file=src.file, line=src.line, field="period", kpi=m.kpi))
     return problems
 
 
@@ -256,12 +259,14 @@ def check_decisions(contract: Contract, decisions: Decisions) -> list[Problem]:
     months = _Months(contract)
     for m in decisions.mitigations:
         if not contract.has_kpi(m.kpi):
-            problems.append(Problem(f"{m.kpi} is not a KPI of the contract", file=m.source.file, line=m.source.line, field="kpi", kpi=m.kpi))
+            problems.append(Problem(f"{m.kpi} is not a KPI of the contract", file=m.source.file, line=m.source.line,
+                                    field="kpi", kpi=m.kpi))
         elif (problem := months.problem(m, m.start, m.end)) is not None:
             problems.append(problem)
     for e in decisions.escalations:
         if not contract.has_kpi(e.kpi):
-            problems.append(Problem(f"{e.kpi} is not a KPI of the contract", file=e.source.file, line=e.source.line, field="kpi", kpi=e.kpi))
+            problems.append(Problem(f"{e.kpi} is not a KPI of the contract", file=e.source.file, line=e.source.line,
+                                    field="kpi", kpi=e.kpi))
         elif (problem := months.problem(e, e.period, e.period)) is not None:
             problems.append(problem)
     first, last = months.first, months.last
@@ -304,8 +309,8 @@ def decision_conflicts(decisions: Decisions) -> list[Problem]:
             continue
         first_e = raised.setdefault((e.kpi, e.period), e)
         if first_e is not e:
-            problems.append(Problem(f"{e.period} is escalated or disputed twice (also at {_where(first_e)}): keep one decision",
-                                    file=e.source.file, line=e.source.line, field="period", kpi=e.kpi))
+            problems.append(Problem(f"{e.period} is escalated or disputed twice (also at {_where(first_e)}): keep one "
+                                    "decision", file=e.source.file, line=e.source.line, field="period", kpi=e.kpi))
     by_area: dict[str, list[Suspension]] = {}
     for s in decisions.suspensions:
         for area in s.areas:

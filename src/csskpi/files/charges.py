@@ -25,7 +25,8 @@ def read_charges(path: str | Path, areas: Sequence[str] | None = None) -> Charge
     steps: list[ChargeStep] = []
     rows = list(csv_records(text, name, problems))
     if not rows or [c.strip() for c in rows[0][1]] != list(_HEADER):
-        problems.insert(0, Problem(f"the header must be {','.join(_HEADER)}", file=name, line=rows[0][0] if rows else None))
+        line = rows[0][0] if rows else None
+        problems.insert(0, Problem(f"the header must be {','.join(_HEADER)}", file=name, line=line))
         raise InputError(problems)
     seen: dict[tuple[str, Period], int] = {}
     for number, raw in rows[1:]:
@@ -43,13 +44,14 @@ def read_charges(path: str | Path, areas: Sequence[str] | None = None) -> Charge
             problems.append(Problem(str(exc), file=name, line=number, field="from"))
             continue
         if (area, period) in seen:
-            problems.append(Problem(f"{area} has two amounts from {period} (first on line {seen[area, period]}): keep one",
-                                    file=name, line=number, field="from"))
+            problems.append(Problem(f"{area} has two amounts from {period} (first on line {seen[area, period]}): "
+                                    "keep one", file=name, line=number, field="from"))
         seen.setdefault((area, period), number)
         try:
             steps.append(ChargeStep(area, period, strict_decimal(amount, "a monthly charge")))
         except ValueError as exc:
-            problems.append(Problem(f"{exc} (an amount in pounds, e.g. 125000.00)", file=name, line=number, field="monthly_charge"))
+            problems.append(Problem(f"{exc} (an amount in pounds, e.g. 125000.00)", file=name, line=number,
+                                    field="monthly_charge"))
     if problems:
         raise InputError(problems)
     return Charges(tuple(steps), name)

@@ -49,13 +49,16 @@ class Collector:
         try:
             return build()
         except KeyError as exc:  # a required key of a table is absent
-            self.add(f"missing {exc.args[0]!r}" if exc.args else "a required key is missing", field=field, kpi=kpi, line=line)
+            message = f"missing {exc.args[0]!r}" if exc.args else "a required key is missing"
+            self.add(message, field=field, kpi=kpi, line=line)
             return None
         except (ValueError, TypeError, ArithmeticError) as exc:
             self.add(str(exc), field=field, kpi=kpi, line=line)
             return None
 
-    def tables(self, value: Any, field: str, *, kpi: str | None = None, line: int | None = None) -> list[Mapping[str, Any]]:
+    def tables(
+        self, value: Any, field: str, *, kpi: str | None = None, line: int | None = None
+    ) -> list[Mapping[str, Any]]:
         """``value`` as a list of tables (``[[field]]``); anything else, or an entry that is no table, is a problem."""
         if value is None:
             return []

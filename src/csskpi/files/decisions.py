@@ -100,13 +100,15 @@ def _parse(text: str, file: str | None, contract: Contract | None, *, conflicts:
     data = load_toml(text, file, InputError, exact=False)
     problems: list[Problem] = []
     for key in sorted(set(data) - set(_KEYS) - {"contract"}):
-        problems.append(Problem(f"unknown table (allowed: {', '.join('[[' + k + ']]' for k in _KEYS)}, contract)", file=file, field=key))
+        tables = ", ".join("[[" + k + "]]" for k in _KEYS)
+        problems.append(Problem(f"unknown table (allowed: {tables}, contract)", file=file, field=key))
     named = data.get("contract")
     if named is not None and not isinstance(named, str):
-        problems.append(Problem(f"must be the contract's name as text, not {kind_of(named)}", file=file, field="contract"))
+        problems.append(Problem(f"must be the contract's name as text, not {kind_of(named)}", file=file,
+                                field="contract"))
     elif named is not None and contract is not None and named != contract.name:
-        problems.append(Problem(f"the file is for contract {named!r}, not {contract.name!r}", file=file, field="contract",
-                                line=_key_line(text, "contract")))
+        problems.append(Problem(f"the file is for contract {named!r}, not {contract.name!r}", file=file,
+                                field="contract", line=_key_line(text, "contract")))
     all_areas = tuple(contract.area_codes) if contract else None
     built: dict[str, list[Any]] = {k: [] for k in _KEYS}
     for kind, allowed in _KEYS.items():

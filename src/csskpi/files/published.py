@@ -51,8 +51,9 @@ def read_published(path: str | Path) -> tuple[PublishedRow, ...]:
         *parts, total = counts
         if total is not None and None not in parts and sum(p for p in parts if p is not None) != total:
             shown = " + ".join(str(p) for p in parts)
-            problems.append(Problem(f"the counts do not add up to the total: {shown} = {sum(p for p in parts if p is not None)}, "
-                                    f"not {total}", file=name, line=number, field="total"))
+            added = sum(p for p in parts if p is not None)
+            problems.append(Problem(f"the counts do not add up to the total: {shown} = {added}, not {total}", file=name,
+                                    line=number, field="total"))
         key = (source, area, period)
         if key in seen:
             problems.append(Problem(f"{source} {area} {period} is given twice (first on line {seen[key]})", file=name, line=number, field="period"))

@@ -61,7 +61,8 @@ def decode_text(data: bytes, file: str | None) -> tuple[str | None, list[Problem
         pairs = data[:200]
         utf16 = len(pairs) >= 4 and (pairs[1::2].count(0) > len(pairs) // 4 or pairs[0::2].count(0) > len(pairs) // 4)
         looks = "UTF-16 without a byte-order mark" if utf16 else "binary, not text"
-        return None, [Problem(f"the file holds NUL bytes: it looks {looks}; {_EXPECTED}", file=file, line=_line_at(data, nul))]
+        message = f"the file holds NUL bytes: it looks {looks}; {_EXPECTED}"
+        return None, [Problem(message, file=file, line=_line_at(data, nul))]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -120,5 +121,8 @@ def load_toml(text: str, file: str | None, error: type[CsskpiError], *, exact: b
         raise error(Problem(f"not valid TOML: {exc}", file=file, line=int(match.group(1)) if match else None)) from None
     except RecursionError:
         raise error(Problem("not valid TOML: arrays or tables are nested too deep to read", file=file)) from None
+    except ArithmeticError:  # a float whose exponent Decimal cannot hold (1e99999...)
+        raise error(Problem("not valid TOML: a number is too large to read", file=file)) from None
     except ValueError:  # an integer of thousands of digits: Python refuses to convert it
-        raise error(Problem("not valid TOML: a number has more digits than any figure can (over 4,300)", file=file)) from None
+        message = "not valid TOML: a number has more digits than any figure can (over 4,300)"
+        raise error(Problem(message, file=file)) from None

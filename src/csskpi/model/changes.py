@@ -21,7 +21,9 @@ from csskpi.model.numbers import check_magnitude, strict_decimal
 from csskpi.model.period import ContractCalendar, Period
 from csskpi.model.targets import Comparison, PointsSchedule, PointsStep, TargetSchedule, TargetStep
 
-__all__ = ["TargetChange", "PointsChange", "Change", "parse_changes", "parse_change_notice", "apply_changes", "change_to_data"]
+__all__ = [
+    "TargetChange", "PointsChange", "Change", "parse_changes", "parse_change_notice", "apply_changes", "change_to_data",
+]
 
 _CHANGE_KEYS = {"id", "from", "reason", "source", "assumed", "add", "retire", "targets", "points", "suspend"}
 
@@ -108,7 +110,8 @@ def parse_changes(
         def entries(key: str, table: Any = table, where: str = where) -> list[Mapping[str, Any]]:
             value = table.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
-                problems.append(Problem(f"must be an array of tables [[changes.{key}]]", file=file, field=f"{where}.{key}"))
+                problems.append(Problem(f"must be an array of tables [[changes.{key}]]", file=file,
+                                        field=f"{where}.{key}"))
                 return []
             return value
 
@@ -180,7 +183,10 @@ def parse_changes(
 
 
 def parse_change_notice(
-    data: Mapping[str, Any], name: str, contract_areas: Sequence[str], build_kpi: Callable[[Mapping[str, Any], str], KPI | None]
+    data: Mapping[str, Any],
+    name: str,
+    contract_areas: Sequence[str],
+    build_kpi: Callable[[Mapping[str, Any], str], KPI | None],
 ) -> tuple[Change, ...]:
     """The changes of a change notice (the parsed TOML of a file of ``[[changes]]`` only) layered over a contract."""
     problems = [Problem("unknown table (a change notice holds only [[changes]])", file=name, field=k) for k in sorted(set(data) - {"format", "changes"})]

@@ -45,7 +45,8 @@ class Unit(enum.Enum):
     def refuses(self, value: Decimal) -> str | None:
         """Why ``value`` cannot be a figure in this unit, or None if it can."""
         if self is Unit.PERCENT and not 0 <= value <= 100:
-            return f"{value:f} is not a percentage (0 to 100); a KPI whose figure can be outside that says unit = \"number\""
+            return (f"{value:f} is not a percentage (0 to 100); a KPI whose figure can be outside that says "
+                    'unit = "number"')
         if self is Unit.COUNT and value < 0:
             return f"{value:f} is a negative count; a KPI whose figure can be negative says unit = \"number\""
         return None

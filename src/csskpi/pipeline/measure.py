@@ -29,7 +29,10 @@ from csskpi.data.load import DataFolder, Finding, LoadedDataset, load_data_folde
 from csskpi.data.spec import ColumnKind
 from csskpi.plugin.registry import collect
 
-__all__ = ["PluginInfo", "MeasureRegistry", "MeasureRun", "measure", "load_data", "build_appendix", "contract_clocks", "check_data", "near_miss"]
+__all__ = [
+    "PluginInfo", "MeasureRegistry", "MeasureRun", "measure", "load_data", "build_appendix", "contract_clocks",
+    "check_data", "near_miss",
+]
 
 
 @attrs.frozen
@@ -232,12 +235,15 @@ def check_data(
         kpis = sorted({k for refs in months.values() for k in refs})
         who = f"{', '.join(kpis[:4])}{' and more' if len(kpis) > 4 else ''} need{'s' if len(kpis) == 1 else ''} it"
         if dataset not in data:
-            misnamed = f"; {guesses[dataset]}: did you mean {near_miss(guesses[dataset], [dataset])}?" if dataset in guesses else ""
+            misnamed = ""
+            if dataset in guesses:
+                misnamed = f"; {guesses[dataset]}: did you mean {near_miss(guesses[dataset], [dataset])}?"
             problems.append(Problem(f"dataset {dataset!r} is absent from {folder} ({who} for {min(months)}){misnamed}",
                                     file=data.folder, field=dataset))
             continue
         loaded = data[dataset]
         problems.extend(_reach(loaded, registry.datasets[dataset], sorted(months), who))
+        problems.extend(_snapshots(loaded, sorted(months)))
         findings.extend(_far_outside(loaded, registry.datasets[dataset], periods))
     return problems, findings
 
@@ -260,6 +266,28 @@ def _reach(loaded: LoadedDataset, spec: DatasetSpec, months: list[Period], who: 
     return [Problem(f"the records end on {last_day} ('{column}'), before {short[0]}: {who} for "
                     f"{', '.join(str(p) for p in short[:3])}{' and later' if len(short) > 3 else ''}",
                     file=loaded.source, field=column)]
+
+
+SNAPSHOT_COLUMN = "snapshot_on"  # a dataset of month-end snapshots dates each by this column
+
+
+def _snapshots(loaded: LoadedDataset, months: list[Period]) -> list[Problem]:
+    """A month-end snapshot dated after its month (the 1st of the next): the month would be judged on an older
+    snapshot, or none. Each month measured needs a snapshot dated within it."""
+    if SNAPSHOT_COLUMN not in loaded.frame.columns or loaded.height == 0:
+        return []
+    dates = loaded.frame[SNAPSHOT_COLUMN].drop_nulls()
+    if dates.dtype != pl.Date:
+        return []
+    problems = []
+    for period in months:
+        within = dates.filter((dates >= period.first_day) & (dates <= period.last_day))
+        after = dates.filter((dates > period.last_day) & (dates <= period.last_day + dt.timedelta(days=7)))
+        if within.is_empty() and not after.is_empty():
+            problems.append(Problem(
+                f"no snapshot is dated in {period}; the one dated {cast(dt.date, after.min())} is after the month: a month-end "
+                "snapshot is dated within its month", file=loaded.source, field=SNAPSHOT_COLUMN))
+    return problems
 
 
 def _far_outside(loaded: LoadedDataset, spec: DatasetSpec, periods: list[Period]) -> list[Finding]:
