@@ -27,7 +27,7 @@ import csskpi
 from csskpi.cli import main
 from csskpi.data.load import load_dataset
 from csskpi.files.charges import read_charges
-from csskpi.files.contract import with_change_notices
+from csskpi.files.contract import dump_contract, with_change_notices
 from csskpi.files.published import read_published
 from csskpi.files.text import csv_records, decode_text
 from csskpi.pipeline.measure import MeasureRegistry
@@ -130,7 +130,9 @@ def contract() -> csskpi.Contract:
 @given(mutated(SEEDS["contract"]))
 def test_contract_files(data: bytes) -> None:
     with written("c.toml", data) as path:
-        refused_or_read(lambda: csskpi.read_contract(path), path)
+        read = refused_or_read(lambda: csskpi.read_contract(path), path)
+        if isinstance(read, csskpi.Contract):  # what was read is what the file says: it writes back the same
+            assert csskpi.parse_contract(dump_contract(read)) == read
 
 
 @FUZZ
@@ -211,3 +213,11 @@ def test_the_cli_exits_0_or_2(kind: str, draw: st.DataObject) -> None:
         }[kind]
         code, err = cli(args)
         assert code == 0 or (err.startswith("csskpi: error: ") and "\x1b" not in err)
+
+
+@settings(max_examples=max(5, EXAMPLES // 6), deadline=None, suppress_health_check=list(HealthCheck))
+@given(mutated(SEEDS["incidents"]))
+def test_the_cli_reads_raw_csv_with_exit_0_or_2(data: bytes) -> None:
+    with written("incidents.csv", data) as path:
+        code, err = cli(["measure", "--data", str(path.parent), "--period", "2017-05", "--missing", "dna"])
+        assert code == 0 or err.startswith("csskpi: error: ")
