@@ -108,3 +108,12 @@ def test_a_month_end_snapshot_dated_after_its_month(folder: Path, tmp_path: Path
     assert main(["measure", "--data", str(data), "--period", "2017-05"]) == 2
     assert (f"{income}: 'snapshot_on': no snapshot is dated in 2017-05; the one dated 2017-06-01 is after the month: "
             "a month-end snapshot is dated within its month") in capsys.readouterr().err
+
+
+def test_report_from_data_refuses_a_folder_without_a_dataset(folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = _copy(folder, tmp_path)
+    (data / "incidents.csv").unlink()
+    args = ["report", "--data", str(data), "--from", "2017-05", "--to", "2017-05", "--format", "md", "--out", "-"]
+    assert main(args) == 2
+    assert f"dataset 'incidents' is absent from {data} (IMT_KPI_02" in capsys.readouterr().err
+    assert main([*args, "--missing", "dna"]) == 0

@@ -17,7 +17,7 @@ from csskpi.files.charges import read_charges
 from csskpi.files.decisions import read_decisions_files
 from csskpi.errors import CsskpiError, InputError, Problem
 from csskpi.plugin.types import AppendixTable
-from csskpi.pipeline.measure import MeasureRegistry, build_appendix, load_data, measure
+from csskpi.pipeline.measure import MeasureRegistry, build_appendix, check_data, load_data, measure
 from csskpi.model.period import Period
 from csskpi.files.published import read_published
 from csskpi.plugin.registry import DEFAULT_CONTRACT, load_contract
@@ -64,6 +64,8 @@ def _from_data(args: argparse.Namespace) -> tuple[Evaluation, tuple[AppendixTabl
     first = min(p for p in (args.start, args.trend_from, args.history_from) if p is not None)
     last = max(p for p in (args.end, args.trend_to) if p is not None)
     data = load_data(args.data, registry)
+    if (missing := check_data(contract, data, Period.range(args.start, args.end), registry)[0]) and args.missing != "dna":
+        raise InputError(missing)  # data not available is RED with full points: never because of a file name
     run = measure(contract, data, list(Period.range(first, last)), registry)
     for f in run.findings:
         print(f"csskpi: finding: {f}", file=sys.stderr)
