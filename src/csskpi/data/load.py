@@ -36,18 +36,17 @@ import polars as pl
 
 from csskpi.errors import InputError, PluginError, Problem
 from csskpi.data.spec import DatasetSpec
+from csskpi.data.sanity import check_local_times, delimiter_hint, repeated_hour
 from csskpi.data.checks import (
     Locator,
     blank_to_null,
     check_cells,
-    check_local_times,
     check_duplicates,
     check_ordered,
     csv_lines,
     first_line,
     first_sheet_row,
     parse_columns,
-    repeated_hour,
     unreadable_csv,
 )
 
@@ -229,20 +228,6 @@ def _complete(finding: object, loaded: LoadedDataset) -> Finding:
     if not isinstance(finding, Finding):
         raise PluginError(f"the findings hook of dataset {loaded.name!r} returned {finding!r}, not a Finding")
     return attrs.evolve(finding, dataset=finding.dataset or loaded.name, file=finding.file or loaded.source)
-
-
-_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
-
-
-def delimiter_hint(found: list[str]) -> str:
-    """``; the header looks semicolon-separated: ...`` when the columns found are one name holding another
-    delimiter (a CSV saved with ';' by a spreadsheet in a continental locale); otherwise empty."""
-    if len(found) != 1:
-        return ""
-    for delimiter, name in _DELIMITERS.items():
-        if delimiter in found[0]:
-            return f"; the header looks {name}-separated: csskpi reads comma-separated CSV"
-    return ""
 
 
 def _missing_columns(raw: _Raw, spec: DatasetSpec) -> list[Problem]:
