@@ -222,10 +222,26 @@ to = "2017-04"
         "d.toml:17: 'areas': suspends PM from 2017-03 to 2017-04, overlapping the suspension at d.toml:12 "
         "(2017-01 to 2017-03): one suspension per area and month",
     ]
-    late = '[[mitigation]]\nkpi = "PM_KPI_04"\nfrom = "2017-05"\nreason = "r"\n\n[[escalation]]\nkpi = "PM_KPI_01"\nperiod = "2035-01"\n'
-    problems = _decisions(tmp_path, late, contract)
-    assert problems[0] == "d.toml:1: PM_KPI_04 'kpi': PM_KPI_04 is not a KPI of the contract" or "not in force" in problems[0]
-    assert problems[-1].startswith("d.toml:6: PM_KPI_01 'period': 2035-01 is outside the contract (2015-04 to ")
+    late = """[[mitigation]]
+kpi = "PM_KPI_08"
+from = "2019-02"
+to = "2019-03"
+reason = "r"
+
+[[escalation]]
+kpi = "PM_KPI_01"
+period = "2035-01"
+
+[[suspension]]
+areas = ["PM"]
+from = "2025-01"
+to = "2025-02"
+"""
+    assert _decisions(tmp_path, late, contract) == [
+        "d.toml:1: PM_KPI_08 'from': not in force in 2019-03 (in force from 2015-04 to 2019-02): no decision can bear on it",
+        "d.toml:7: PM_KPI_01 'period': 2035-01 is outside the contract (2015-04 to 2024-03)",
+        "d.toml:11: 'from': starts 2025-01, outside the contract (2015-04 to 2024-03)",
+    ]
 
 
 def test_contradictions_across_decisions_files(tmp_path: Path, contract: csskpi.Contract) -> None:
