@@ -133,6 +133,20 @@ def test_contract_values_of_the_wrong_type(old: str, new: str, message: str) -> 
     assert message in problems, problems
 
 
+@pytest.mark.parametrize(("extra", "message"), [
+    ("[parameters]\nwatch = [{ rule = [1] }]", "c.toml: 'parameters.watch[0].rule': unknown rule [1] (rules: consecutive, "
+     "failures_in_window, points_in_window, credit_at_cap)"),
+    ("[parameters]\ndecimals = 99999", "c.toml:19: 'parameters': 'decimals' must be <= 10: 99999"),
+    ("[parameters]\npoints = 5", "c.toml: 'parameters.points': must be a table, not int"),
+    ('[[retired]]\nreference = ["X"]\narea = ["PM"]', "c.toml: 'retired[0]': 'reference' must be a reference such as "
+     "'PM_KPI_04', not ['X']"),
+])
+def test_contract_terms_and_retired_of_the_wrong_type(extra: str, message: str) -> None:
+    """Found by the structural fuzzer (values replaced by values of another type): each was a TypeError."""
+    problems = _refused(lambda: csskpi.parse_contract(GOOD + "\n" + extra + "\n", file="c.toml"), ContractError)
+    assert message in problems, problems
+
+
 def test_contract_nested_deep_and_huge_integer(tmp_path: Path) -> None:
     (tmp_path / "deep.toml").write_text("a = " + "[" * 1000 + "]" * 1000 + "\n")
     assert _refused(lambda: csskpi.read_contract(tmp_path / "deep.toml"), ContractError) == [

@@ -15,11 +15,14 @@ import contextlib
 import io
 import os
 import tempfile
+import tomllib
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -81,6 +84,40 @@ def mutated(draw: st.DrawFn, seed: bytes) -> bytes:
         else:
             data = data[:at] + draw(st.binary(max_size=24)) + data[at:]
     return data
+
+
+_VALUES = st.recursive(
+    st.one_of(st.integers(-10, 10**6), st.booleans(), st.sampled_from(["", "ALL", "PM", "PM_KPI_01", "2017-05", "x", "1e28"]),
+              st.dates(), st.decimals(allow_nan=False, allow_infinity=False, places=3, max_value=10**6, min_value=-10**6)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(
+        ["kpi", "from", "to", "reason", "areas", "points", "tsl", "msl", "reference", "code", "name", "rule", "id"]),
+        inner, max_size=3)),
+    max_leaves=6,
+)
+
+
+@st.composite
+def retyped(draw: st.DrawFn, seed: bytes) -> bytes:
+    """``seed`` (TOML) with one to three values replaced by values of another type (a table where an array is
+    expected, a number where a text is, a key removed): what byte mutation rarely reaches."""
+    data = tomllib.loads(seed.decode())
+    for _ in range(draw(st.integers(1, 3))):
+        node: Any = data
+        while True:  # walk down to a random table or array
+            keys = list(node) if isinstance(node, dict) else list(range(len(node)))
+            if not keys:
+                break
+            key = draw(st.sampled_from(keys))
+            child = node[key]
+            if isinstance(child, (dict, list)) and child and draw(st.booleans()):
+                node = child
+                continue
+            if isinstance(node, dict) and draw(st.integers(0, 4)) == 0:
+                del node[key]
+            else:
+                node[key] = draw(_VALUES)
+            break
+    return tomli_w.dumps(data).encode()
 
 
 @contextlib.contextmanager
@@ -193,6 +230,19 @@ def test_raw_csv(data: bytes) -> None:
     spec = MeasureRegistry.from_plugins().datasets["incidents"]
     with written("incidents.csv", data) as path:
         refused_or_read(lambda: load_dataset(spec, path), path)
+
+
+@FUZZ
+@given(st.sampled_from(["contract", "notice", "decisions"]), st.data())
+def test_toml_values_of_the_wrong_type(contract: csskpi.Contract, kind: str, draw: st.DataObject) -> None:
+    data = draw.draw(retyped(SEEDS[kind]))
+    with written("f.toml", data) as path:
+        read: Callable[[], object] = {
+            "contract": lambda: csskpi.read_contract(path),
+            "notice": lambda: with_change_notices(contract, [str(path)]),
+            "decisions": lambda: csskpi.read_decisions(path, contract),
+        }[kind]
+        refused_or_read(read, path)
 
 
 # --- through the CLI ----------------------------------------------------------------------------------------------

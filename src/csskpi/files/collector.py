@@ -23,7 +23,7 @@ class Collector:
         self._lines = text.splitlines()
 
     def line_of(self, reference: str | None) -> int | None:
-        if not reference:
+        if not reference or not isinstance(reference, str):
             return None
         pattern = re.compile(r'^\s*reference\s*=\s*["\']' + re.escape(reference) + r'["\']')
         for number, line in enumerate(self._lines, start=1):
@@ -40,6 +40,7 @@ class Collector:
         return None
 
     def add(self, message: str, *, field: str | None = None, kpi: str | None = None, line: int | None = None) -> None:
+        kpi = kpi if isinstance(kpi, str) else None  # a reference of the wrong type is itself reported elsewhere
         where = line if line is not None else self.line_of(kpi)
         self.problems.append(Problem(message, file=self.file, line=where, field=field, kpi=kpi))
 
@@ -53,7 +54,9 @@ class Collector:
             self.add(message, field=field, kpi=kpi, line=line)
             return None
         except (ValueError, TypeError, ArithmeticError) as exc:
-            self.add(str(exc), field=field, kpi=kpi, line=line)
+            # attrs validators raise (message, attribute, ...): the message alone is what a reader needs.
+            message = exc.args[0] if len(exc.args) > 1 and isinstance(exc.args[0], str) else str(exc)
+            self.add(message, field=field, kpi=kpi, line=line)
             return None
 
     def tables(

@@ -120,11 +120,11 @@ def _build(data: Mapping[str, Any], c: Collector) -> Contract | None:
             kpis.append(kpi)
     retired: list[RetiredReference] = []
     for i, table in enumerate(c.tables(data.get("retired"), "retired")):
-        ref = table.get("reference")
+        ref = table.get("reference") if isinstance(table.get("reference"), str) else None
         c.unknown_keys(table, {"reference", "area", "note"}, f"retired[{i}]", kpi=ref)
         r = c.attempt(partial(_retired, table), field=f"retired[{i}]", kpi=ref)
         if r is not None:
-            if r.area not in area_codes:
+            if not isinstance(r.area, str) or r.area not in area_codes:
                 c.add(f"unknown service area {r.area!r} (the contract has {', '.join(sorted(area_codes))})", field="area", kpi=r.reference)
             if r.reference in seen:
                 c.add(f"reference is both in use ({seen[r.reference]}) and retired", field="reference", kpi=r.reference)
@@ -189,7 +189,7 @@ def _kpi(
     before = len(c.problems)
     c.unknown_keys(table, _KPI_KEYS, where, kpi=ref)
     area = _require(table, "area", c, where, ref)
-    if area is not None and area not in area_codes:
+    if area is not None and (not isinstance(area, str) or area not in area_codes):
         c.add(f"unknown service area {area!r} (the contract has {', '.join(sorted(area_codes))})", field="area", kpi=ref)
     unit = c.attempt(lambda: Unit(table.get("unit", "percent")), field="unit", kpi=ref)
     direction = c.attempt(lambda: Direction(_require(table, "direction", c, where, ref)), field="direction", kpi=ref)
