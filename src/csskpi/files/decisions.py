@@ -123,10 +123,9 @@ def _parse(text: str, file: str | None, contract: Contract | None, *, conflicts:
             if item is not None:
                 built[kind].append(item)
     decisions = Decisions(tuple(built["mitigation"]), tuple(built["suspension"]), tuple(built["escalation"]))
-    if not problems and conflicts:
-        problems.extend(decision_conflicts(decisions))
-    if contract is not None and not problems:
-        problems.extend(check_decisions(contract, decisions))
+    if not problems:  # the file is well formed: check its decisions against each other and the contract
+        problems.extend(decision_conflicts(decisions) if conflicts else [])
+        problems.extend(check_decisions(contract, decisions) if contract is not None else [])
     if problems:
         raise InputError(problems)
     return decisions
