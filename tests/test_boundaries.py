@@ -67,6 +67,18 @@ def test_measurement_numbers_only_in_ascii_digits_and_in_range(cell: str, messag
     ]
 
 
+def test_a_control_character_in_a_csv_record_is_refused_not_stripped(tmp_path: Path) -> None:
+    """Found by the long fuzzing run: str.strip() took U+001C for whitespace, so '\x1c6' was read as 6."""
+    head = "source,area,period,tsl_achieved,msl_achieved,below_msl,mitigation,total\n"
+    (tmp_path / "p.csv").write_text(head + "web,PM,2017-05,\x1c6,0,0,0,6\n")
+    assert _refused(lambda: read_published(tmp_path / "p.csv")) == [
+        f"{tmp_path / 'p.csv'}:2: 'row': holds control character U+001C at column 16: a CSV record holds text only"
+    ]
+    assert _refused(lambda: csskpi.parse_measurements(HEAD + "2017-05,PM_KPI_01,\u00a099,\n", file="m.csv")) == [
+        "m.csv:2: PM_KPI_01 'value': '\\xa099' is not a number"
+    ]
+
+
 def test_arabic_and_fullwidth_periods_refused() -> None:
     assert _refused(lambda: csskpi.parse_measurements(HEAD + "٢٠١٧-٠٥,PM_KPI_01,99,\n２０１７-０５,PM_KPI_01,99,\n", file="m.csv")) == [
         "m.csv:2: PM_KPI_01 'period': a period must be written YYYY-MM, not '٢٠١٧-٠٥'",

@@ -24,13 +24,13 @@ def read_charges(path: str | Path, areas: Sequence[str] | None = None) -> Charge
     problems: list[Problem] = []
     steps: list[ChargeStep] = []
     rows = list(csv_records(text, name, problems))
-    if not rows or [c.strip() for c in rows[0][1]] != list(_HEADER):
+    if not rows or [c.strip(" \t") for c in rows[0][1]] != list(_HEADER):
         line = rows[0][0] if rows else None
         problems.insert(0, Problem(f"the header must be {','.join(_HEADER)}", file=name, line=line))
         raise InputError(problems)
     seen: dict[tuple[str, Period], int] = {}
     for number, raw in rows[1:]:
-        cells = [c.strip() for c in raw]
+        cells = [c.strip(" \t") for c in raw]
         if len(cells) != len(_HEADER):
             problems.append(Problem(f"expected 3 fields, found {len(cells)}", file=name, line=number, field="row"))
             continue

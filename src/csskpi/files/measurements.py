@@ -56,7 +56,7 @@ def parse_measurements(stream: TextIO | str, *, file: str | None = None, contrac
     for number, cells in csv_records(text.removeprefix("\ufeff"), file, problems):
         if not header_seen:
             header_seen = True
-            got = tuple(c.strip() for c in cells)
+            got = tuple(c.strip(" \t") for c in cells)
             if got != HEADER:
                 problems.append(Problem(f"the header must be {','.join(HEADER)}, not {','.join(got)}", file=file, line=number))
                 break
@@ -68,7 +68,7 @@ def parse_measurements(stream: TextIO | str, *, file: str | None = None, contrac
         if len(cells) != len(HEADER):
             bad(f"expected {len(HEADER)} fields ({','.join(HEADER)}), found {len(cells)}", "row")
             continue
-        period_text, kpi, value_text, annotation = (c.strip() for c in cells)
+        period_text, kpi, value_text, annotation = (c.strip(" \t") for c in cells)
         source = Source("reported", file, number)
         period = None
         try:

@@ -22,7 +22,7 @@ def read_published(path: str | Path) -> tuple[PublishedRow, ...]:
     header = False
     seen: dict[tuple[str, str, Period], int] = {}
     for number, raw in csv_records(text, name, problems):
-        cells = [c.strip() for c in raw]
+        cells = [c.strip(" \t") for c in raw]
         if not header:
             header = True
             if tuple(cells) != HEADER:

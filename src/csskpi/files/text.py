@@ -27,6 +27,8 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Control characters other than tab, LF, CR and form feed: text files do not hold them; binary files do.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# In a CSV record: any control character but tab, and the Unicode line and paragraph separators.
+_HIDDEN = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 _EXPECTED = "csskpi reads UTF-8 text (a UTF-8 byte-order mark is fine): save the file as UTF-8"
 
 
@@ -92,7 +94,8 @@ def read_text(path: str | Path, what: str, error: type[CsskpiError]) -> str:
 
 
 def csv_records(text: str, file: str | None, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
-    """``(line, cells)`` for each record of a one-record-a-line CSV text; blank and ``#`` lines skipped.
+    """``(line, cells)`` for each record of a one-record-a-line CSV text; blank and ``#`` lines skipped, cells
+    without the spaces and tabs around them.
 
     A line over :data:`MAX_FIELD` characters or one the csv module cannot read is a problem added to
     ``problems`` (and skipped), so that the rest of the file is still checked.
@@ -104,12 +107,17 @@ def csv_records(text: str, file: str | None, problems: list[Problem]) -> Iterato
             problems.append(Problem(f"the line is {len(line):,} characters long; a line may hold at most {MAX_FIELD:,}",
                                     file=file, line=number, field="row"))
             continue
+        hidden = _HIDDEN.search(line)
+        if hidden is not None:  # str.strip() would silently drop some of these (U+001C-U+001F are "whitespace")
+            problems.append(Problem(f"holds control character U+{ord(hidden.group()):04X} at column {hidden.start() + 1}: "
+                                    "a CSV record holds text only", file=file, line=number, field="row"))
+            continue
         try:
             cells = next(csv.reader([line], strict=True))
         except csv.Error as exc:
             problems.append(Problem(f"cannot be read as CSV: {exc}", file=file, line=number, field="row"))
             continue
-        yield number, cells
+        yield number, [cell.strip(" \t") for cell in cells]
 
 
 def load_toml(text: str, file: str | None, error: type[CsskpiError], *, exact: bool = True) -> dict[str, Any]:

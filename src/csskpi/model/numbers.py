@@ -40,7 +40,7 @@ def check_magnitude(value: Decimal, what: str, text: object = None) -> Decimal:
 
 def strict_decimal(text: str, what: str = "a number") -> Decimal:
     """The exact Decimal ``text`` writes in ASCII digits (``-2.5``, ``97.50``, ``1e3``), or ``ValueError``."""
-    stripped = text.strip()
+    stripped = text.strip(" \t")  # not str.strip(): it would also drop U+001C-U+001F and Unicode spaces
     if len(stripped) > MAX_DIGITS + 8 or not _DECIMAL_RE.fullmatch(stripped):
         if any(ch.isdigit() and not ch.isascii() for ch in stripped):
             raise ValueError(f"{_shown(text)} is not a number: {what} must be written in ASCII digits 0-9")
@@ -54,7 +54,7 @@ def strict_decimal(text: str, what: str = "a number") -> Decimal:
 
 def strict_int(text: str, what: str = "a whole number") -> int:
     """The int ``text`` writes in ASCII digits (no ``_``, no ``²``, at most :data:`MAX_DIGITS` digits)."""
-    stripped = text.strip()
+    stripped = text.strip(" \t")
     if len(stripped) > MAX_DIGITS or not _INT_RE.fullmatch(stripped):
         if any(ch.isdigit() and not ch.isascii() for ch in stripped):
             raise ValueError(f"{_shown(text)} is not a whole number: {what} must be written in ASCII digits 0-9")
