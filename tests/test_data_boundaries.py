@@ -117,3 +117,13 @@ def test_report_from_data_refuses_a_folder_without_a_dataset(folder: Path, tmp_p
     assert main(args) == 2
     assert f"dataset 'incidents' is absent from {data} (IMT_KPI_02" in capsys.readouterr().err
     assert main([*args, "--missing", "dna"]) == 0
+
+
+def test_a_raw_field_over_the_csv_limit_is_a_problem(tmp_path: Path) -> None:
+    """Found by the long fuzzing run: the csv module, walking a file with a unit separator, met a field of
+    140,000 characters and raised."""
+    (tmp_path / "events.csv").write_bytes(b"event_id,opened_at\n\x1f" + b"x" * 140_000 + b",\n")
+    with pytest.raises(InputError) as info:
+        load_dataset(STAMPS, tmp_path / "events.csv")
+    assert [str(p) for p in info.value.problems] == [
+        f"{tmp_path / 'events.csv'}: cannot read as CSV: field larger than field limit (131072)"]

@@ -24,6 +24,7 @@ loader attaches the :class:`Finding` objects it returns.
 
 from __future__ import annotations
 
+import csv
 import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -426,7 +427,10 @@ def _read_csv(path: Path, shown: str) -> _Raw:
         grid = pl.read_csv(data, has_header=False, infer_schema=False)
     except pl.exceptions.PolarsError as error:  # polars says a row is too long, or not UTF-8, but not where
         raise InputError(unreadable_csv(data, shown, error)) from error
-    lines, ragged = csv_lines(data, grid, shown)
+    try:
+        lines, ragged = csv_lines(data, grid, shown)
+    except (csv.Error, UnicodeDecodeError) as error:  # the csv module, walking the file, meets a field over its limit
+        raise InputError(Problem(f"cannot read as CSV: {first_line(error)}", file=shown)) from error
     if ragged:  # a record whose cells cannot be matched to the header: no cell of the file can be trusted
         raise InputError(ragged)
     return _with_header(grid, lines, Locator(shown, lines, "line", 1))
