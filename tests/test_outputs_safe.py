@@ -132,3 +132,20 @@ def test_report_out_is_written_atomically(tmp_path: Path) -> None:
     assert main(["report", "--example", "dec-2017", "--from", "2017-04", "--to", "2017-12", "--format", "md",
                  "--out", str(tmp_path / "r.md")]) == 0
     assert victim.read_text() == "precious" and (tmp_path / "r.md").read_text().startswith("#")
+
+
+def test_the_progress_bar_keeps_its_carriage_return(monkeypatch: pytest.MonkeyPatch) -> None:
+    """stderr is made terminal-safe (a CR from a file could overwrite a line); the bar is csskpi's own text."""
+    import sys
+
+    from csskpi.cli.console import SafeStream
+    from csskpi.cli.data import _progress
+
+    raw = io.StringIO()
+    raw.isatty = lambda: True  # type: ignore[method-assign]
+    monkeypatch.setattr(sys, "stderr", SafeStream(raw))
+    show = _progress("measuring")
+    assert show is not None
+    show(csskpi.Period(2017, 5), 0, 2)
+    sys.stderr.write("reason\rforged")
+    assert raw.getvalue() == "\rmeasuring 2017-05 [" + "." * 30 + "] 1/2reasonforged"

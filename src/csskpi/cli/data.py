@@ -68,12 +68,15 @@ def _progress(label: str) -> Callable[[Period, int, int], None] | None:
     if not sys.stderr.isatty():
         return None
 
+    # The bar is csskpi's own text and redraws with a carriage return, which the terminal-safe stderr removes.
+    stream = getattr(sys.stderr, "stream", sys.stderr)
+
     def show(period: Period, done: int, total: int) -> None:
         width = 30
         filled = width * done // max(total, 1)
         end = "\n" if done + 1 == total else ""
-        sys.stderr.write(f"\r{label} {period} [{'#' * filled}{'.' * (width - filled)}] {done + 1}/{total}{end}")
-        sys.stderr.flush()
+        stream.write(f"\r{label} {period} [{'#' * filled}{'.' * (width - filled)}] {done + 1}/{total}{end}")
+        stream.flush()
 
     return show
 
