@@ -117,8 +117,11 @@ def test_bad_raw_data_exits_2_naming_file_line_column(capsys: pytest.CaptureFixt
     assert "calls.csv:2" in err  # answered before it was offered
 
 
-def test_absent_datasets_are_data_not_available(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_absent_datasets_are_an_error_unless_data_not_available_is_asked_for(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, out, err = run(capsys, "measure", "--data", str(tmp_path), "--period", "2017-05", "--format", "json")
+    assert code == 2 and out == ""
+    assert f"{tmp_path}: 'incidents': dataset 'incidents' is absent from {tmp_path} (IMT_KPI_02, IMT_KPI_03" in err
+    code, out, err = run(capsys, "measure", "--data", str(tmp_path), "--period", "2017-05", "--format", "json", "--missing", "dna")
     doc = json.loads(out)
     assert code == 0 and all(m["value"] is None and m["annotation"] == "dna" for m in doc["measurements"])
     assert len(doc["measurements"]) == 41 and "absent" in err

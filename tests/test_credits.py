@@ -238,7 +238,9 @@ def _with_charges(contract: csskpi.Contract, policy: str) -> csskpi.Contract:
 def _better(value: Decimal | None, kpi: csskpi.KPI, by: Decimal) -> Decimal:
     if value is None:
         return kpi.schedule.steps[0].tsl
-    return value + by if kpi.direction is csskpi.Direction.HIGHER else value - by
+    better = value + by if kpi.direction is csskpi.Direction.HIGHER else value - by
+    # Still a figure the KPI's unit allows (a percentage 0 to 100, a count not negative).
+    return min(max(better, Decimal(0)), Decimal(100)) if kpi.unit is csskpi.Unit.PERCENT else max(better, Decimal(0))
 
 
 @st.composite
@@ -286,6 +288,10 @@ def test_mitigation_and_suspension_never_raise_points_or_credits(scenario: tuple
         Decisions(mitigations=(Mitigation(m.kpi, m.period, m.period),)),
         Decisions(suspensions=(Suspension((contract.kpi(m.kpi).area,), m.period, m.period + 1),)),
     ]))
+    if relief.mitigations and csskpi.judge(contract, m).earned is Status.GREEN:
+        with pytest.raises(csskpi.InputError, match="a month whose figure met TSL"):
+            csskpi.evaluate(contract, rows, relief)  # a mitigation of a month that met TSL is refused
+        return
     before, credit_before = _by_key(compute_credits(csskpi.evaluate(contract, rows), watch=False))
     after, credit_after = _by_key(compute_credits(csskpi.evaluate(contract, rows, relief), watch=False))
     assert all(after[key] <= before[key] for key in before)

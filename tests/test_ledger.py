@@ -218,7 +218,8 @@ def test_measurements_as_reported_and_recomputed(ledger: Ledger, contract: csskp
 
 
 def test_decisions_with_settlement_and_who_and_when(ledger: Ledger, contract: csskpi.Contract) -> None:
-    kpi = contract.kpis_in_force(Period(2017, 9))[0].reference
+    # A KPI that failed in 2017-09 (a month that met TSL cannot be mitigated).
+    kpi = next(r.reference for r in build_evaluation(contract, [Period(2017, 9)]) if r.earned is not Status.GREEN)
     mitigation = Mitigation(kpi, "2017-09", "2017-10", reason="system migration", impact="late payments",
                             path_to_green="backlog cleared by November", decided_by="Contract board", decided_on=dt.date(2017, 11, 2))
     suspension = Suspension(("PM", "IMT"), "2017-09", "2017-09", reason="PPN 02/20", reference="PPN 02/20")

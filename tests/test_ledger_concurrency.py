@@ -26,11 +26,13 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
 import csskpi
+from csskpi import Status
 from csskpi.ledger import Ledger, LedgerError
 from csskpi.model.period import Period
 
@@ -325,14 +327,19 @@ def test_a_decision_recorded_before_a_version_is_in_force_in_it(
     chained before the version, and none chained after — however a `decide` and a `restate` interleave."""
     from csskpi.model.decisions import Decisions, Mitigation
 
-    from .test_ledger_support import build_measurements
+    from .test_ledger_support import build_measurements, figure
 
     target = _target(backend, tmp_path, request)
     sept = months("2017-09", "2017-09")
     kpis = [k.reference for k in contract.kpis_in_force(sept[0])[:8]]
     with Ledger.open(target) as ledger:
         ledger.publish(build_evaluation(contract, sept), recorded_by="A")
-    measurements = [build_measurements(contract, sept, variant=v) for v in range(1, 9)]
+    # The eight KPIs fail in every variant: a mitigation relieves a failing month only (a GREEN one is refused).
+    red = {k.reference: figure(k.step_at(sept[0]), Status.RED) for k in contract.kpis_in_force(sept[0])[:8]}
+    measurements = [
+        [attrs.evolve(m, value=red[m.kpi]) if m.kpi in red else m for m in build_measurements(contract, sept, variant=v)]
+        for v in range(1, 9)
+    ]
     # Decision i mitigates KPI i in September: a version shows KPI i BLUE exactly when it saw decision i.
     decisions = [Decisions((Mitigation(kpi, "2017-09", "2017-09", reason=f"decision {i}", decided_by="Board"),))
                  for i, kpi in enumerate(kpis)]

@@ -117,18 +117,21 @@ def months(first: str, last: str) -> list[Period]:
 _WANT = (Status.GREEN, Status.GREEN, Status.GREEN, Status.GREEN, Status.AMBER, Status.RED)
 
 
-def figure(step: Any, want: Status, variant: int = 0) -> Decimal:
-    """A value that the target step classifies as ``want`` (GREEN at worst). GREEN values depend on the variant
-    too (well clear of the target), so that two variants' months never have the same figures."""
+def figure(step: Any, want: Status, variant: int = 0, limit: Decimal | None = Decimal(100)) -> Decimal:
+    """A value that the target step classifies as ``want`` (GREEN at worst), within 0 and ``limit`` (a percentage's
+    100). GREEN values depend on the variant too (clear of the target), so that two variants' months never have
+    the same figures."""
     shift = Decimal(variant) / 100
     candidates = [step.tsl + 20 + shift, step.tsl - 20 - shift] if want is Status.GREEN else []
+    if want is Status.GREEN and limit is not None:
+        candidates += [(step.tsl + limit) / 2 - shift, step.tsl / 2 + shift]
     candidates += [step.tsl, step.msl]
     for level in (step.tsl, step.msl):
         candidates += [level + 1, level - 1, level + 10, level - 10]
     candidates += [Decimal(0), Decimal(100), Decimal(1000)]
     for value in candidates:
-        if value >= 0 and classify(value, step) is want:
-            return Decimal(value)
+        if value >= 0 and (limit is None or value <= limit) and classify(value, step) is want:
+            return Decimal(value).quantize(Decimal("0.01"))
     return Decimal(step.tsl)
 
 
@@ -138,7 +141,7 @@ def build_measurements(contract: csskpi.Contract, periods: Sequence[Period], var
         for i, kpi in enumerate(contract.kpis_in_force(p)):
             step = kpi.step_at(p)
             want = _WANT[(i + p.index + variant) % len(_WANT)]
-            value = figure(step, want, variant)
+            value = figure(step, want, variant, Decimal(100) if kpi.unit.value == "percent" else None)
             out.append(csskpi.Measurement(kpi.reference, p, value, csskpi.Source("reported", "test.csv", i + 2)))
     return out
 

@@ -117,11 +117,13 @@ def test_bad_decisions_reported_together(contract: csskpi.Contract) -> None:
 [[mitigation]]
 kpi = "ACF_KPI_99"
 from = "2019-12"
+reason = "system migration"
 
 [[mitigation]]
 kpi = "ACF_KPI_03"
 from = "2019-12"
 to = "2019-01"
+reason = "system migration"
 
 [[suspension]]
 areas = ["CSC", "XYZ"]
@@ -136,8 +138,8 @@ kind = "argued"
     with pytest.raises(InputError) as info:
         csskpi.parse_decisions(text, file="d.toml", contract=contract)
     messages = [(p.line, p.message) for p in info.value.problems]
-    assert any(line == 6 and "before" in m for line, m in messages)
-    assert any(line == 16 and "'kind'" in m for line, m in messages)
+    assert any(line == 7 and "before" in m for line, m in messages)
+    assert any(line == 18 and "'kind'" in m for line, m in messages)
     # Contract checks run once the file itself is well formed.
     with pytest.raises(InputError) as info:
         csskpi.parse_decisions(text.split("[[mitigation]]\nkpi = \"ACF_KPI_03\"")[0] + '[[suspension]]\nareas = ["CSC", "XYZ"]\nfrom = "2020-03"\nto = "2020-09"\n', file="d.toml", contract=contract)

@@ -330,8 +330,10 @@ def test_measure_and_report_take_a_profile(capsys: pytest.CaptureFixture[str], t
     code, _, _ = _cli(capsys, "report", "--data", str(exports), "--profile", "servicenow-incidents",
                         "--from", "2018-03", "--to", "2018-03", "--format", "json", "--out", str(tmp_path / "r.json"))
     assert code == 0 and (tmp_path / "r.json").stat().st_size > 1000
-    code, _, _ = _cli(capsys, "measure", "--data", str(exports), "--period", "2018-01")
-    assert code == 0  # without the profile the export is no dataset's: incidents are absent, not misread
+    code, _, err = _cli(capsys, "measure", "--data", str(exports), "--period", "2018-01")
+    assert code == 2 and "'incidents' is absent" in err  # without the profile the export is no dataset's: not misread
+    code, _, _ = _cli(capsys, "measure", "--data", str(exports), "--period", "2018-01", "--missing", "dna")
+    assert code == 0
 
 
 def test_a_glob_claiming_another_datasets_own_file_is_an_error(tmp_path: Path, registry: MeasureRegistry) -> None:

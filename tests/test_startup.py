@@ -78,7 +78,8 @@ def test_measure_loads_measures_but_no_synthetic_data_code(tmp_path: Path) -> No
     # The control: the checks above can fail, since measuring does load polars and the plugins' measures.
     empty = tmp_path / "data"
     empty.mkdir()
-    loaded = modules_loaded_by_command("measure", "--data", str(empty), "--period", "2017-05", "--format", "json")
+    loaded = modules_loaded_by_command("measure", "--data", str(empty), "--period", "2017-05", "--format", "json",
+                                       "--missing", "dna")
     assert "polars" in loaded and "csskpi_pm.measures" in loaded
     assert not {m for m in loaded if m.endswith(".synth") and m.split(".")[0] in PLUGIN_PACKAGES}
 

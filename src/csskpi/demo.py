@@ -15,6 +15,7 @@ from pathlib import Path
 import attrs
 
 from csskpi.errors import InputError, Problem
+from csskpi.files.atomic import atomic_open
 from csskpi.files.measurements import write_measurements
 from csskpi.model.period import Period
 from csskpi.pipeline.assessment import assess_data
@@ -87,7 +88,7 @@ def run_demo(
     )
     evaluation, credits = assessment.evaluation, assessment.credits
     measurements_path = folder / "measurements.csv"
-    with open(measurements_path, "w", encoding="utf-8", newline="") as fh:
+    with atomic_open(measurements_path, "w") as fh:
         write_measurements(assessment.measurements, fh, comment=f"Recomputed by csskpi demo from {data_folder}")
 
     say(f"recording the months in the ledger {ledger_path}")

@@ -67,7 +67,10 @@ class CsskpiError(Exception):
         self.problems: tuple[Problem, ...] = tuple(problems)
         if not self.problems:
             raise ValueError("a CsskpiError needs at least one problem")
-        super().__init__(self._text())
+        # The text of every problem is built only when asked for (str()): a file of a million bad rows would
+        # otherwise cost a message of a hundred megabytes whether or not anyone reads it.
+        first = str(self.problems[0])
+        super().__init__(first if len(self.problems) == 1 else f"{len(self.problems)} problems, the first: {first}")
 
     def _text(self) -> str:
         if len(self.problems) == 1:

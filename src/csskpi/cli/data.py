@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import logging
 import sys
 import time
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from csskpi.files.output import to_csv, to_json
 from csskpi.model.measurement import Measurement
 from csskpi.model.period import Period
 from csskpi.model.result import Status
+from csskpi.pipeline.availability import check_data
 from csskpi.pipeline.measure import MeasureRegistry, MeasureRun, build_appendix, load_data, measure
 from csskpi.pipeline.synth import FORMATS, synthesize, write_data
 from csskpi.plugin.registry import DEFAULT_CONTRACT, load_contract
@@ -40,6 +42,11 @@ def add_data_commands(sub: Any, common: argparse.ArgumentParser, period: Callabl
     p.add_argument("--compare", metavar="FILE", help="the supplier's reported measurements, to reconcile KPI by KPI")
     p.add_argument("--format", choices=("csv", "json", "table"), help="default: csv (table with --compare)")
     add_profile_option(p)
+    p.add_argument(
+        "--missing", choices=("error", "dna"), default="error",
+        help="a dataset a KPI needs that is absent or ends before the month: an error (default), "
+             "or judge those KPIs data not available (dna)",
+    )
 
     p = sub.add_parser("plugins", parents=[common], help="the installed plugins and what they measure")
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
@@ -70,12 +77,15 @@ def _progress(label: str) -> Callable[[Period, int, int], None] | None:
     if not sys.stderr.isatty():
         return None
 
+    # The bar is csskpi's own text and redraws with a carriage return, which the terminal-safe stderr removes.
+    stream = getattr(sys.stderr, "stream", sys.stderr)
+
     def show(period: Period, done: int, total: int) -> None:
         width = 30
         filled = width * done // max(total, 1)
         end = "\n" if done + 1 == total else ""
-        sys.stderr.write(f"\r{label} {period} [{'#' * filled}{'.' * (width - filled)}] {done + 1}/{total}{end}")
-        sys.stderr.flush()
+        stream.write(f"\r{label} {period} [{'#' * filled}{'.' * (width - filled)}] {done + 1}/{total}{end}")
+        stream.flush()
 
     return show
 
@@ -104,10 +114,16 @@ def cmd_measure(args: argparse.Namespace, out: TextIO) -> None:
     months = _months(args.period, args.to)
     started = time.perf_counter()
     data = load_data(args.data, registry, profile=profile_from(args))
+    problems, folder_findings = check_data(contract, data, months, registry)
+    if problems and args.missing != "dna":
+        raise InputError([*problems, Problem("or say --missing dna to judge the KPIs that need it data not available",
+                                             field="--missing")])
     run = measure(contract, data, months, registry, progress=_progress("measuring"))
     elapsed = time.perf_counter() - started  # the findings went to the csskpi logger (stderr: csskpi.cli.settings)
+    for finding in folder_findings:
+        logging.getLogger("csskpi").warning("finding: %s", finding)
     note_outcome(args, statuses=tuple(judge(contract, m).status for m in run.measurements),
-                 warnings=len(run.findings))  # for --fail-on
+                 warnings=len(run.findings) + len(folder_findings))  # for --fail-on
     if args.compare:
         _compare(args, run, out)
         return
@@ -187,7 +203,8 @@ def cmd_synth(args: argparse.Namespace, out: TextIO) -> None:
     try:
         request = SynthRequest(args.start, args.end, args.scale, args.seed, degrade)
     except ValueError as exc:
-        raise InputError(Problem(str(exc), field="--scale" if "scale" in str(exc) else "--to")) from None
+        field = "--scale" if "scale" in str(exc) else "--from" if "'start' and" in str(exc) else "--to"
+        raise InputError(Problem(str(exc), field=field)) from None
     started = time.perf_counter()
     frames = synthesize(request, registry)
     profile = profile_from(args)

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Callable
 from decimal import Decimal
@@ -18,7 +19,8 @@ from csskpi.cli.console import paint, table
 from csskpi.cli.results import use_colour
 from csskpi.engine.credits import CreditRun
 from csskpi.engine.records import points_text
-from csskpi.engine.rules import Evaluation
+from csskpi.engine.rules import Evaluation, unfinished_months
+from csskpi.errors import InputError
 from csskpi.files.charges import read_charges
 from csskpi.files.decisions import read_decisions_files
 from csskpi.files.inputs import read_inputs
@@ -146,7 +148,9 @@ def _evaluate_and_write(args: argparse.Namespace, out: TextIO, kind: str) -> Non
 
     contract = _contract(args)
     mfile, given = read_inputs(args.measurements, args.decisions, contract)
-    charges = read_charges(args.charges) if args.charges else None
+    if unfinished := unfinished_months(mfile.measurements, dt.date.today()):
+        raise InputError(unfinished)
+    charges = read_charges(args.charges, contract.area_codes) if args.charges else None
     missing: list[int] = []
 
     def build(held: Decisions) -> tuple[Evaluation, CreditRun]:

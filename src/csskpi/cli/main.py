@@ -1,7 +1,9 @@
 """The ``csskpi`` command: a thin layer over the public API. See ``docs/cli.md``.
 
-Exit codes: 0 success; 2 bad input or usage (a message naming the file, line and field; never a traceback);
-3 the ``--fail-on`` threshold was met (the output is complete; the figures need someone's attention).
+Exit codes: 0 success; 2 bad input or usage (a message naming the file, line and field, at most 50 problems a file,
+every one with ``--errors-json FILE``; never a traceback); 3 the ``--fail-on`` threshold was met (the output is
+complete; the figures need someone's attention); 130 interrupted. Everything written to the terminal is passed
+through :func:`csskpi.cli.console.clean` (no escape sequences from files, bidi controls shown).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import TextIO
 
 from csskpi._version import __version__
 from csskpi.cli.completion import add_completion_command, cmd_completion
+from csskpi.cli.console import SafeStream
 from csskpi.cli.credits import cmd_credits
 from csskpi.cli.data import add_data_commands, cmd_appendix, cmd_measure, cmd_plugins, cmd_synth
 from csskpi.cli.demo import cmd_demo
@@ -23,10 +26,15 @@ from csskpi.cli.report import add_report_commands, cmd_report
 from csskpi.cli.results import cmd_changes, cmd_evaluate, cmd_explain, cmd_kpis, cmd_reconcile, cmd_summary
 from csskpi.cli.settings import EXIT_FAIL_ON, add_fail_on, apply_settings, failed, logging_to_stderr, read_settings
 from csskpi.errors import CsskpiError
+from csskpi.files.atomic import write_atomic
+from csskpi.files.output import to_json
 from csskpi.model.period import Period
 from csskpi.plugin.registry import DEFAULT_CONTRACT
 
-__all__ = ["main"]
+__all__ = ["main", "MAX_SHOWN"]
+
+#: The problems shown for each file in an error message; ``--errors-json FILE`` has them all.
+MAX_SHOWN = 50
 
 
 def _period(text: str) -> Period:
@@ -69,6 +77,10 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("-v", "--verbose", action="count", default=0, help="more messages on stderr (-vv: debug)")
     common.add_argument("-q", "--quiet", action="store_true", help="only errors on stderr (no findings or warnings)")
     add_fail_on(common)
+    common.add_argument(
+        "--errors-json", metavar="FILE",
+        help=f"on bad input, also write every problem as JSON to FILE (the message shows {MAX_SHOWN} a file)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("changes", parents=[common], help="the contract's change history: each change, its date and reason")
@@ -138,23 +150,69 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], None]] = {
 }
 
 
+def _error_text(exc: CsskpiError) -> str:
+    """The problems of an error, one a line, at most :data:`MAX_SHOWN` for each file, then how many more."""
+    problems = exc.problems
+    if len(problems) == 1:
+        return str(problems[0])
+    lines = [f"{len(problems):,} problems:"]
+    shown: dict[str | None, int] = {}
+    for p in problems:
+        shown[p.file] = shown.get(p.file, 0) + 1
+        if shown[p.file] <= MAX_SHOWN:
+            lines.append(f"  {p}")
+    for file, count in shown.items():
+        if count > MAX_SHOWN:
+            lines.append(f"  {file or 'the input'}: ... and {count - MAX_SHOWN:,} more like this "
+                         "(--errors-json FILE writes every problem)")
+    return "\n".join(lines)
+
+
+def _write_errors_json(path: str, exc: CsskpiError) -> None:
+    """Every problem, uncapped, as JSON: ``{"count": N, "problems": [{file, line, field, kpi, message}, ...]}``."""
+    records = [{"file": p.file, "line": p.line, "field": p.field, "kpi": p.kpi, "message": p.message}
+               for p in exc.problems]
+    write_atomic(path, to_json({"error": type(exc).__name__, "count": len(records), "problems": records}))
+
+
+def _human(args: argparse.Namespace) -> bool:
+    """Whether the command's output is for people (a table, an explanation) rather than data (CSV, JSON)."""
+    return getattr(args, "format", None) in (None, "table") or sys.stdout.isatty()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    stderr = sys.stderr
+    sys.stderr = SafeStream(stderr)  # messages quote names and reasons from files
+    try:
+        return _main(argv)
+    finally:
+        sys.stderr = stderr
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     try:  # csskpi.toml / CSSKPI_CONFIG and CSSKPI_* variables: defaults below the command line
         apply_settings(parser, read_settings())
     except CsskpiError as exc:
-        print(f"csskpi: error: {exc}", file=sys.stderr)
+        print(f"csskpi: error: {_error_text(exc)}", file=sys.stderr)
         return 2
     args = parser.parse_args(argv)
+    out: TextIO = SafeStream(sys.stdout) if _human(args) else sys.stdout  # type: ignore[assignment]
     try:
         with logging_to_stderr(getattr(args, "verbose", 0), getattr(args, "quiet", False)):
             if args.command == "completion":
-                cmd_completion(args, sys.stdout, parser)
+                cmd_completion(args, out, parser)
             else:
-                _COMMANDS[args.command](args, sys.stdout)
+                _COMMANDS[args.command](args, out)
             sys.stdout.flush()
     except CsskpiError as exc:
-        print(f"csskpi: error: {exc}", file=sys.stderr)
+        print(f"csskpi: error: {_error_text(exc)}", file=sys.stderr)
+        if getattr(args, "errors_json", None):
+            try:
+                _write_errors_json(args.errors_json, exc)
+            except OSError as error:
+                print(f"csskpi: error: {args.errors_json}: cannot write the problems: {error.strerror or error}",
+                      file=sys.stderr)
         return 2
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):

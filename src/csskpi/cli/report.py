@@ -24,6 +24,7 @@ from csskpi.files.decisions import read_decisions_files
 from csskpi.files.published import read_published
 from csskpi.model.period import Period
 from csskpi.pipeline.assessment import Assessment, assess_data
+from csskpi.pipeline.availability import check_data
 from csskpi.pipeline.measure import MeasureRegistry, build_appendix, load_data, report_appendices
 from csskpi.plugin.registry import DEFAULT_CONTRACT, load_contract
 from csskpi.report import FORMATS, build_report, write_report
@@ -70,10 +71,12 @@ def _from_data(args: argparse.Namespace) -> Assessment:
     first = min(p for p in (args.start, args.trend_from, args.history_from) if p is not None)
     last = max(p for p in (args.end, args.trend_to) if p is not None)
     data = load_data(args.data, registry, profile=profile_from(args))
+    if (missing := check_data(contract, data, Period.range(args.start, args.end), registry)[0]) and args.missing != "dna":
+        raise InputError(missing)  # data not available is RED with full points: never because of a file name
     decisions = read_decisions_files(args.decisions, contract)
     assessment = assess_data(
         contract, data, Period.range(first, last), registry, decisions, missing=args.missing,
-        charges=read_charges(args.charges) if args.charges else None,
+        charges=read_charges(args.charges, contract.area_codes) if args.charges else None,
         published=read_published(args.published) if args.published else None, source=args.source,
     )
     findings = assessment.measure_run.findings if assessment.measure_run else ()  # logged by csskpi.pipeline

@@ -71,7 +71,7 @@ def load_inputs(args: argparse.Namespace) -> Assessment:
     charges_file = getattr(args, "charges", None)
     assessment = assess(
         contract, mfile.measurements, merge_decisions(mfile.decisions, given), missing=args.missing,
-        charges=read_charges(charges_file) if charges_file else None,
+        charges=read_charges(charges_file, contract.area_codes) if charges_file else None,
         published=read_published(published) if published else None, source=source,
     )
     warn_missing(assessment.evaluation, measurements_path, args.missing)
@@ -98,6 +98,10 @@ def cmd_kpis(args: argparse.Namespace, out: TextIO) -> None:
         today = Period.of(dt.date.today())
         cal = contract.calendar
         at = min(max(today, cal.first_period), cal.last_period)
+    elif not contract.calendar.contains(at):  # as measure refuses: a month outside the contract has no catalogue
+        cal = contract.calendar
+        message = f"{at} is outside the contract ({cal.first_period} to {cal.last_period})"
+        raise InputError(Problem(message, field="--at"))
     records = catalogue_records(contract, at)
     if args.format == "json":
         out.write(to_json({"contract": contract.name, "at": str(at), "kpis": records}))

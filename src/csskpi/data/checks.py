@@ -36,6 +36,7 @@ import polars as pl
 
 from csskpi.data.spec import Column, ColumnKind, DatasetSpec
 from csskpi.errors import Problem
+from csskpi.files.text import decode_text
 
 __all__ = [
     "DECIMAL_PRECISION",
@@ -156,13 +157,21 @@ def csv_lines(data: bytes, grid: pl.DataFrame, source: str) -> tuple[pl.Series, 
 
 def unreadable_csv(data: bytes, source: str, error: Exception) -> list[Problem]:
     """What is wrong with a file polars could not read: it is not UTF-8, or which records are too long."""
+    text, problems = decode_text(data, source)
+    if text is None:  # say what the bytes look like (UTF-16, Latin-1, binary) and what is expected
+        return problems
     try:
         lines, widths = _walk_csv(data)
     except (UnicodeDecodeError, csv.Error) as walk_error:
         return [Problem(f"cannot read as UTF-8 CSV: {first_line(walk_error)}", file=source)]
-    wrong = widths.is_not_null() & (widths != widths[0])
+    present = widths.drop_nulls()
+    if present.is_empty():
+        return [Problem(f"cannot read as CSV: {first_line(error)}", file=source)]
+    # The header is the first line that is not blank (a blank first line has no width to compare with).
+    header_width = int(present[0])
+    wrong = widths.is_not_null() & (widths != header_width)
     where = Locator(source, lines, "line", 1)
-    ragged = _ragged(where, wrong.arg_true(), widths.filter(wrong), int(widths[0]))
+    ragged = _ragged(where, wrong.arg_true(), widths.filter(wrong), header_width)
     return ragged or [Problem(f"cannot read as CSV: {first_line(error)}", file=source)]
 
 

@@ -24,6 +24,7 @@ loader attaches the :class:`Finding` objects it returns.
 
 from __future__ import annotations
 
+import csv
 import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -46,6 +47,7 @@ from csskpi.data.checks import (
     parse_columns,
     unreadable_csv,
 )
+from csskpi.data.sanity import check_local_times, delimiter_hint, repeated_hour
 from csskpi.data.spec import DatasetSpec
 from csskpi.errors import InputError, PluginError, Problem
 
@@ -193,6 +195,7 @@ def load_dataset(spec: DatasetSpec, source: DataSource, *, findings: FindingsHoo
     problems += check_cells(raw.frame, typed, spec, raw.where)
     problems += check_duplicates(typed, spec, raw.where)
     problems += check_ordered(typed, spec, raw.where)
+    problems += check_local_times(typed, spec, raw.where)
     if problems:
         raise InputError(problems)
     declared = {c.name for c in spec.columns}
@@ -204,10 +207,22 @@ def load_dataset(spec: DatasetSpec, source: DataSource, *, findings: FindingsHoo
         row_label=raw.where.label,
         extra_columns=tuple(c for c in typed.columns if c not in declared),
     )
+    loaded = attrs.evolve(loaded, findings=_clock_findings(loaded, spec))
     hook: Callable[[pl.DataFrame], Iterable[object]] | None = findings or getattr(spec, "findings", None)
     if hook is None:
         return loaded
-    return attrs.evolve(loaded, findings=tuple(_complete(f, loaded) for f in hook(loaded.with_row_numbers())))
+    found = tuple(_complete(f, loaded) for f in hook(loaded.with_row_numbers()))
+    return attrs.evolve(loaded, findings=loaded.findings + found)
+
+
+def _clock_findings(loaded: LoadedDataset, spec: DatasetSpec) -> tuple[Finding, ...]:
+    """The times in the hour the clocks repeat in autumn, made explicit: each is read as the wall clock showed."""
+    return tuple(
+        Finding(dataset=loaded.name, file=loaded.source, row=loaded.row_number(first), column=column, count=count,
+                message=f"{example}: in the hour the clocks repeat when they go back (01:00-01:59 happens twice); read "
+                        "as the wall clock showed, so a duration across the change may be an hour out")
+        for column, first, count, example in repeated_hour(loaded.frame, spec)
+    )
 
 
 def _complete(finding: object, loaded: LoadedDataset) -> Finding:
@@ -220,6 +235,9 @@ def _missing_columns(raw: _Raw, spec: DatasetSpec) -> list[Problem]:
     found = raw.frame.columns
     folded = {c.strip().casefold(): c for c in found}
     problems = []
+    separated = delimiter_hint(found)
+    if separated:  # one problem for the file, not one for each column the header seems to lack
+        return [Problem(f"no column of the dataset found{separated}", file=raw.where.source, line=raw.where.header)]
     for column in spec.columns:
         if column.name in found:
             continue
@@ -414,7 +432,10 @@ def _read_csv(path: Path, shown: str) -> _Raw:
         grid = pl.read_csv(data, has_header=False, infer_schema=False)
     except pl.exceptions.PolarsError as error:  # polars says a row is too long, or not UTF-8, but not where
         raise InputError(unreadable_csv(data, shown, error)) from error
-    lines, ragged = csv_lines(data, grid, shown)
+    try:
+        lines, ragged = csv_lines(data, grid, shown)
+    except (csv.Error, UnicodeDecodeError) as error:  # the csv module, walking the file, meets a field over its limit
+        raise InputError(Problem(f"cannot read as CSV: {first_line(error)}", file=shown)) from error
     if ragged:  # a record whose cells cannot be matched to the header: no cell of the file can be trusted
         raise InputError(ragged)
     return _with_header(grid, lines, Locator(shown, lines, "line", 1))

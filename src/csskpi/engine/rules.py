@@ -7,6 +7,7 @@ leaves GREEN; an escalation or dispute not yet settled makes the result provisio
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Literal
@@ -16,14 +17,17 @@ import attrs
 from csskpi.engine.tables import evaluation_columns
 from csskpi.errors import InputError, Problem
 from csskpi.model.contract import Contract
-from csskpi.model.decisions import Decisions, Escalation, Mitigation
+from csskpi.model.decisions import Decisions, Escalation, Mitigation, Suspension
 from csskpi.model.measurement import Measurement, Source, round_half_up
 from csskpi.model.period import Period
 from csskpi.model.result import MissingMeasurement, Result, Status
 from csskpi.model.tabular import Columns, Tabular, short_repr, span
 from csskpi.model.targets import TargetStep
 
-__all__ = ["classify", "judge", "evaluate", "check_measurements", "check_decisions", "Evaluation", "MissingPolicy"]
+__all__ = [
+    "classify", "judge", "evaluate", "check_measurements", "check_decisions", "decision_conflicts", "unfinished_months",
+    "DecisionIndex", "Evaluation", "MissingPolicy",
+]
 
 MissingPolicy = Literal["warn", "dna"]
 _NO_DECISIONS = Decisions()  # the default: no mitigation, suspension or escalation (frozen, so shared safely)
@@ -42,8 +46,44 @@ def _fmt(value: Decimal) -> str:
     return f"{value:f}"
 
 
-def judge(contract: Contract, measurement: Measurement, decisions: Decisions = _NO_DECISIONS) -> Result:
-    """Judge one measurement. The KPI must be in force in the measurement's month."""
+class DecisionIndex:
+    """Decisions looked up by KPI-month and area-month in constant time, for judging many months at once.
+
+    Matching each result against every decision grows as results x decisions (100,000 decisions against a year's
+    results took minutes); the index is built once, in time linear in the decisions and the months they cover
+    within ``first`` to ``last``, and keeps the decisions' order.
+    """
+
+    def __init__(self, decisions: Decisions, first: Period, last: Period) -> None:
+        self.decisions = decisions
+        # Keyed by month index (an int): comparing and hashing Periods is what would cost here.
+        self._mitigations: dict[tuple[str, int], list[Mitigation]] = {}
+        self._suspensions: dict[tuple[str, int], list[Suspension]] = {}
+        self._escalations: dict[tuple[str, int], list[Escalation]] = {}
+        lo, hi = first.index, last.index
+        for m in decisions.mitigations:
+            for month in range(max(m.start.index, lo), min(m.end.index, hi) + 1):
+                self._mitigations.setdefault((m.kpi, month), []).append(m)
+        for s in decisions.suspensions:
+            for month in range(max(s.start.index, lo), min(s.end.index, hi) + 1):
+                for area in dict.fromkeys(s.areas):
+                    self._suspensions.setdefault((area, month), []).append(s)
+        for e in decisions.escalations:
+            self._escalations.setdefault((e.kpi, e.period.index), []).append(e)
+
+    def mitigations_for(self, kpi: str, period: Period) -> tuple[Mitigation, ...]:
+        return tuple(self._mitigations.get((kpi, period.index), ()))
+
+    def suspensions_for(self, area: str, period: Period) -> tuple[Suspension, ...]:
+        return tuple(self._suspensions.get((area, period.index), ()))
+
+    def escalations_for(self, kpi: str, period: Period) -> tuple[Escalation, ...]:
+        return tuple(self._escalations.get((kpi, period.index), ()))
+
+
+def judge(contract: Contract, measurement: Measurement, decisions: Decisions | DecisionIndex = _NO_DECISIONS) -> Result:
+    """Judge one measurement. The KPI must be in force in the measurement's month, and a mitigation may not
+    cover a month whose figure met TSL (it would turn GREEN into BLUE)."""
     kpi = contract.kpi(measurement.kpi)
     period = measurement.period
     step = kpi.step_at(period) if contract.calendar.contains(period) else None
@@ -77,6 +117,13 @@ def judge(contract: Contract, measurement: Measurement, decisions: Decisions = _
         s for s in contract.suspensions if s.covers(kpi.area, period)
     )
     escalations = decisions.escalations_for(kpi.reference, period)
+    if mitigations and earned is Status.GREEN:
+        raise InputError([
+            Problem(f"mitigation for {period}, a month whose figure met TSL ({reasons[0].split(':')[0]}): a mitigation "
+                    "relieves a failing month and would turn GREEN into BLUE", file=m.source.file, line=m.source.line,
+                    field="from", kpi=kpi.reference)
+            for m in mitigations
+        ])
     status = earned
     if mitigations:
         status = Status.BLUE
@@ -148,6 +195,9 @@ def check_measurements(contract: Contract, measurements: Iterable[Measurement]) 
         if not contract.calendar.contains(m.period) or contract.kpi(m.kpi).step_at(m.period) is None:
             problems.append(_not_in_force(contract, m))
             continue
+        refused = None if m.value is None else contract.kpi(m.kpi).unit.refuses(m.value)
+        if refused is not None:
+            problems.append(Problem(refused, file=src.file, line=src.line, field="value", kpi=m.kpi))
         key = (m.kpi, m.period)
         if key in seen:
             problems.append(
@@ -158,17 +208,74 @@ def check_measurements(contract: Contract, measurements: Iterable[Measurement]) 
     return problems
 
 
-def check_decisions(contract: Contract, decisions: Decisions) -> list[Problem]:
-    """Every decision that names a KPI or area the contract does not have."""
+def unfinished_months(measurements: Iterable[Measurement], today: dt.date) -> list[Problem]:
+    """A problem for each month of ``measurements`` not yet over on ``today``: results are published for a
+    finished month, never one still running or in the future."""
     problems: list[Problem] = []
-    named: tuple[Mitigation | Escalation, ...] = (*decisions.mitigations, *decisions.escalations)
-    for item in named:
-        if not contract.has_kpi(item.kpi):
-            src = item.source
-            problems.append(Problem(f"{item.kpi} is not a KPI of the contract", file=src.file, line=src.line, field="kpi", kpi=item.kpi))
+    now = Period.of(today)
+    for m in measurements:
+        if m.period >= now:
+            src = m.source
+            problems.append(Problem(f"{m.period} has not ended yet (today is {today}): a month's results are published "
+                                    "once it is over", file=src.file, line=src.line, field="period", kpi=m.kpi))
+    return problems
+
+
+def _where(item: Mitigation | Suspension | Escalation) -> str:
+    src = item.source
+    return f"{src.file or 'the decisions'}{':' + str(src.line) if src.line else ''}"
+
+
+class _Months:
+    """Whether months are in the contract and a KPI is in force in them, remembered (decisions repeat months)."""
+
+    def __init__(self, contract: Contract) -> None:
+        self.contract = contract
+        self.first, self.last = contract.calendar.first_period, contract.calendar.last_period
+        self._in_force: dict[tuple[str, int], bool] = {}
+
+    def problem(self, item: Mitigation | Escalation, start: Period, end: Period) -> Problem | None:
+        """A problem if the decision names a month outside the contract, or one its KPI is not in force in."""
+        src = item.source
+        field = "period" if isinstance(item, Escalation) else "from"
+        if start.index < self.first.index or end.index > self.last.index:
+            outside = start if start.index < self.first.index else end
+            return Problem(f"{outside} is outside the contract ({self.first} to {self.last})",
+                           file=src.file, line=src.line, field=field, kpi=item.kpi)
+        kpi = self.contract.kpi(item.kpi)
+        for month in range(start.index, end.index + 1):
+            key = (item.kpi, month)
+            if key not in self._in_force:
+                self._in_force[key] = kpi.step_at(Period.from_index(month)) is not None
+            if not self._in_force[key]:
+                until = f" to {kpi.end}" if kpi.end else ""
+                return Problem(f"not in force in {Period.from_index(month)} (in force from {kpi.start}{until}): no "
+                               "decision can bear on it", file=src.file, line=src.line, field=field, kpi=item.kpi)
+        return None
+
+
+def check_decisions(contract: Contract, decisions: Decisions) -> list[Problem]:
+    """Every decision that names a KPI or area the contract does not have, or a month outside the contract or
+    after its KPI retired."""
+    problems: list[Problem] = []
+    months = _Months(contract)
+    for m in decisions.mitigations:
+        if not contract.has_kpi(m.kpi):
+            problems.append(Problem(f"{m.kpi} is not a KPI of the contract", file=m.source.file, line=m.source.line,
+                                    field="kpi", kpi=m.kpi))
+        elif (problem := months.problem(m, m.start, m.end)) is not None:
+            problems.append(problem)
+    for e in decisions.escalations:
+        if not contract.has_kpi(e.kpi):
+            problems.append(Problem(f"{e.kpi} is not a KPI of the contract", file=e.source.file, line=e.source.line,
+                                    field="kpi", kpi=e.kpi))
+        elif (problem := months.problem(e, e.period, e.period)) is not None:
+            problems.append(problem)
+    first, last = months.first, months.last
+    codes = set(contract.area_codes)
     for s in decisions.suspensions:
         for area in s.areas:
-            if area not in contract.area_codes:
+            if area not in codes:
                 problems.append(
                     Problem(
                         f"unknown service area {area!r} (the contract has {', '.join(contract.area_codes)})",
@@ -177,6 +284,46 @@ def check_decisions(contract: Contract, decisions: Decisions) -> list[Problem]:
                         field="areas",
                     )
                 )
+        if not first.index <= s.start.index <= last.index:  # one running on past the end relieves the months it has
+            problems.append(Problem(f"starts {s.start}, outside the contract ({first} to {last})",
+                                    file=s.source.file, line=s.source.line, field="from"))
+    return problems
+
+
+def decision_conflicts(decisions: Decisions) -> list[Problem]:
+    """Decisions that contradict each other: two mitigations or two escalations of one KPI-month, or two
+    suspensions of one area whose months overlap. (An Appendix A "mitigated" annotation beside a decisions
+    file's mitigation of the same month is one decision twice recorded, not a contradiction.)"""
+    problems: list[Problem] = []
+    mitigated: dict[tuple[str, Period], Mitigation] = {}
+    for m in decisions.mitigations:
+        if m.source.kind != "decision":
+            continue
+        for period in Period.range(m.start, m.end):
+            first = mitigated.setdefault((m.kpi, period), m)
+            if first is not m:
+                problems.append(Problem(f"{period} is mitigated twice (also at {_where(first)}): keep one decision",
+                                        file=m.source.file, line=m.source.line, field="from", kpi=m.kpi))
+                break
+    raised: dict[tuple[str, Period], Escalation] = {}
+    for e in decisions.escalations:
+        if e.source.kind != "decision":
+            continue
+        first_e = raised.setdefault((e.kpi, e.period), e)
+        if first_e is not e:
+            problems.append(Problem(f"{e.period} is escalated or disputed twice (also at {_where(first_e)}): keep one "
+                                    "decision", file=e.source.file, line=e.source.line, field="period", kpi=e.kpi))
+    by_area: dict[str, list[Suspension]] = {}
+    for s in decisions.suspensions:
+        for area in s.areas:
+            for other in by_area.get(area, []):
+                if s.start <= other.end and other.start <= s.end:
+                    problems.append(Problem(
+                        f"suspends {area} from {s.start} to {s.end}, overlapping the suspension at {_where(other)} "
+                        f"({other.start} to {other.end}): one suspension per area and month",
+                        file=s.source.file, line=s.source.line, field="areas"))
+                    break
+            by_area.setdefault(area, []).append(s)
     return problems
 
 
@@ -238,6 +385,7 @@ def evaluate(
     periods = sorted({m.period for m in measurements})
     results: list[Result] = []
     absent: list[MissingMeasurement] = []
+    index = DecisionIndex(decisions, periods[0], periods[-1]) if periods else decisions
     for period in periods:
         for kpi in contract.kpis_in_force(period):
             m = given.get((kpi.reference, period))
@@ -247,5 +395,10 @@ def evaluate(
                     m = Measurement(kpi.reference, period, None, Source("missing"))
                 else:
                     continue
-            results.append(judge(contract, m, decisions))
+            try:
+                results.append(judge(contract, m, index))
+            except InputError as exc:  # every refused month of the file is reported, not only the first
+                problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
     return Evaluation(contract, tuple(results), tuple(absent))

@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 
 from csskpi.errors import Problem
 
-__all__ = ["Collector"]
+__all__ = ["Collector", "kind_of"]
+
 
 T = TypeVar("T")
 
@@ -22,7 +23,7 @@ class Collector:
         self._lines = text.splitlines()
 
     def line_of(self, reference: str | None) -> int | None:
-        if not reference:
+        if not reference or not isinstance(reference, str):
             return None
         pattern = re.compile(r'^\s*reference\s*=\s*["\']' + re.escape(reference) + r'["\']')
         for number, line in enumerate(self._lines, start=1):
@@ -39,6 +40,7 @@ class Collector:
         return None
 
     def add(self, message: str, *, field: str | None = None, kpi: str | None = None, line: int | None = None) -> None:
+        kpi = kpi if isinstance(kpi, str) else None  # a reference of the wrong type is itself reported elsewhere
         where = line if line is not None else self.line_of(kpi)
         self.problems.append(Problem(message, file=self.file, line=where, field=field, kpi=kpi))
 
@@ -47,12 +49,48 @@ class Collector:
     ) -> T | None:
         try:
             return build()
-        except (ValueError, TypeError, ArithmeticError) as exc:
-            self.add(str(exc), field=field, kpi=kpi, line=line)
+        except KeyError as exc:  # a required key of a table is absent
+            message = f"missing {exc.args[0]!r}" if exc.args else "a required key is missing"
+            self.add(message, field=field, kpi=kpi, line=line)
             return None
+        except (ValueError, TypeError, ArithmeticError) as exc:
+            # attrs validators raise (message, attribute, ...): the message alone is what a reader needs.
+            message = exc.args[0] if len(exc.args) > 1 and isinstance(exc.args[0], str) else str(exc)
+            self.add(message, field=field, kpi=kpi, line=line)
+            return None
+
+    def tables(
+        self, value: Any, field: str, *, kpi: str | None = None, line: int | None = None
+    ) -> list[Mapping[str, Any]]:
+        """``value`` as a list of tables (``[[field]]``); anything else, or an entry that is no table, is a problem."""
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.add(f"must be an array of tables [[{field}]], not {kind_of(value)}", field=field, kpi=kpi, line=line)
+            return []
+        good = []
+        for i, item in enumerate(value):
+            if isinstance(item, Mapping):
+                good.append(item)
+            else:
+                self.add(f"must be a table, not {kind_of(item)}", field=f"{field}[{i}]", kpi=kpi, line=line)
+        return good
 
     def unknown_keys(
         self, table: Mapping[str, Any], allowed: set[str], where: str, kpi: str | None = None, line: int | None = None
     ) -> None:
         for key in sorted(set(table) - allowed):
             self.add(f"unknown key in {where} (allowed: {', '.join(sorted(allowed))})", field=key, kpi=kpi, line=line)
+
+
+def kind_of(value: Any) -> str:
+    """What a TOML value is, in a message: ``the integer 5``, ``an array``, ``a table``."""
+    if isinstance(value, Mapping):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        return f"the string {value[:40]!r}"
+    return f"{type(value).__name__} {str(value)[:40]}"

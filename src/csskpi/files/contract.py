@@ -8,8 +8,6 @@ the file, the line where it can be told, the KPI and the field. Writing (:func:`
 from __future__ import annotations
 
 import datetime as dt
-import re
-import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import partial
@@ -23,10 +21,12 @@ from csskpi.files.collector import Collector
 from csskpi.files.contract_dump import FORMAT_VERSION, dump_contract
 from csskpi.files.contract_dump import contract_to_data as contract_to_data
 from csskpi.files.terms import parse_terms
-from csskpi.model.changes import Change, apply_changes, parse_changes, read_change_notice
+from csskpi.files.text import load_toml, read_text
+from csskpi.model.changes import Change, apply_changes, parse_change_notice, parse_changes
 from csskpi.model.contract import Contract, Parameters
 from csskpi.model.decisions import Suspension
 from csskpi.model.kpi import KPI, RetiredReference, ServiceArea, Unit
+from csskpi.model.numbers import check_magnitude, strict_decimal
 from csskpi.model.period import ContractCalendar, Extension, Period
 from csskpi.model.targets import (
     Comparison,
@@ -50,23 +50,12 @@ _POINTS_KEYS = {"from", "points", "assumed", "note"}
 
 def read_contract(path: str | Path) -> Contract:
     """Load and validate a contract file; :class:`ContractError` lists every problem found."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ContractError(Problem(f"cannot read the contract file: {exc.strerror or exc}", file=str(path))) from None
-    return parse_contract(text, file=str(path))
+    return parse_contract(read_text(path, "contract file", ContractError), file=str(path))
 
 
 def parse_contract(text: str, *, file: str | None = None) -> Contract:
     """Parse the text of a contract file (``file`` is used in messages)."""
-    try:
-        data = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        raise ContractError(
-            Problem(f"not valid TOML: {exc}", file=file, line=int(match.group(1)) if match else None)
-        ) from None
+    data = load_toml(text, file, ContractError)
     c = Collector(file, text)
     contract = _build(data, c)
     if c.problems or contract is None:
@@ -114,7 +103,7 @@ def _build(data: Mapping[str, Any], c: Collector) -> Contract | None:
     start = c.attempt(lambda: _date(head.get("start"), "start"), field="contract.start")
     end = c.attempt(lambda: _date(head.get("end"), "end"), field="contract.end")
     extensions = []
-    for i, ext in enumerate(head.get("extensions", [])):
+    for i, ext in enumerate(c.tables(head.get("extensions"), "contract.extensions")):
         extension = c.attempt(partial(_extension, ext), field=f"contract.extensions[{i}]")
         if extension:
             extensions.append(extension)
@@ -126,11 +115,11 @@ def _build(data: Mapping[str, Any], c: Collector) -> Contract | None:
             calendar = ContractCalendar(start, end, tuple(extensions))
 
     parameters = parse_terms(data.get("parameters", {}), c)
-    areas = _areas(data.get("areas", []), c)
+    areas = _areas(c.tables(data.get("areas"), "areas"), c)
     area_codes = {a.code for a in areas}
     kpis: list[KPI] = []
     seen: dict[str, str] = {}
-    for i, table in enumerate(data.get("kpis", [])):
+    for i, table in enumerate(c.tables(data.get("kpis"), "kpis")):
         kpi = _kpi(table, f"kpis[{i}]", c, area_codes, calendar)
         if kpi is not None:
             if kpi.reference in seen:
@@ -138,12 +127,12 @@ def _build(data: Mapping[str, Any], c: Collector) -> Contract | None:
             seen[kpi.reference] = f"kpis[{i}]"
             kpis.append(kpi)
     retired: list[RetiredReference] = []
-    for i, table in enumerate(data.get("retired", [])):
-        ref = table.get("reference")
+    for i, table in enumerate(c.tables(data.get("retired"), "retired")):
+        ref = table.get("reference") if isinstance(table.get("reference"), str) else None
         c.unknown_keys(table, {"reference", "area", "note"}, f"retired[{i}]", kpi=ref)
         r = c.attempt(partial(_retired, table), field=f"retired[{i}]", kpi=ref)
         if r is not None:
-            if r.area not in area_codes:
+            if not isinstance(r.area, str) or r.area not in area_codes:
                 c.add(f"unknown service area {r.area!r} (the contract has {', '.join(sorted(area_codes))})", field="area", kpi=r.reference)
             if r.reference in seen:
                 c.add(f"reference is both in use ({seen[r.reference]}) and retired", field="reference", kpi=r.reference)
@@ -208,7 +197,7 @@ def _kpi(
     before = len(c.problems)
     c.unknown_keys(table, _KPI_KEYS, where, kpi=ref)
     area = _require(table, "area", c, where, ref)
-    if area is not None and area not in area_codes:
+    if area is not None and (not isinstance(area, str) or area not in area_codes):
         c.add(f"unknown service area {area!r} (the contract has {', '.join(sorted(area_codes))})", field="area", kpi=ref)
     unit = c.attempt(lambda: Unit(table.get("unit", "percent")), field="unit", kpi=ref)
     direction = c.attempt(lambda: Direction(_require(table, "direction", c, where, ref)), field="direction", kpi=ref)
@@ -225,6 +214,9 @@ def _kpi(
     raw_steps = table.get("targets")
     if not isinstance(raw_steps, list) or not raw_steps:
         c.add("a KPI in use needs at least one [[kpis.targets]] step", field="targets", kpi=ref)
+        raw_steps = []
+    elif not all(isinstance(raw, Mapping) for raw in raw_steps):
+        c.tables(raw_steps, "targets", kpi=ref)  # each entry that is no table is a problem
         raw_steps = []
     for j, raw in enumerate(raw_steps):
         field = f"targets[{j}]"
@@ -315,13 +307,9 @@ def _points_step(item: Mapping[str, Any]) -> PointsStep:
 def _exact(value: Any, name: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, Decimal, str)):
         raise ValueError(f"'{name}' must be a number, not {value!r}")
-    try:
-        number = Decimal(str(value))
-    except ArithmeticError:
-        raise ValueError(f"'{name}' must be a number, not {value!r}") from None
-    if not number.is_finite():
-        raise ValueError(f"'{name}' must be a finite number, not {value!r}")
-    return number
+    if isinstance(value, str):
+        return strict_decimal(value, f"'{name}'")
+    return check_magnitude(Decimal(value), f"'{name}'")
 
 
 def _points(raw: Any, c: Collector, ref: str, start: Period | None) -> PointsSchedule | None:
@@ -359,7 +347,9 @@ def with_change_notices(contract: Contract, paths: list[str] | tuple[str, ...]) 
     extra: list[Change] = []
     for path in paths:
         c.file = str(path)
-        extra.extend(read_change_notice(path, contract.area_codes, lambda t, w: _kpi(t, w, c, codes, contract.calendar)))
+        data = load_toml(read_text(path, "change notice", ContractError), str(path), ContractError)
+        extra.extend(parse_change_notice(data, str(path), contract.area_codes,
+                                         lambda t, w: _kpi(t, w, c, codes, contract.calendar)))
     if c.problems:
         raise ContractError(c.problems)
     changes = contract.changes + tuple(extra)

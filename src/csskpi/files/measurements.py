@@ -9,16 +9,16 @@ reader returns them as :class:`~csskpi.Decisions` beside the measurements.
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TextIO
+from typing import IO, TextIO
 
 import attrs
 
 from csskpi.engine.rules import check_measurements
 from csskpi.errors import InputError, Problem
+from csskpi.files.output import safe_cell
+from csskpi.files.text import csv_records, read_text, strict_decimal
 from csskpi.model.contract import Contract
 from csskpi.model.decisions import Decisions, Escalation, EscalationKind, Mitigation
 from csskpi.model.measurement import Measurement, Source
@@ -42,30 +42,21 @@ class MeasurementsFile:
 def read_measurements(path: str | Path, contract: Contract | None = None) -> MeasurementsFile:
     """Read a measurements file; with ``contract``, also check every row against it. Every problem in the file
     is reported together in one :class:`InputError`."""
-    name = str(path)
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            return parse_measurements(fh, file=name, contract=contract)
-    except OSError as exc:
-        raise InputError(Problem(f"cannot read the measurements file: {exc.strerror or exc}", file=name)) from None
+    return parse_measurements(read_text(path, "measurements file", InputError), file=str(path), contract=contract)
 
 
 def parse_measurements(stream: TextIO | str, *, file: str | None = None, contract: Contract | None = None) -> MeasurementsFile:
-    if isinstance(stream, str):
-        stream = io.StringIO(stream)
+    """Parse a measurements file's text (or an open text stream); ``file`` is used in messages."""
+    text = stream if isinstance(stream, str) else stream.read()
     problems: list[Problem] = []
     measurements: list[Measurement] = []
     mitigations: list[Mitigation] = []
     escalations: list[Escalation] = []
     header_seen = False
-    for number, raw in enumerate(stream, start=1):
-        text = raw.rstrip("\r\n")
-        if not text.strip() or text.lstrip().startswith("#"):
-            continue
-        cells = next(csv.reader([text]))
+    for number, cells in csv_records(text.removeprefix("\ufeff"), file, problems):
         if not header_seen:
             header_seen = True
-            got = tuple(c.strip() for c in cells)
+            got = tuple(c.strip(" \t") for c in cells)
             if got != HEADER:
                 problems.append(Problem(f"the header must be {','.join(HEADER)}, not {','.join(got)}", file=file, line=number))
                 break
@@ -77,7 +68,7 @@ def parse_measurements(stream: TextIO | str, *, file: str | None = None, contrac
         if len(cells) != len(HEADER):
             bad(f"expected {len(HEADER)} fields ({','.join(HEADER)}), found {len(cells)}", "row")
             continue
-        period_text, kpi, value_text, annotation = (c.strip() for c in cells)
+        period_text, kpi, value_text, annotation = (c.strip(" \t") for c in cells)
         source = Source("reported", file, number)
         period = None
         try:
@@ -89,11 +80,9 @@ def parse_measurements(stream: TextIO | str, *, file: str | None = None, contrac
         value = None
         if value_text:
             try:
-                value = Decimal(value_text)
-                if not value.is_finite():
-                    raise InvalidOperation
-            except InvalidOperation:
-                bad(f"{value_text!r} is not a number", "value", kpi or None)
+                value = strict_decimal(value_text, "the figure")
+            except ValueError as exc:
+                bad(str(exc), "value", kpi or None)
                 value = None
                 period = None  # the row cannot be used
         if annotation not in ANNOTATIONS:
@@ -123,7 +112,7 @@ def parse_measurements(stream: TextIO | str, *, file: str | None = None, contrac
 
 
 def write_measurements(
-    measurements: Iterable[Measurement], stream: TextIO, *, decisions: Decisions | None = None, comment: str = ""
+    measurements: Iterable[Measurement], stream: IO[str], *, decisions: Decisions | None = None, comment: str = ""
 ) -> None:
     """Write measurements in the file format (the inverse of :func:`parse_measurements`)."""
     for line in comment.splitlines():
@@ -141,4 +130,4 @@ def write_measurements(
             esc = decisions.escalations_for(m.kpi, m.period)
             if esc:
                 annotation = esc[0].kind.value
-        writer.writerow([str(m.period), m.kpi, "" if m.value is None else f"{m.value:f}", annotation])
+        writer.writerow([str(m.period), safe_cell(m.kpi), "" if m.value is None else f"{m.value:f}", annotation])

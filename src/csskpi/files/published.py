@@ -3,11 +3,11 @@ to reconcile the recomputed figures with (format in ``docs/formats.md``)."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from csskpi.engine.reconcile import FIELDS, HEADER, PublishedRow
 from csskpi.errors import InputError, Problem
+from csskpi.files.text import csv_records, read_text, strict_int
 from csskpi.model.period import Period
 
 __all__ = ["read_published"]
@@ -16,18 +16,13 @@ __all__ = ["read_published"]
 def read_published(path: str | Path) -> tuple[PublishedRow, ...]:
     """Read published summary counts; every malformed row is reported together."""
     name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(Problem(f"cannot read the published figures: {exc.strerror or exc}", file=name)) from None
+    text = read_text(path, "published figures", InputError)
     problems: list[Problem] = []
     rows: list[PublishedRow] = []
     header = False
     seen: dict[tuple[str, str, Period], int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        cells = [c.strip() for c in next(csv.reader([line]))]
+    for number, raw in csv_records(text, name, problems):
+        cells = [c.strip(" \t") for c in raw]
         if not header:
             header = True
             if tuple(cells) != HEADER:
@@ -44,14 +39,21 @@ def read_published(path: str | Path) -> tuple[PublishedRow, ...]:
             problems.append(Problem(str(exc), file=name, line=number, field="period"))
             continue
         counts: list[int | None] = []
-        for field, cell in zip(FIELDS, numbers, strict=False):
-            if cell == "":
-                counts.append(None)
-            elif cell.isdigit():
-                counts.append(int(cell))
-            else:
-                problems.append(Problem(f"{cell!r} is not a whole number", file=name, line=number, field=field))
-                counts.append(None)
+        for field, cell in zip(FIELDS, numbers, strict=True):
+            try:
+                count = None if cell == "" else strict_int(cell, "a count")
+                if count is not None and count < 0:
+                    raise ValueError(f"a count must not be negative, not {cell!r}")
+            except ValueError as exc:
+                problems.append(Problem(str(exc), file=name, line=number, field=field))
+                count = None
+            counts.append(count)
+        *parts, total = counts
+        if total is not None and None not in parts and sum(p for p in parts if p is not None) != total:
+            shown = " + ".join(str(p) for p in parts)
+            added = sum(p for p in parts if p is not None)
+            problems.append(Problem(f"the counts do not add up to the total: {shown} = {added}, not {total}", file=name,
+                                    line=number, field="total"))
         key = (source, area, period)
         if key in seen:
             problems.append(Problem(f"{source} {area} {period} is given twice (first on line {seen[key]})", file=name, line=number, field="period"))

@@ -116,7 +116,7 @@ def _watch(value: Any, c: Collector) -> tuple[WatchRule, ...]:
         where = f"parameters.watch[{i}]"
         rule_name = table.get("rule")
         kinds = {k.value: k for k in WatchRuleKind}
-        if rule_name not in kinds:
+        if not isinstance(rule_name, str) or rule_name not in kinds:
             c.add(f"unknown rule {rule_name!r} (rules: {', '.join(kinds)})", field=f"{where}.rule", line=line)
             continue
         kind = kinds[rule_name]

@@ -8,10 +8,8 @@ the changes in date order gives the definition in force in any month. Format: ``
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -19,10 +17,13 @@ import attrs
 from csskpi.errors import ContractError, Problem
 from csskpi.model.decisions import Suspension
 from csskpi.model.kpi import KPI
+from csskpi.model.numbers import check_magnitude, strict_decimal
 from csskpi.model.period import ContractCalendar, Period
 from csskpi.model.targets import Comparison, PointsSchedule, PointsStep, TargetSchedule, TargetStep
 
-__all__ = ["TargetChange", "PointsChange", "Change", "parse_changes", "read_change_notice", "apply_changes", "change_to_data"]
+__all__ = [
+    "TargetChange", "PointsChange", "Change", "parse_changes", "parse_change_notice", "apply_changes", "change_to_data",
+]
 
 _CHANGE_KEYS = {"id", "from", "reason", "source", "assumed", "add", "retire", "targets", "points", "suspend"}
 
@@ -72,6 +73,18 @@ class Change:
         return out
 
 
+def _number(value: Any, what: str) -> Decimal:
+    if isinstance(value, str):
+        return strict_decimal(value, what)
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        raise TypeError(f"{what} must be a number, not {value!r}")
+    return check_magnitude(Decimal(value), what)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def _comparison(value: Any) -> Comparison | None:
     return None if value is None else Comparison.parse(str(value))
 
@@ -94,6 +107,18 @@ def parse_changes(
         def bad(message: str, field: str, kpi: str | None = None, where: str = where) -> None:
             problems.append(Problem(message, file=file, field=f"{where}.{field}", kpi=kpi))
 
+        def entries(key: str, table: Any = table, where: str = where) -> list[Mapping[str, Any]]:
+            value = table.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+                problems.append(Problem(f"must be an array of tables [[changes.{key}]]", file=file,
+                                        field=f"{where}.{key}"))
+                return []
+            return value
+
+        if not isinstance(table, Mapping):
+            problems.append(Problem("must be a table [[changes]]", file=file, field=where))
+            continue
+
         for key in sorted(set(table) - _CHANGE_KEYS):
             bad(f"unknown key (allowed: {', '.join(sorted(_CHANGE_KEYS))})", key)
         missing = [k for k in ("id", "from", "reason") if k not in table]
@@ -106,32 +131,37 @@ def parse_changes(
         except ValueError as exc:
             bad(str(exc), "from")
             continue
+        if not isinstance(table["id"], str) or not isinstance(table["reason"], str) or not table["reason"].strip():
+            bad("'id' and 'reason' must be text (a change needs its reason)", "reason")
+            continue
         before = len(problems)
         added: list[KPI] = []
-        for j, kpi_table in enumerate(table.get("add", [])):
+        for j, kpi_table in enumerate(entries("add")):
             kpi = build_kpi({"start": str(period), **kpi_table}, f"{where}.add[{j}]")
             if kpi is not None:
                 added.append(kpi)
             elif len(problems) == before:
                 bad("the KPI could not be built", f"add[{j}]")
         targets: list[TargetChange] = []
-        for j, t in enumerate(table.get("targets", [])):
+        for j, t in enumerate(entries("targets")):
             try:
-                targets.append(TargetChange(str(t["kpi"]), Decimal(str(t["tsl"])), Decimal(str(t["msl"])),
+                targets.append(TargetChange(str(t["kpi"]), _number(t["tsl"], "'tsl'"), _number(t["msl"], "'msl'"),
                                             _comparison(t.get("tsl_comparison")), _comparison(t.get("msl_comparison")), str(t.get("note", ""))))
-            except (KeyError, ValueError, ArithmeticError) as exc:
-                bad(f"needs kpi, tsl and msl: {exc}", f"targets[{j}]", t.get("kpi"))
+            except (KeyError, ValueError, TypeError, ArithmeticError) as exc:
+                bad(f"needs kpi, tsl and msl: {exc}", f"targets[{j}]", _text(t.get("kpi")))
         points: list[PointsChange] = []
-        for j, p in enumerate(table.get("points", [])):
+        for j, p in enumerate(entries("points")):
             value = p.get("points")
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0 or "kpi" not in p:
-                bad("needs kpi and a whole number of points", f"points[{j}]", p.get("kpi"))
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10**6 or "kpi" not in p:
+                bad("needs kpi and a whole number of points", f"points[{j}]", _text(p.get("kpi")))
                 continue
             points.append(PointsChange(str(p["kpi"]), value, bool(p.get("assumed", table.get("assumed", False)))))
         suspend: list[Suspension] = []
-        for j, s in enumerate(table.get("suspend", [])):
+        for j, s in enumerate(entries("suspend")):
             chosen = s.get("areas", "ALL")
             try:
+                if chosen != "ALL" and (not isinstance(chosen, list) or not all(isinstance(a, str) for a in chosen)):
+                    raise TypeError(f"'areas' must be a list of area codes or \"ALL\", not {chosen!r}")
                 suspend.append(Suspension(tuple(areas) if chosen == "ALL" else tuple(chosen), period, Period.parse(s["to"]),
                                           str(s.get("reason", table["reason"])), str(s.get("reference", table["id"]))))
             except (KeyError, ValueError, TypeError) as exc:
@@ -152,15 +182,13 @@ def parse_changes(
     return tuple(changes), problems
 
 
-def read_change_notice(path: str | Path, contract_areas: Sequence[str], build_kpi: Callable[[Mapping[str, Any], str], KPI | None]) -> tuple[Change, ...]:
-    """Read a change notice: a TOML file of ``[[changes]]`` only, layered over a contract."""
-    name = str(path)
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"), parse_float=Decimal)
-    except OSError as exc:
-        raise ContractError(Problem(f"cannot read the change notice: {exc.strerror or exc}", file=name)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ContractError(Problem(f"not valid TOML: {exc}", file=name)) from None
+def parse_change_notice(
+    data: Mapping[str, Any],
+    name: str,
+    contract_areas: Sequence[str],
+    build_kpi: Callable[[Mapping[str, Any], str], KPI | None],
+) -> tuple[Change, ...]:
+    """The changes of a change notice (the parsed TOML of a file of ``[[changes]]`` only) layered over a contract."""
     problems = [Problem("unknown table (a change notice holds only [[changes]])", file=name, field=k) for k in sorted(set(data) - {"format", "changes"})]
     changes, found = parse_changes(data.get("changes", []), file=name, build_kpi=build_kpi, areas=contract_areas)
     if problems + found:

@@ -43,7 +43,10 @@ class Parameters:
     ``other``: any further parameter, for a council's own plugins.
     """
 
-    decimals: int = attrs.field(default=2, validator=[attrs.validators.instance_of(int), attrs.validators.ge(0)])
+    # At most 10: a figure is rounded to it exactly, and no KPI is reported finer.
+    decimals: int = attrs.field(
+        default=2, validator=[attrs.validators.instance_of(int), attrs.validators.ge(0), attrs.validators.le(10)]
+    )
     rounding: str = attrs.field(default="half-up", validator=attrs.validators.in_(ROUNDING_MODES))
     measures: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping)
     other: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable
+from decimal import Decimal
 
 import attrs
 
@@ -34,10 +35,21 @@ class ServiceArea:
 
 
 class Unit(enum.Enum):
-    """What a KPI's value counts."""
+    """What a KPI's value counts, and so which figures it can be: a percentage is 0 to 100, a count is not
+    negative; a KPI whose figure can be anything (a change, a balance) says ``unit = "number"``."""
 
     PERCENT = "percent"
     COUNT = "count"
+    NUMBER = "number"
+
+    def refuses(self, value: Decimal) -> str | None:
+        """Why ``value`` cannot be a figure in this unit, or None if it can."""
+        if self is Unit.PERCENT and not 0 <= value <= 100:
+            return (f"{value:f} is not a percentage (0 to 100); a KPI whose figure can be outside that says "
+                    'unit = "number"')
+        if self is Unit.COUNT and value < 0:
+            return f"{value:f} is a negative count; a KPI whose figure can be negative says unit = \"number\""
+        return None
 
 
 @attrs.frozen

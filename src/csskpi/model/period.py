@@ -16,7 +16,7 @@ import attrs
 
 __all__ = ["Period", "ContractCalendar", "Extension"]
 
-_PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)  # ASCII: never ٢٠١٧-٠٥ or fullwidth digits
 
 
 def _check_month(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -51,6 +51,8 @@ class Period:
         year, month = int(m.group(1)), int(m.group(2))
         if not 1 <= month <= 12:
             raise ValueError(f"{text!r} has no month {month}")
+        if not 1900 <= year <= 2999:
+            raise ValueError(f"{text!r} is not a month csskpi can judge (years 1900 to 2999)")
         return cls(year, month)
 
     @classmethod

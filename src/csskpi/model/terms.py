@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from csskpi.model.numbers import check_magnitude, strict_decimal
 from csskpi.model.period import Period
 from csskpi.model.result import Status
 
@@ -38,18 +39,13 @@ def exact(value: Any, what: str = "value") -> Decimal:
         raise TypeError(f"{what} must be a number, not {value!r}")
     if isinstance(value, float):
         raise TypeError(f"{what} must be exact: write it as a string or an integer, not a float ({value!r})")
+    if isinstance(value, str):
+        return strict_decimal(value, what)
     if isinstance(value, Decimal):
-        amount = value
-    elif isinstance(value, (int, str)):
-        try:
-            amount = Decimal(str(value).strip())
-        except ArithmeticError:
-            raise ValueError(f"{what} must be a number, not {value!r}") from None
-    else:
-        raise TypeError(f"{what} must be a number, not {type(value).__name__}")
-    if not amount.is_finite():
-        raise ValueError(f"{what} must be a finite number, not {value!r}")
-    return amount
+        return check_magnitude(value, what)
+    if isinstance(value, int):
+        return check_magnitude(Decimal(value), what)
+    raise TypeError(f"{what} must be a number, not {type(value).__name__}")
 
 
 def _weight(value: Any) -> Decimal:

@@ -191,6 +191,9 @@ def measure(
     return MeasureRun(tuple(measurements), tuple(findings), data)
 
 
+# ----------------------------------------------------------------------------- does the folder hold what it should
+
+
 def build_appendix(
     registry: Registry, name: str, data: DataFolder, start: Period, end: Period, as_at: dt.date
 ) -> AppendixTable:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from csskpi.errors import PluginError, Problem
+from csskpi.files.atomic import atomic_open
 from csskpi.plugin.registry import Registry
 from csskpi.plugin.types import SynthFrame, SynthRequest
 
@@ -49,8 +50,27 @@ def synthesize(request: SynthRequest, registry: Registry) -> dict[str, pl.DataFr
         declared = [c.name for c in registry.datasets[name].columns]
         # Declared columns first, in declared order, whatever order each plugin built them in.
         frame = pl.concat(frames, how="diagonal_relaxed")
-        out[name] = frame.select(declared + [c for c in frame.columns if c not in declared])
+        out[name] = _as_a_clock_shows(frame.select(declared + [c for c in frame.columns if c not in declared]))
     return out
+
+
+def _as_a_clock_shows(frame: pl.DataFrame) -> pl.DataFrame:
+    """Wall-clock times as a UK clock shows them: a generated time in the hour lost when the clocks go forward
+    (which the loader refuses, as a real system never writes it) is moved on an hour, as the clock was."""
+    import polars as pl
+
+    stamps = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.Datetime) and dtype.time_zone is None]
+    if not stamps:
+        return frame
+    lost = {
+        name: pl.col(name).is_not_null()
+        & pl.col(name).dt.replace_time_zone("Europe/London", ambiguous="earliest", non_existent="null").is_null()
+        for name in stamps
+    }
+    return frame.with_columns(
+        pl.when(gone).then(pl.col(name) + pl.duration(hours=1)).otherwise(pl.col(name)).alias(name)
+        for name, gone in lost.items()
+    )
 
 
 def write_data(frames: dict[str, pl.DataFrame], folder: str | Path, fmt: str = "csv") -> list[Path]:
@@ -62,9 +82,10 @@ def write_data(frames: dict[str, pl.DataFrame], folder: str | Path, fmt: str = "
     written = []
     for name in sorted(frames):
         path = root / f"{name}.{fmt}"
-        if fmt == "csv":
-            frames[name].write_csv(path, date_format="%Y-%m-%d", datetime_format="%Y-%m-%dT%H:%M:%S")
-        else:
-            frames[name].write_parquet(path)
+        with atomic_open(path) as fh:  # whole or not at all, never through a planted link
+            if fmt == "csv":
+                frames[name].write_csv(fh, date_format="%Y-%m-%d", datetime_format="%Y-%m-%dT%H:%M:%S")
+            else:
+                frames[name].write_parquet(fh)
         written.append(path)
     return written

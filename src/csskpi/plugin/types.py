@@ -170,6 +170,9 @@ class SynthRequest:
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
             raise ValueError(f"'end' ({self.end}) must not be before 'start' ({self.start})")
+        # Generators reach a year either side of the months asked for (history, late closures).
+        if self.start < Period(1901, 1) or self.end > Period(2998, 12):
+            raise ValueError(f"'start' and 'end' must be within 1901-01 to 2998-12, not {self.start} to {self.end}")
         if not 0 < self.scale <= 100:
             raise ValueError(f"'scale' must be above 0 and at most 100, not {self.scale}")
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from csskpi.errors import InputError, Problem
+from csskpi.files.atomic import write_atomic
 from csskpi.report.model import Report
 
 __all__ = ["BINARY", "FORMATS", "render", "write_report"]
@@ -52,19 +51,8 @@ def write_report(report: Report, fmt: str, path: str | Path) -> Path:
     link), flushed to disk, then renamed over the target."""
     data = render(report, fmt)
     target = Path(path)
-    partial: str | None = None
-    try:
-        fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.fchmod(fd, 0o666 & ~mask)  # a report, readable as any file the user writes (mkstemp makes 0600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, target)
+    try:  # a unique temporary file created exclusively beside the target, never through a link, then renamed
+        write_atomic(target, data)
     except OSError as exc:
-        if partial is not None:
-            Path(partial).unlink(missing_ok=True)
         raise InputError(Problem(f"cannot write the report: {exc.strerror or exc}", file=str(target))) from None
     return target

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: 
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
+from csskpi.files.output import safe_cell
 from csskpi.model.period import Period
 from csskpi.model.result import Status
 from csskpi.report.council import HEADINGS, record_findings
@@ -36,15 +37,15 @@ _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=13, color="1F4E79")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _THIN = Border(bottom=Side(style="thin", color="C8CED6"))
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = "0.00"
 MONEY = '"£"#,##0.00'
 
 
 def safe_text(text: str) -> str:
-    """Text that a spreadsheet will never evaluate: a leading apostrophe before ``= + - @`` tab or CR."""
-    cleaned: str = ILLEGAL_CHARACTERS_RE.sub("", text)
-    return "'" + cleaned if cleaned.startswith(_FORMULA_START) else cleaned
+    """Text that a spreadsheet will never evaluate: a leading apostrophe before ``= + - @`` tab or CR (the CSV
+    writers' :func:`~csskpi.files.output.safe_cell`), characters XML cannot hold dropped."""
+    cleaned: str = safe_cell(ILLEGAL_CHARACTERS_RE.sub("", text))
+    return cleaned
 
 
 class _Sheet:
