@@ -187,3 +187,18 @@ def test_a_report_from_raw_data_links_each_kpi_below_msl_to_its_failing_records(
         assert rows[0][:3] == ("id", "dataset", "counted_in")
         assert len(rows) - 1 == failing == population - passing, kpi
         assert all(r[8] == "fail" for r in rows[1:])
+
+
+def test_evidence_is_data_in_python(data: Path) -> None:
+    """The library's evidence object: a short repr, and its records as a DataFrame adding up to the figure."""
+    import csskpi
+    from csskpi.pipeline.evidence import kpi_evidence
+    from csskpi.pipeline.measure import load_data
+
+    registry = csskpi.Registry.from_plugins()
+    frames = load_data(data, registry, only=("contacts",)).frames()
+    found = kpi_evidence(csskpi.load_contract(), frames, "CSC_KPI_05", csskpi.Period(2017, 6), registry.measures)
+    records = found.to_polars()
+    assert records.height == found.counts.population > 0
+    assert (records["verdict"] == "pass").sum() == found.counts.passing
+    assert repr(found).startswith("<Evidence CSC_KPI_05 2017-06: ") and len(repr(found)) < 120

@@ -289,3 +289,12 @@ def test_prose_keeps_the_councils_order() -> None:
     html = prose("To include;\n- the number of projects;\n- the delay.\nThe response is below.\n\n<b>Next</b>")
     assert html == ('<div class="prose"><p>To include;</p><ul><li>the number of projects;</li><li>the delay.</li></ul>'
                     "<p>The response is below.</p><p>&lt;b&gt;Next&lt;/b&gt;</p></div>")
+
+
+def test_the_example_brings_its_own_commentary(capsys: pytest.CaptureFixture[str]) -> None:
+    """`csskpi report --example dec-2017` shows the December 2017 report's own words without --commentary."""
+    from csskpi.cli import main
+
+    assert main(["report", "--example", "dec-2017", "--from", "2017-05", "--to", "2017-10", "--format", "md",
+                 "--out", "-"]) == 0
+    assert "This report provides an update of Serco's performance" in capsys.readouterr().out

@@ -47,6 +47,7 @@ def csskpi_examples() -> list[Example]:
             published=folder / "published.csv",
             source="dec2017-report",
             description="Appendix A of the 21 December 2017 OSMB report (May-Oct 2017), with its Tables 1-7",
+            commentary=folder / "commentary.toml",
         )
     ]
 

@@ -26,7 +26,7 @@ from csskpi.model.period import Period
 from csskpi.pipeline.assessment import Assessment, assess_data
 from csskpi.pipeline.availability import check_data
 from csskpi.pipeline.measure import MeasureRegistry, build_appendix, load_data, report_appendices
-from csskpi.plugin.registry import DEFAULT_CONTRACT, load_contract
+from csskpi.plugin.registry import DEFAULT_CONTRACT, example, load_contract
 from csskpi.report import FORMATS, build_report, write_report
 
 __all__ = ["add_report_commands", "cmd_report"]
@@ -124,11 +124,13 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> None:
         assessment, start=args.start, end=args.end, trend_start=args.trend_from, trend_end=args.trend_to,
         title=args.title, notes=notes,
     )
-    if args.commentary:
+    # The council's words: the file given, else the example's own (the December 2017 report's, quoted).
+    commentary = args.commentary or (example(args.example).commentary if getattr(args, "example", None) else None)
+    if commentary:
         from csskpi.files.commentary import read_commentary
         from csskpi.report.commentary import with_commentary
 
-        report = with_commentary(report, read_commentary(args.commentary, assessment.contract))
+        report = with_commentary(report, read_commentary(commentary, assessment.contract))
     if args.out == "-":
         from csskpi.report import render
 

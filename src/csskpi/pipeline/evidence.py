@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import polars as pl
@@ -42,7 +43,7 @@ OWN_MONTH = "own month"
 DEADLINE_MONTH = "deadline's month: still open at its end (backlog rule)"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)  # short: the records are a table, shown by to_polars()
 class Evidence:
     """The records behind one KPI's figure for one month, with the figure they give."""
 
@@ -59,6 +60,20 @@ class Evidence:
     def failing(self) -> pl.DataFrame:
         """The records that fail (in a count KPI: those counted)."""
         return self.records.filter(pl.col("verdict").is_in(["fail", "counted"]))
+
+    def to_polars(self) -> pl.DataFrame:
+        """The records behind the figure, one row each (as ``csskpi evidence`` lists them)."""
+        return self.records
+
+    def to_pandas(self) -> Any:
+        """The records as a pandas DataFrame (pandas must be installed)."""
+        from csskpi.model.tabular import to_pandas
+
+        return to_pandas(self.records)
+
+    def __repr__(self) -> str:
+        figure = "data not available" if self.value is None else f"{self.value:f}"
+        return f"<Evidence {self.kpi} {self.period}: {figure} from {self.records.height:,} records>"
 
 
 def _text(expr: pl.Expr | None) -> pl.Expr:

@@ -74,6 +74,7 @@ class Example:
     published: Path | None = attrs.field(default=None, converter=attrs.converters.optional(Path))
     source: str | None = None  # the published source the example reconciles against by default
     description: str = ""
+    commentary: Path | None = attrs.field(default=None, converter=attrs.converters.optional(Path))  # the report's words
 
 
 @attrs.frozen
