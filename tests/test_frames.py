@@ -90,6 +90,7 @@ def test_the_ledgers_current_figures_as_a_frame(dec2017: csskpi.Evaluation, tmp_
     with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
         ledger.publish(dec2017, recorded_by="A. Analyst")
         frame = ledger_frame(ledger)
+        assert ledger.to_polars().equals(frame)  # the same as a method of the ledger
     assert frame.height == len(dec2017.results) and set(frame["version"]) == {1}
     assert sorted(frame["value"].drop_nulls().to_list()) == sorted(r.value for r in dec2017.results if r.value is not None)
 
@@ -123,3 +124,15 @@ def test_the_conversion_modules_import_neither_polars_nor_pandas_until_called() 
         "    spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_an_assessment_gives_each_of_its_tables(dec2017: csskpi.Evaluation) -> None:
+    assessment = csskpi.assess(dec2017.contract, [r.measurement for r in dec2017.results if r.measurement is not None])
+    assert assessment.to_polars().height == len(assessment.evaluation.results)
+    summary = assessment.to_polars("summary")
+    assert summary["total"].to_list() == [r.total for r in assessment.summary]
+    assert assessment.to_polars("areas")["credit"].to_list() == [a.credit for a in assessment.credits.areas]
+    assert assessment.to_polars("measurements").height == len(assessment.measurements)
+    with pytest.raises(ValueError, match="'table' must be"):
+        assessment.to_polars("nope")
+    assert repr(assessment).startswith("<Assessment lincolnshire-css: ") and "<table>" in assessment._repr_html_()

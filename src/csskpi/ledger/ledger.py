@@ -297,6 +297,18 @@ class Ledger:
 
     # -- the record's integrity --------------------------------------------------------------------------
 
+    def to_polars(self) -> Any:
+        """The current figures as a polars DataFrame: every published month as it stands now, a row per KPI."""
+        from csskpi.frames import ledger_frame
+
+        return ledger_frame(self)
+
+    def to_pandas(self) -> Any:
+        """The current figures as a pandas DataFrame (pandas must be installed)."""
+        from csskpi.model.tabular import to_pandas
+
+        return to_pandas(self.to_polars())
+
     def head(self) -> str:
         """The digest of the newest entry of the ledger's hash chain: publish it, and anyone can later prove the
         record unchanged with :meth:`verify` (``expect_head``)."""

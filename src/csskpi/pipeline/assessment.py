@@ -21,12 +21,15 @@ from csskpi.engine.reconcile import PublishedRow, Reconciliation, reconcile
 from csskpi.engine.regimes import BUILTIN_REGIMES, CreditRegime
 from csskpi.engine.rules import Evaluation, MissingPolicy, evaluate
 from csskpi.engine.summary import SummaryRow, summarise
+from csskpi.engine.tables import credit_areas_columns, credit_kpis_columns, evaluation_columns, summary_columns
 from csskpi.errors import InputError, Problem
 from csskpi.model.contract import Contract
 from csskpi.model.decisions import Decisions
 from csskpi.model.measurement import Measurement
 from csskpi.model.period import Period
+from csskpi.model.tabular import Columns, Tabular
 from csskpi.model.terms import Charges
+from csskpi.pipeline.tables import measurements_columns
 
 if TYPE_CHECKING:
     import pluggy
@@ -39,7 +42,7 @@ __all__ = ["Assessment", "assess", "assess_data"]
 
 
 @attrs.frozen(repr=False)
-class Assessment:
+class Assessment(Tabular):
     """Everything judged for a run of months, and what it was judged from.
 
     ``credits`` holds the points of every KPI-month and the credits of every area-month with a charge (the
@@ -74,6 +77,23 @@ class Assessment:
                 Problem(f"no monthly charge for {area} in {period}: give it in the contract or with --charges", field="monthly_charge")
                 for area, period in self.credits.uncharged
             ])
+
+    def _columns(self, table: str | None) -> Columns:
+        """``results`` (default), ``summary`` (Tables 1-7), ``areas`` (credits), ``kpis`` (points), ``measurements``."""
+        if table in (None, "results"):
+            return evaluation_columns(self.evaluation)
+        if table == "summary":
+            return summary_columns(self.summary)
+        if table == "areas":
+            return credit_areas_columns(self.credits)
+        if table == "kpis":
+            return credit_kpis_columns(self.credits)
+        if table == "measurements":
+            return measurements_columns(self.measurements)
+        raise ValueError(f"'table' must be results, summary, areas, kpis or measurements, not {table!r}")
+
+    def _summary(self) -> str:
+        return repr(self)
 
     def __repr__(self) -> str:
         months = self.periods
