@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import polars as pl
-from csskpi_imt.common import deadlines
+from csskpi_imt.kit import deadlines
 
 from csskpi.data.calendars import CORE_SUPPORT_HOURS, ENGLAND_AND_WALES
 
