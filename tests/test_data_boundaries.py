@@ -10,7 +10,7 @@ import pytest
 
 from csskpi import InputError
 from csskpi.cli import main
-from csskpi.data.checks import unreadable_csv
+from csskpi.data.csvfile import unreadable_csv
 from csskpi.data.load import load_dataset
 from csskpi.pipeline.availability import near_miss
 from csskpi.pipeline.measure import MeasureRegistry
@@ -122,9 +122,15 @@ def test_report_from_data_refuses_a_folder_without_a_dataset(folder: Path, tmp_p
 
 def test_a_raw_field_over_the_csv_limit_is_a_problem(tmp_path: Path) -> None:
     """Found by the long fuzzing run: the csv module, walking a file with a unit separator, met a field of
-    140,000 characters and raised."""
-    (tmp_path / "events.csv").write_bytes(b"event_id,opened_at\n\x1f" + b"x" * 140_000 + b",\n")
+    140,000 characters and raised. (Without a quote in the file its records are told by counting commas, and the
+    field is read as any other.)"""
+    (tmp_path / "events.csv").write_bytes(b'event_id,opened_at\n"\x1f' + b"x" * 140_000 + b'",\n')
     with pytest.raises(InputError) as info:
         load_dataset(STAMPS, tmp_path / "events.csv")
     assert [str(p) for p in info.value.problems] == [
         f"{tmp_path / 'events.csv'}: cannot read as CSV: field larger than field limit (131072)"]
+    (tmp_path / "events.csv").write_bytes(b"event_id,opened_at\n\x1f" + b"x" * 140_000 + b",\n")
+    with pytest.raises(InputError) as info:
+        load_dataset(STAMPS, tmp_path / "events.csv")
+    assert [str(p) for p in info.value.problems] == [
+        f"{tmp_path / 'events.csv'}:2: 'opened_at': empty cell in a required column"]

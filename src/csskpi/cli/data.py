@@ -113,7 +113,7 @@ def cmd_measure(args: argparse.Namespace, out: TextIO) -> None:
     registry = MeasureRegistry.from_plugins()
     months = _months(args.period, args.to)
     started = time.perf_counter()
-    data = load_data(args.data, registry, profile=profile_from(args))
+    data = load_data(args.data, registry, profile=profile_from(args), months=(contract, months))
     problems, folder_findings = check_data(contract, data, months, registry)
     if problems and args.missing != "dna":
         raise InputError([*problems, Problem("or say --missing dna to judge the KPIs that need it data not available",

@@ -19,9 +19,7 @@ The formats are strict on purpose: a figure the council relies on must never res
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import itertools
 import posixpath
 import re
@@ -36,15 +34,12 @@ import polars as pl
 
 from csskpi.data.spec import Column, ColumnKind, DatasetSpec
 from csskpi.errors import Problem
-from csskpi.files.text import decode_text
 
 __all__ = [
     "DECIMAL_PRECISION",
     "DECIMAL_SCALE",
     "MAX_PROBLEMS_PER_CHECK",
     "Locator",
-    "csv_lines",
-    "unreadable_csv",
     "first_line",
     "first_sheet_row",
     "blank_to_null",
@@ -74,6 +69,8 @@ _FALSE_SPELLINGS = _every_case(FALSE_WORDS)
 _DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
 _MIDNIGHT_RE = r"^\d{4}-\d{2}-\d{2}[T ]00:00(:00)?$"  # how a spreadsheet's date cell reads as text
 _DATETIME_RE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:[0-5]\d)?$"  # [0-5]: chrono would read :60 as a leap second
+_EXACT_DATETIME_RE = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:[0-5]\d$"  # the canonical form: most cells, parsed first
+_EXACT_DATETIME = "%Y-%m-%dT%H:%M:%S"
 _INT_RE = r"^[+-]?\d+$"
 # Trailing zeros beyond the scale lose nothing ("12.500"); any other extra digit would have to be rounded.
 _DECIMAL_RE = rf"^[+-]?\d+(\.\d{{1,{DECIMAL_SCALE}}}0*)?$"
@@ -137,90 +134,6 @@ class Locator:
         return problems
 
 
-# ------------------------------------------------------------------------------------- where the records are
-
-
-def csv_lines(data: bytes, grid: pl.DataFrame, source: str) -> tuple[pl.Series, list[Problem]]:
-    """The line each record of ``grid`` (polars' reading of ``data``, header included) starts on, and the
-    records with more or fewer fields than the header (polars pads a short one with nulls: a silent guess)."""
-    if grid.height == data.count(b"\n") + (not data.endswith(b"\n")):
-        lines = pl.int_range(1, grid.height + 1, dtype=pl.Int64, eager=True)  # one record a line
-        rows, widths = _short_rows(data, grid)
-    else:  # a quoted value spans lines: walk the file to know where each record starts
-        lines, widths = _walk_csv(data)
-        if len(lines) != grid.height:  # the csv module and polars disagree: better no number than a wrong one
-            lines = widths = pl.Series([None] * grid.height, dtype=pl.Int64)
-        rows = pl.int_range(0, grid.height, eager=True)
-    wrong = widths.is_not_null() & (widths != grid.width)
-    return lines, _ragged(Locator(source, lines, "line", 1), rows.filter(wrong), widths.filter(wrong), grid.width)
-
-
-def unreadable_csv(data: bytes, source: str, error: Exception) -> list[Problem]:
-    """What is wrong with a file polars could not read: it is not UTF-8, or which records are too long."""
-    text, problems = decode_text(data, source)
-    if text is None:  # say what the bytes look like (UTF-16, Latin-1, binary) and what is expected
-        return problems
-    try:
-        lines, widths = _walk_csv(data)
-    except (UnicodeDecodeError, csv.Error) as walk_error:
-        return [Problem(f"cannot read as UTF-8 CSV: {first_line(walk_error)}", file=source)]
-    present = widths.drop_nulls()
-    if present.is_empty():
-        return [Problem(f"cannot read as CSV: {first_line(error)}", file=source)]
-    # The header is the first line that is not blank (a blank first line has no width to compare with).
-    header_width = int(present[0])
-    wrong = widths.is_not_null() & (widths != header_width)
-    where = Locator(source, lines, "line", 1)
-    ragged = _ragged(where, wrong.arg_true(), widths.filter(wrong), header_width)
-    return ragged or [Problem(f"cannot read as CSV: {first_line(error)}", file=source)]
-
-
-def first_line(error: BaseException) -> str:
-    """The gist of a library's error message, for a Problem."""
-    return (str(error).strip().splitlines() or [type(error).__name__])[0]
-
-
-def _ragged(where: Locator, rows: pl.Series, widths: pl.Series, expected: int) -> list[Problem]:
-    counts = widths.to_list()
-    return where.capped(None, rows, lambda shown: [f"has {n} fields but the header has {expected}"
-                                                   for n in counts[: len(shown)]])
-
-
-def _short_rows(data: bytes, grid: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
-    """The records that may be short and their number of fields, when each record is one line.
-
-    Only a record whose last cell is null can be short (a long one is polars' error): those lines alone are
-    read as text, and their separators outside quotes counted.
-    """
-    blank = pl.all_horizontal(pl.all().is_null())
-    rows = grid.select(pl.col(grid.columns[-1]).is_null() & ~blank).to_series().arg_true()
-    if not len(rows):
-        return rows, pl.Series([], dtype=pl.Int64)
-    if b"\x1f" in data:  # the one character the line reader below splits on: walk the file instead
-        return rows, _walk_csv(data)[1].gather(rows)
-    text = pl.read_csv(data, has_header=False, separator="\x1f", quote_char=None, infer_schema=False,
-                       new_columns=["line"])["line"].gather(rows)
-    unquoted = text.str.replace_all('"[^"]*"', "")  # "a, b" and "say ""hi""" hold no separator
-    return rows, (unquoted.str.count_matches(",", literal=True) + 1).cast(pl.Int64)
-
-
-def _walk_csv(data: bytes) -> tuple[pl.Series, pl.Series]:
-    """For each record (the header included): the line it starts on and its number of fields (null if blank).
-
-    Python's csv module is slow but knows where each record starts; it is used only when a quoted value spans
-    lines or polars cannot read the file.
-    """
-    starts: list[int] = []
-    counts: list[int | None] = []
-    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
-    end = 0
-    for row in reader:
-        starts.append(end + 1)
-        counts.append(len(row) or None)
-        end = reader.line_num
-    return pl.Series(starts, dtype=pl.Int64), pl.Series(counts, dtype=pl.Int64)
-
-
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
@@ -249,6 +162,11 @@ def first_sheet_row(path: Path, sheet: str) -> int | None:
     except (KeyError, StopIteration, ElementTree.ParseError, zipfile.BadZipFile, OSError):
         return None
     return None
+
+
+def first_line(error: BaseException) -> str:
+    """The gist of a library's error message, for a Problem."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 # ------------------------------------------------------------------------------------------------ the cells
@@ -333,14 +251,24 @@ def parse_columns(raw: pl.DataFrame, spec: DatasetSpec, *, lenient_dates: bool =
     """
     declared = [c for c in spec.columns if c.name in raw.columns and not _nested(raw.schema[c.name])]
     exprs = []
+    slow: dict[str, pl.Expr] = {}  # text timestamps: read first in the exact format, the rest examined after
     for column in declared:
         dtype = raw.schema[column.name]
         text = pl.col(column.name) if dtype == pl.String else pl.col(column.name).cast(pl.String)
         native = _parse(column, dtype)
         parsed = native if native is not None else _parse_text(column.kind, text, column.values, lenient_dates)
+        if native is None and column.kind is ColumnKind.DATETIME:
+            slow[column.name] = parsed.alias(column.name)
+            parsed = pl.when(text.str.contains(_EXACT_DATETIME_RE)).then(
+                text.str.to_datetime(_EXACT_DATETIME, time_unit="us", strict=False, cache=False))
         exprs.append(parsed.alias(column.name))
     typed = {c.name for c in declared}
-    return raw.select(*exprs, *[n for n in raw.columns if n not in typed])
+    frame = raw.select(*exprs, *[n for n in raw.columns if n not in typed])
+    for name, expr in slow.items():
+        missed = (raw[name].is_not_null() & frame[name].is_null()).arg_true()
+        if len(missed):  # a space for the T, no seconds, or not a timestamp: the full reading of those cells only
+            frame = frame.with_columns(frame[name].scatter(missed, raw[[name]][missed].select(expr).to_series()))
+    return frame
 
 
 def check_cells(raw: pl.DataFrame, typed: pl.DataFrame, spec: DatasetSpec, where: Locator) -> list[Problem]:
@@ -381,6 +309,9 @@ def check_duplicates(typed: pl.DataFrame, spec: DatasetSpec, where: Locator) -> 
     """Each repeat of an id, at the repeating row, naming the row where the id first appears."""
     name = spec.id_column
     if name is None or name not in typed.columns:
+        return []
+    ids = typed[name]
+    if ids.n_unique() == len(ids) - max(ids.null_count() - 1, 0):  # the common case: one pass, nothing repeated
         return []
     repeats = (
         typed.select(pl.col(name))

@@ -41,14 +41,14 @@ from csskpi.data.checks import (
     check_cells,
     check_duplicates,
     check_ordered,
-    csv_lines,
     first_line,
     first_sheet_row,
     parse_columns,
-    unreadable_csv,
 )
+from csskpi.data.csvfile import csv_layout, csv_lines, unreadable_csv
 from csskpi.data.sanity import check_local_times, delimiter_hint, repeated_hour
 from csskpi.data.spec import DatasetSpec
+from csskpi.data.window import keep
 from csskpi.errors import InputError, PluginError, Problem
 
 __all__ = [
@@ -121,10 +121,16 @@ class LoadedDataset:
     row_label: str = "line"
     extra_columns: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
+    dated: pl.DataFrame | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def height(self) -> int:
         return self.frame.height
+
+    @property
+    def complete(self) -> bool:
+        """Whether ``frame`` holds every record of the source (not only those a test kept: see ``dated``)."""
+        return self.dated is None
 
     def row_number(self, index: int) -> int | None:
         """The line (or row) in the source of ``frame`` row ``index``."""
@@ -156,6 +162,7 @@ class DataFolder:
     datasets: Mapping[str, LoadedDataset] = attrs.field(converter=_read_only)
     absent: tuple[str, ...] = ()
     ignored: tuple[str, ...] = ()
+    unread: tuple[str, ...] = ()  # datasets found but not asked for (see load_data_folder's ``rows``)
 
     def __getitem__(self, name: str) -> LoadedDataset:
         return self.datasets[name]
@@ -182,15 +189,26 @@ class _Raw:
     problems: tuple[Problem, ...] = ()  # header faults found while reading
 
 
-def load_dataset(spec: DatasetSpec, source: DataSource, *, findings: FindingsHook | None = None) -> LoadedDataset:
+def load_dataset(
+    spec: DatasetSpec, source: DataSource, *, findings: FindingsHook | None = None, rows: pl.Expr | None = None
+) -> LoadedDataset:
     """Read, check and type one dataset. Raise one :class:`InputError` listing every fault found.
 
     ``findings`` (by default the spec's own ``findings`` hook, if it has one) is called on a clean dataset only.
+    With ``rows``, a test on typed columns, only the records passing it are read beyond the tested columns (see
+    :mod:`csskpi.data.window`); the result's ``dated`` then covers every record.
     """
     raw = _read(spec.name, source)
     problems = list(raw.problems) + _missing_columns(raw, spec)
     if raw.problems:  # with a repeated header name no column can be trusted to be the one meant
         raise InputError(problems)
+    dated = None
+    kept = keep(raw.frame, raw.where, spec, rows, lenient_dates=raw.lenient_dates) if rows is not None and not problems else None
+    if kept is not None:
+        where = raw.where
+        raw = attrs.evolve(raw, frame=raw.frame.filter(kept.mask),
+                           where=Locator(where.source, where.numbers.filter(kept.mask), where.label, where.header))
+        dated = kept.dated
     typed = parse_columns(raw.frame, spec, lenient_dates=raw.lenient_dates)
     problems += check_cells(raw.frame, typed, spec, raw.where)
     problems += check_duplicates(typed, spec, raw.where)
@@ -206,6 +224,7 @@ def load_dataset(spec: DatasetSpec, source: DataSource, *, findings: FindingsHoo
         row_numbers=raw.where.numbers.alias(ROW_COLUMN),
         row_label=raw.where.label,
         extra_columns=tuple(c for c in typed.columns if c not in declared),
+        dated=dated,
     )
     loaded = attrs.evolve(loaded, findings=_clock_findings(loaded, spec))
     hook: Callable[[pl.DataFrame], Iterable[object]] | None = findings or getattr(spec, "findings", None)
@@ -259,6 +278,7 @@ def load_data_folder(
     *,
     frames: Mapping[str, object] = _NO_FRAMES,
     findings: Mapping[str, FindingsHook] = _NO_HOOKS,
+    rows: Mapping[str, pl.Expr | None] | None = None,
 ) -> DataFolder:
     """Load every dataset of ``specs`` found in ``folder`` or given in ``frames``; list those absent.
 
@@ -266,6 +286,9 @@ def load_data_folder(
     (names exact, not case-folded), or ``frames[name]``. Two sources for one dataset are an error naming both;
     files no dataset claims are listed in :attr:`DataFolder.ignored`. Every problem of every dataset is raised
     together in one :class:`InputError`.
+
+    With ``rows``, only the datasets it names are read (the others found are listed in :attr:`DataFolder.unread`),
+    each wholly (None) or only the records passing its test (see :func:`load_dataset`).
     """
     for name, spec in specs.items():
         if name != spec.name:
@@ -292,19 +315,24 @@ def load_data_folder(
             known = ", ".join(sorted(specs)) or "none"
             problems.append(Problem(f"no dataset named {name!r} to give a frame for (datasets: {known})"))
     datasets: dict[str, LoadedDataset] = {}
+    unread: list[str] = []
     for name, found in sources.items():
+        if rows is not None and name not in rows:
+            unread.extend([name] if found else [])
+            continue
         if len(found) > 1:
             both = " and ".join(shown for shown, _ in found)
             problems.append(Problem(f"dataset {name!r} is given more than once: {both}; keep one", file=found[0][0]))
         elif found:
             try:
-                datasets[name] = load_dataset(specs[name], found[0][1], findings=findings.get(name))
+                test = None if rows is None else rows[name]
+                datasets[name] = load_dataset(specs[name], found[0][1], findings=findings.get(name), rows=test)
             except InputError as error:
                 problems.extend(error.problems)
     if problems:
         raise InputError(problems)
     absent = tuple(name for name, found in sources.items() if not found)
-    return DataFolder(None if folder is None else os.fspath(folder), datasets, absent, tuple(ignored))
+    return DataFolder(None if folder is None else os.fspath(folder), datasets, absent, tuple(ignored), tuple(unread))
 
 
 def _sheets(
@@ -425,15 +453,15 @@ def _read_excel(path: Path, sheet: str, shown: str) -> _Raw:
 
 
 def _read_csv(path: Path, shown: str) -> _Raw:
-    data = path.read_bytes()
-    if not data or data.isspace():
+    layout = csv_layout(path)  # one pass over the bytes, in chunks: lines, and the odd ones in a file without quotes
+    if layout.blank:
         raise InputError(Problem("the file is empty: it needs a header line naming the columns", file=shown))
     try:  # every cell as text: the spec, not polars' inference, says what a column holds
-        grid = pl.read_csv(data, has_header=False, infer_schema=False)
+        grid = pl.read_csv(path, has_header=False, infer_schema=False)
     except pl.exceptions.PolarsError as error:  # polars says a row is too long, or not UTF-8, but not where
-        raise InputError(unreadable_csv(data, shown, error)) from error
+        raise InputError(unreadable_csv(path.read_bytes(), shown, error)) from error
     try:
-        lines, ragged = csv_lines(data, grid, shown)
+        lines, ragged = csv_lines(path, grid, shown, layout)
     except (csv.Error, UnicodeDecodeError) as error:  # the csv module, walking the file, meets a field over its limit
         raise InputError(Problem(f"cannot read as CSV: {first_line(error)}", file=shown)) from error
     if ragged:  # a record whose cells cannot be matched to the header: no cell of the file can be trusted

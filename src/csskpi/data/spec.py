@@ -82,6 +82,14 @@ class DatasetSpec:
             if name not in names:
                 raise ValueError(f"dataset {self.name!r} refers to column {name!r} it does not declare")
 
+    @property
+    def dated_by(self) -> str | None:
+        """The column that dates the records: the first required date or datetime column (None if there is none)."""
+        for column in self.columns:
+            if column.kind in (ColumnKind.DATE, ColumnKind.DATETIME) and not column.nullable:
+                return column.name
+        return None
+
     def column(self, name: str) -> Column:
         for c in self.columns:
             if c.name == name:

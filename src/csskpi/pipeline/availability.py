@@ -14,24 +14,18 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from csskpi.data.spec import ColumnKind, DatasetSpec
+from csskpi.data.spec import DatasetSpec
 from csskpi.errors import Problem
 from csskpi.model.contract import Contract
 from csskpi.model.period import Period
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from csskpi.data.load import DataFolder, Finding, LoadedDataset
     from csskpi.plugin.registry import Registry as MeasureRegistry
 
 __all__ = ["check_data", "near_miss"]
-
-
-def _time_column(spec: DatasetSpec) -> str | None:
-    """The column that dates a dataset's records: its first required date or datetime column."""
-    for column in spec.columns:
-        if column.kind in (ColumnKind.DATE, ColumnKind.DATETIME) and not column.nullable:
-            return column.name
-    return None
 
 
 def near_miss(name: str, datasets: Iterable[str]) -> str | None:
@@ -95,13 +89,23 @@ def check_data(
     return problems, findings
 
 
+def _every(loaded: LoadedDataset) -> tuple[pl.DataFrame, pl.Series]:
+    """Every record of the source (the dating column at least) and their row numbers, even when only the records
+    some months need were read (:attr:`LoadedDataset.dated`)."""
+    from csskpi.data.load import ROW_COLUMN
+
+    if loaded.dated is None:
+        return loaded.frame, loaded.row_numbers
+    return loaded.dated, loaded.dated[ROW_COLUMN]
+
+
 def _reach(loaded: LoadedDataset, spec: DatasetSpec, months: list[Period], who: str) -> list[Problem]:
-    if loaded.height == 0:
+    if _every(loaded)[0].height == 0:
         return [Problem(f"dataset {loaded.name!r} holds no records ({who} for {months[0]})", file=loaded.source)]
-    column = _time_column(spec)
+    column = spec.dated_by
     if column is None:
         return []
-    last = loaded.frame[column].max()
+    last = _every(loaded)[0][column].max()
     if last is None:
         return []
     if not isinstance(last, dt.date):
@@ -145,11 +149,12 @@ def _far_outside(loaded: LoadedDataset, spec: DatasetSpec, periods: list[Period]
 
     from csskpi.data.load import Finding
 
-    column = _time_column(spec)
-    if column is None or not periods or loaded.height == 0:
+    column = spec.dated_by
+    every, rows = _every(loaded)
+    if column is None or not periods or every.height == 0:
         return []
     early, late = (periods[0] + -24).first_day, (periods[-1] + 12).last_day
-    stamps = loaded.frame[column]
+    stamps = every[column]
     days = stamps.dt.date() if stamps.dtype != pl.Date else stamps
     far = (days < early) | (days > late)
     count = int(far.sum())
@@ -157,6 +162,6 @@ def _far_outside(loaded: LoadedDataset, spec: DatasetSpec, periods: list[Period]
         return []
     first = int(far.arg_true()[0])
     earliest, latest = cast(dt.date, days.filter(far).min()), cast(dt.date, days.filter(far).max())
-    return [Finding(dataset=loaded.name, file=loaded.source, row=loaded.row_number(first), column=column, count=count,
+    return [Finding(dataset=loaded.name, file=loaded.source, row=int(rows[first]), column=column, count=count,
                     message=f"dated {earliest} to {latest}, far outside the months "
                             f"measured ({periods[0]} to {periods[-1]}): counted in no KPI")]

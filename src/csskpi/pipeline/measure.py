@@ -93,9 +93,14 @@ def load_data(
     frames: Mapping[str, object] | None = None,
     only: Iterable[str] | None = None,
     profile: Profile | None = None,
+    months: tuple[Contract, Iterable[Period]] | None = None,
 ) -> DataFolder:
     """Load every declared dataset found in ``folder`` (or given as frames), with the plugins' findings; with
     ``only``, just those datasets (a data folder may hold every dataset of the contract).
+
+    With ``months`` (a contract and the months to measure) only the datasets the KPIs in force then need are read,
+    and of each only the records that can count in those months (:func:`csskpi.pipeline.rules.rows_needed`):
+    the other records' tested columns are checked, their other cells are not read.
 
     With an import ``profile`` the datasets it describes are read from the council's own exports through it
     (:func:`csskpi.data.profile.load_profiled`).
@@ -104,13 +109,23 @@ def load_data(
 
     specs = registry.datasets if only is None else {d: registry.datasets[d] for d in only}
     hooks = {name: spec.findings for name, spec in specs.items() if spec.findings is not None}
+    rows = None
+    if months is not None:
+        from csskpi.data.calendars import ENGLAND_AND_WALES
+        from csskpi.pipeline.rules import rows_needed
+
+        contract, periods = months
+        clocks = contract_clocks(contract, ENGLAND_AND_WALES)
+        rows = rows_needed(contract, periods, registry.measures, ENGLAND_AND_WALES, clocks, specs)
+        if profile is not None:  # an export read through a profile is read whole; only the datasets needed
+            specs = {name: spec for name, spec in specs.items() if name in rows}
     if profile is not None:
         from csskpi.data.profile import load_profiled
 
         mapped = attrs.evolve(profile, datasets={d: p for d, p in profile.datasets.items() if d in specs})
         data = load_profiled(folder, specs, mapped, frames=frames or {}, findings=hooks)
     else:
-        data = load_data_folder(folder, specs, frames=frames or {}, findings=hooks)
+        data = load_data_folder(folder, specs, frames=frames or {}, findings=hooks, rows=rows)
     for name, loaded in data.datasets.items():  # csskpi -v shows them
         _log.info("loaded %s: %d records from %s", name, loaded.height, loaded.source)
     for name in data.absent:

@@ -19,11 +19,11 @@ from csskpi.errors import PluginError, Problem
 from csskpi.model.contract import Contract
 from csskpi.model.measurement import Counts
 from csskpi.model.period import Period
-from csskpi.plugin.rulequery import aggregate, counts_by_month, records
+from csskpi.plugin.rulequery import aggregate, candidates, counts_by_month, records
 from csskpi.plugin.rules import RecordRule, RuleContext
 from csskpi.plugin.types import Measure
 
-__all__ = ["rule_counts", "rule_months", "rule_of"]
+__all__ = ["rule_counts", "rule_months", "rule_of", "rows_needed"]
 
 
 def rule_of(measure: Measure, contract: Contract, calendar: BusinessCalendar, clocks: Mapping[str, WorkingHours]) -> RecordRule:
@@ -78,3 +78,42 @@ def rule_counts(
         for period, counts in counts_by_month(rule, grouped, months, measure.unit).items():
             out[(measure.name, period)] = counts
     return out
+
+
+def rows_needed(
+    contract: Contract,
+    periods: Iterable[Period],
+    measures: Mapping[str, Measure],
+    calendar: BusinessCalendar,
+    clocks: Mapping[str, WorkingHours],
+    datasets: Iterable[str],
+) -> dict[str, pl.Expr | None]:
+    """For each of ``datasets`` some KPI in force in ``periods`` needs: the test a record must pass to be read for
+    them (the rules' :func:`~csskpi.plugin.rulequery.candidates`, any of them), or None to read every record (a
+    measure that is not a rule, or a rule that cannot be bounded, reads it)."""
+    present = {name: True for name in datasets}
+    periods = list(periods)
+    tests: dict[str, list[pl.Expr] | None] = {}
+
+    def read_all(name: str) -> None:
+        tests[name] = None
+
+    for period in periods:
+        for kpi in contract.kpis_in_force(period) if contract.calendar.contains(period) else ():
+            measure = measures.get(kpi.measure)
+            for name in measure.datasets if measure is not None and measure.rule is None else ():
+                read_all(name)
+    for name, months in rule_months(contract, periods, measures, present).items():
+        measure = measures[name]
+        rule = rule_of(measure, contract, calendar, clocks)
+        for other in measure.datasets:
+            if other != rule.dataset:
+                read_all(other)
+        test = candidates(rule, months)
+        if test is None or rule.snapshot:  # snapshots whole: the folder check looks for one dated after its month
+            read_all(rule.dataset)
+        else:
+            found = tests.setdefault(rule.dataset, [])
+            if found is not None:  # None: another measure reads every record of it already
+                found.append(test)
+    return {name: None if found is None else pl.any_horizontal(found) for name, found in tests.items() if name in present}

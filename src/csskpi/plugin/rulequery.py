@@ -65,20 +65,9 @@ def records(rule: RecordRule, frame: pl.LazyFrame, months: Sequence[Period], *, 
     first, last = Period.from_index(indexes[0]), Period.from_index(indexes[-1])
     low, high = first.first_day, last.next().first_day
     month = rule.month
-    if rule.lookback is not None and rule.start is not None:
-        # Only records of the months asked for, or starting within the lookback of them, can count there (a
-        # deadline is never before its start). Without the backlog rule the month may be the deadline itself:
-        # then only the start bounds it.
-        earliest = low - rule.lookback if isinstance(rule.lookback, dt.timedelta) else rule.lookback(low)
-        window = _between(rule.start, earliest, high)
-        frame = frame.filter(window | _between(month, low, high) if rule.applies_backlog else window)
-    if rule.applies_backlog:
-        assert rule.completed is not None
-        # A record counted in its deadline's month was still open at that month's end: not completed, or
-        # completed after it, so on or after the first month asked for.
-        frame = frame.filter(_between(month, low, high) | rule.completed.is_null() | (rule.completed >= low).fill_null(False))
-    elif rule.deadline is None:
-        frame = frame.filter(_between(month, low, high))
+    wanted = candidates(rule, months)
+    if wanted is not None:
+        frame = frame.filter(wanted)
     if rule.snapshot:
         own = _month_index(month)
         frame = frame.filter((month == month.max().over(own)).fill_null(False))
@@ -108,6 +97,39 @@ def records(rule: RecordRule, frame: pl.LazyFrame, months: Sequence[Period], *, 
         group.alias(GROUP),
         *extra,
     ).filter(pl.col(COUNTED_IN).is_in(indexes).fill_null(False))
+
+
+def candidates(rule: RecordRule, months: Sequence[Period]) -> pl.Expr | None:
+    """The cheap test, on plain columns, that every record counting in one of ``months`` under ``rule`` passes (and
+    most others fail): its own month is asked for, or it starts within the lookback of them, or — under the backlog
+    rule — it was still open at the first month's start. None when no such test exists (every record may count).
+
+    :func:`records` filters by it first; the loader reads and checks only the records some rule's test keeps.
+    """
+    indexes = sorted({p.index for p in months})
+    if not indexes:
+        return pl.lit(False)
+    first, last = Period.from_index(indexes[0]), Period.from_index(indexes[-1])
+    low, high = first.first_day, last.next().first_day
+    month = rule.month
+    tests: list[pl.Expr] = []
+    if rule.lookback is not None and rule.start is not None:
+        # Only records of the months asked for, or starting within the lookback of them, can count there (a
+        # deadline is never before its start). Without the backlog rule the month may be the deadline itself:
+        # then only the start bounds it.
+        earliest = low - rule.lookback if isinstance(rule.lookback, dt.timedelta) else rule.lookback(low)
+        window = _between(rule.start, earliest, high)
+        tests.append(window | _between(month, low, high) if rule.applies_backlog else window)
+    if rule.applies_backlog:
+        assert rule.completed is not None
+        # A record counted in its deadline's month was still open at that month's end: not completed, or
+        # completed after it, so on or after the first month asked for.
+        tests.append(_between(month, low, high) | rule.completed.is_null() | (rule.completed >= low).fill_null(False))
+    elif rule.deadline is None:
+        tests.append(_between(month, low, high))
+    if not tests:
+        return None
+    return pl.all_horizontal(tests) if len(tests) > 1 else tests[0]
 
 
 def _empty_columns(rule: RecordRule) -> list[pl.Expr]:
