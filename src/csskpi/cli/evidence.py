@@ -73,9 +73,11 @@ def cmd_evidence(args: argparse.Namespace, out: TextIO) -> None:
     contract = load_contract(args.contract or DEFAULT_CONTRACT, changes=args.changes)
     registry = MeasureRegistry.from_plugins()
     measure = check_request(contract, args.kpi, args.period, registry.measures)
-    # Load only what the KPI's measure reads: a data folder may hold every dataset of the contract.
+    # Load only what the KPI's measure reads (a data folder may hold every dataset of the contract) and, unless
+    # the supplier's list is to be matched against every record, only the records that can count in the month.
     needed = [d for d in measure.datasets if d in registry.datasets]
-    frames = load_data(args.data, registry, only=needed, profile=profile_from(args)).frames()
+    months = None if args.compare else (contract, [args.period])
+    frames = load_data(args.data, registry, only=needed, profile=profile_from(args), months=months).frames()
     found = kpi_evidence(contract, frames, args.kpi, args.period, registry.measures, folder=str(args.data))
     if args.compare:
         spec = registry.datasets[measure.datasets[0]]

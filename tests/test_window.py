@@ -1,0 +1,142 @@
+"""Reading only the records some months need (csskpi.data.window, pipeline.rules.rows_needed): the same counts as
+reading everything, for any month or run of months of two synthetic years (one with deadlines missed and
+backlogs counted); faults outside the months are reported when they are in a column that decides which records
+count, and not looked for otherwise."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import csskpi
+from csskpi.data.load import load_dataset
+from csskpi.errors import InputError
+from csskpi.model.period import Period
+from csskpi.pipeline.availability import check_data
+from csskpi.pipeline.measure import MeasureRegistry, load_data, measure
+from csskpi.pipeline.synth import synthesize, write_data
+
+DEGRADED = ("CSC_KPI_05", "F_KPI_01", "ACF_KPI_05", "PM_KPI_07", "IMT_KPI_09", "PM_KPI_11", "ACF_KPI_08")
+YEARS = {11: (Period(2017, 4), Period(2018, 3), ()), 12: (Period(2020, 1), Period(2020, 12), DEGRADED)}
+
+
+@cache
+def _registry() -> MeasureRegistry:
+    return MeasureRegistry.from_plugins()
+
+
+@cache
+def _frames(seed: int) -> dict[str, pl.DataFrame]:
+    start, end, degrade = YEARS[seed]
+    return synthesize(csskpi.SynthRequest(start, end, 0.05, seed, frozenset(degrade)), _registry())
+
+
+_WHOLE: dict[int, dict[tuple[str, Period], tuple[int | None, int | None]]] = {}
+
+
+def _whole(seed: int, contract: csskpi.Contract) -> dict[tuple[str, Period], tuple[int | None, int | None]]:
+    if seed in _WHOLE:
+        return _WHOLE[seed]
+    start, end, _ = YEARS[seed]
+    data = load_data(None, _registry(), frames=_frames(seed))
+    run = measure(contract, data, Period.range(start, end), _registry())
+    _WHOLE[seed] = {(m.kpi, m.period): (m.numerator, m.denominator) for m in run.measurements}
+    return _WHOLE[seed]
+
+
+@settings(max_examples=12, deadline=None)
+@given(seed=st.sampled_from(sorted(YEARS)), first=st.integers(0, 11), length=st.integers(1, 4))
+def test_any_months_read_alone_count_as_when_everything_is_read(
+    contract: csskpi.Contract, seed: int, first: int, length: int
+) -> None:
+    start, end, _ = YEARS[seed]
+    months = [m for m in Period.range(start + first, start + first + length - 1) if m <= end]
+    registry = _registry()
+    data = load_data(None, registry, frames=_frames(seed), months=(contract, months))
+    assert any(not d.complete for d in data.datasets.values())  # some were read in part
+    assert sum(d.height for d in data.datasets.values()) < sum(f.height for f in _frames(seed).values())
+    run = measure(contract, data, months, registry)
+    whole = _whole(seed, contract)
+    assert {(m.kpi, m.period): (m.numerator, m.denominator) for m in run.measurements} == {
+        k: v for k, v in whole.items() if k[1] in months}
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("year")
+    write_data(_frames(11), folder)
+    return folder
+
+
+def _spoil(year: Path, tmp_path: Path, dataset: str, column: str, row: int, value: str) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for path in year.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    frame = pl.read_csv(folder / f"{dataset}.csv", infer_schema=False)
+    frame = frame.with_columns(pl.when(pl.int_range(pl.len()) == row).then(pl.lit(value)).otherwise(pl.col(column)).alias(column))
+    frame.write_csv(folder / f"{dataset}.csv")
+    return folder
+
+
+def _first_row_in(year: Path, dataset: str, column: str, month: str) -> int:
+    frame = pl.read_csv(year / f"{dataset}.csv", infer_schema=False)
+    return int(frame.with_row_index().filter(pl.col(column).str.starts_with(month))["index"][0])
+
+
+def test_a_fault_in_a_column_that_decides_is_found_in_any_month(
+    year: Path, tmp_path: Path, contract: csskpi.Contract
+) -> None:
+    row = _first_row_in(year, "calls", "offered_at", "2017-04")
+    folder = _spoil(year, tmp_path, "calls", "offered_at", row, "2017-04-31T10:00:00")
+    with pytest.raises(InputError) as info:
+        load_data(folder, _registry(), months=(contract, [Period(2018, 2)]))
+    assert f"{folder / 'calls.csv'}:{row + 2}: 'offered_at': '2017-04-31T10:00:00' is not a timestamp" in str(info.value)
+
+
+def test_a_fault_elsewhere_in_a_record_no_month_asked_for_needs_is_not_read(
+    year: Path, tmp_path: Path, contract: csskpi.Contract
+) -> None:
+    row = _first_row_in(year, "contacts", "received_at", "2017-04")
+    folder = _spoil(year, tmp_path, "contacts", "channel", row, "pigeon")
+    months = [Period(2018, 2)]
+    data = load_data(folder, _registry(), months=(contract, months))
+    assert not data["contacts"].complete
+    assert measure(contract, data, months, _registry()).measurements
+    with pytest.raises(InputError, match="unknown value 'pigeon'"):  # the month it is in finds it
+        load_data(folder, _registry(), months=(contract, [Period(2017, 4)]))
+    with pytest.raises(InputError, match="unknown value 'pigeon'"):  # and so does reading everything
+        load_data(folder, _registry())
+
+
+def test_a_repeated_id_anywhere_is_found(year: Path, tmp_path: Path, contract: csskpi.Contract) -> None:
+    frame = pl.read_csv(year / "calls.csv", infer_schema=False)
+    late = int(frame.with_row_index().filter(pl.col("offered_at").str.starts_with("2018-03"))["index"][0])
+    folder = _spoil(year, tmp_path, "calls", "call_id", late, frame["call_id"][0])
+    with pytest.raises(InputError, match="duplicate id"):
+        load_data(folder, _registry(), months=(contract, [Period(2017, 9)]))
+
+
+def test_the_folder_checks_see_every_record(year: Path, contract: csskpi.Contract) -> None:
+    """Where a dataset's records end, and records far outside the months, are said of the file, not of the
+    records read."""
+    months = [Period(2017, 6)]
+    part = load_data(year, _registry(), months=(contract, months))
+    whole = load_data(year, _registry())
+    assert part["calls"].dated is not None and part["calls"].dated.height == whole["calls"].height
+    assert check_data(contract, part, months, _registry()) == check_data(contract, whole, months, _registry())
+    late = [Period(2018, 5)]  # after the data: the records end before it, in either reading
+    problems, _ = check_data(contract, load_data(year, _registry(), months=(contract, late)), late, _registry())
+    assert any("the records end on 2018-03-31" in p.message for p in problems)
+
+
+def test_a_test_naming_a_column_the_file_lacks_reads_everything(tmp_path: Path) -> None:
+    spec = _registry().datasets["incidents"]
+    path = write_data({"incidents": _frames(11)["incidents"]}, tmp_path)[0]
+    loaded = load_dataset(spec, path, rows=pl.col("no_such_column") > 1)
+    assert loaded.complete and loaded.height == _frames(11)["incidents"].height
