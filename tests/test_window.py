@@ -55,7 +55,7 @@ def test_any_months_read_alone_count_as_when_everything_is_read(
     contract: csskpi.Contract, seed: int, first: int, length: int
 ) -> None:
     start, end, _ = YEARS[seed]
-    months = [m for m in Period.range(start + first, start + first + length - 1) if m <= end]
+    months = [m for m in Period.range(start + first, start + (first + length - 1)) if m <= end]
     registry = _registry()
     data = load_data(None, registry, frames=_frames(seed), months=(contract, months))
     assert any(not d.complete for d in data.datasets.values())  # some were read in part
