@@ -7,14 +7,17 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
-import numpy as np
 import polars as pl
 
 from csskpi.data.checks import Locator, first_line
 from csskpi.errors import Problem
 from csskpi.files.text import decode_text
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["Layout", "OddLines", "csv_layout", "csv_lines", "odd_lines", "unreadable_csv"]
 
@@ -57,6 +60,8 @@ class _Counter:
         self.odd_fields: list[np.ndarray] = []
 
     def add(self, whole: bytes, *, last: bool = False) -> None:
+        import numpy as np  # only a file that fails the quick count comes here
+
         if not whole:
             return
         arr = np.frombuffer(whole, np.uint8)
@@ -109,6 +114,8 @@ def odd_lines(path: Path) -> OddLines:
             counter.add(buffer[:cut])
             carry = buffer[cut:]
     counter.add(carry, last=True)
+    import numpy as np
+
     odd = np.concatenate(counter.odd_lines) if counter.odd_lines else np.empty(0, np.int64)
     widths = np.concatenate(counter.odd_fields) if counter.odd_fields else np.empty(0, np.int64)
     return OddLines(counter.header, tuple(odd.tolist()), tuple(widths.tolist()))

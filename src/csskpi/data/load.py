@@ -202,18 +202,17 @@ def load_dataset(
     problems = list(raw.problems) + _missing_columns(raw, spec)
     if raw.problems:  # with a repeated header name no column can be trusted to be the one meant
         raise InputError(problems)
-    dated = None
+    dated, checked = None, None
     kept = keep(raw.frame, raw.where, spec, rows, lenient_dates=raw.lenient_dates) if rows is not None and not problems else None
     if kept is not None:
-        where = raw.where
-        raw = attrs.evolve(raw, frame=raw.frame.filter(kept.mask),
-                           where=Locator(where.source, where.numbers.filter(kept.mask), where.label, where.header))
-        dated = kept.dated
-    typed = parse_columns(raw.frame, spec, lenient_dates=raw.lenient_dates)
-    problems += check_cells(raw.frame, typed, spec, raw.where)
-    problems += check_duplicates(typed, spec, raw.where)
-    problems += check_ordered(typed, spec, raw.where)
-    problems += check_local_times(typed, spec, raw.where)
+        checked = kept.typed  # parsed and checked on every record already
+        if kept.kept < raw.frame.height:
+            where = raw.where
+            raw = attrs.evolve(raw, frame=raw.frame.filter(kept.mask),
+                               where=Locator(where.source, where.numbers.filter(kept.mask), where.label, where.header))
+            dated, checked = kept.dated, checked.filter(kept.mask)
+    typed, faults = _parse_and_check(raw, spec, checked)
+    problems += faults
     if problems:
         raise InputError(problems)
     declared = {c.name for c in spec.columns}
@@ -232,6 +231,26 @@ def load_dataset(
         return loaded
     found = tuple(_complete(f, loaded) for f in hook(loaded.with_row_numbers()))
     return attrs.evolve(loaded, findings=loaded.findings + found)
+
+
+def _parse_and_check(raw: _Raw, spec: DatasetSpec, checked: pl.DataFrame | None) -> tuple[pl.DataFrame, list[Problem]]:
+    """The typed frame (declared columns in order, then the others as they came) and every fault of its cells;
+    the columns of ``checked`` are taken from it as they are (typed and checked already)."""
+    if checked is None:
+        typed = parse_columns(raw.frame, spec, lenient_dates=raw.lenient_dates)
+        problems = check_cells(raw.frame, typed, spec, raw.where) + check_duplicates(typed, spec, raw.where)
+        return typed, problems + check_ordered(typed, spec, raw.where) + check_local_times(typed, spec, raw.where)
+    done = set(checked.columns)
+    rest = DatasetSpec(spec.name, [c for c in spec.columns if c.name not in done],
+                       id_column=None if spec.id_column in done else spec.id_column)
+    cells = raw.frame.drop(list(done))
+    part = parse_columns(cells, rest, lenient_dates=raw.lenient_dates)
+    problems = check_cells(cells, part, rest, raw.where) + check_duplicates(part, rest, raw.where)
+    problems += check_local_times(part, rest, raw.where)
+    both = pl.concat([checked, part], how="horizontal")
+    declared = [c.name for c in spec.columns if c.name in both.columns]
+    typed = both.select(*declared, *[n for n in part.columns if n not in declared])
+    return typed, problems + check_ordered(typed, spec, raw.where)
 
 
 def _clock_findings(loaded: LoadedDataset, spec: DatasetSpec) -> tuple[Finding, ...]:
@@ -415,8 +434,14 @@ def _read_parquet(path: Path, shown: str) -> _Raw:
     return _from_frame(frame, shown)
 
 
-def _with_header(grid: pl.DataFrame, numbers: pl.Series, where: Locator, *, lenient: bool = False) -> _Raw:
-    """Name ``grid``'s columns from its first row, drop blank rows, and check the names are distinct."""
+def _with_header(
+    grid: pl.DataFrame, numbers: pl.Series, where: Locator, *, lenient: bool = False, blanks_null: bool = False
+) -> _Raw:
+    """Name ``grid``'s columns from its first row, drop blank rows, and check the names are distinct.
+
+    ``blanks_null``: the reader made every empty cell null already (polars does so for a CSV file without quotes;
+    ``""`` stays text), so they need not be looked for again.
+    """
     header = [str(v) if v is not None else "" for v in grid.row(0)] if grid.height else []
     names = [(v.removeprefix("\ufeff") if i == 0 else v) or f"column_{i + 1}" for i, v in enumerate(header)]
     problems = []
@@ -427,10 +452,12 @@ def _with_header(grid: pl.DataFrame, numbers: pl.Series, where: Locator, *, leni
     if problems:  # no cell is read: which of the columns is meant is unknown; the names still show what is missing
         return _Raw(pl.DataFrame(schema=dict.fromkeys(names, pl.String)), where, lenient, tuple(problems))
     body = grid.slice(1).rename(dict(zip(grid.columns, names, strict=True)))
-    body = blank_to_null(body).with_columns(numbers.slice(1).alias(ROW_COLUMN))
-    body = body.filter(~pl.all_horizontal(pl.exclude(ROW_COLUMN).is_null()))  # blank lines hold no record
-    located = Locator(where.source, body[ROW_COLUMN], where.label, where.header)
-    return _Raw(body.drop(ROW_COLUMN), located, lenient)
+    body = body if blanks_null else blank_to_null(body)
+    rows = numbers.slice(1)
+    blank = body.select(pl.all_horizontal(pl.all().is_null())).to_series() if body.width else None
+    if blank is not None and blank.any():  # blank lines hold no record (copying the frame only when there are)
+        body, rows = body.filter(~blank), rows.filter(~blank)
+    return _Raw(body, Locator(where.source, rows, where.label, where.header), lenient)
 
 
 def _read_excel(path: Path, sheet: str, shown: str) -> _Raw:
@@ -466,4 +493,4 @@ def _read_csv(path: Path, shown: str) -> _Raw:
         raise InputError(Problem(f"cannot read as CSV: {first_line(error)}", file=shown)) from error
     if ragged:  # a record whose cells cannot be matched to the header: no cell of the file can be trusted
         raise InputError(ragged)
-    return _with_header(grid, lines, Locator(shown, lines, "line", 1))
+    return _with_header(grid, lines, Locator(shown, lines, "line", 1), blanks_null=not layout.quoted)

@@ -29,12 +29,14 @@ ROW = "__row__"  # as csskpi.data.load.ROW_COLUMN (this module is below it)
 
 @attrs.frozen
 class Kept:
-    """The records a test kept: ``mask`` over the file's records, and ``dated`` — the dating column of *every*
+    """The records a test kept: ``mask`` over the file's records; ``dated`` — the dating column of *every*
     record with its row number (``__row__``), so that what is said of the whole file (where its records end,
-    records far outside the months) stays true of the file, not of the records kept."""
+    records far outside the months) stays true of the file, not of the records kept; and ``typed``, the columns
+    parsed and checked on every record (the loader does not read them again)."""
 
     mask: pl.Series = attrs.field(eq=False, repr=False)
     dated: pl.DataFrame | None = attrs.field(eq=False, repr=False)
+    typed: pl.DataFrame = attrs.field(eq=False, repr=False)  # the tested, id and dating columns, typed and checked
 
     @property
     def kept(self) -> int:
@@ -62,4 +64,4 @@ def keep(raw: pl.DataFrame, where: Locator, spec: DatasetSpec, test: pl.Expr, *,
     dated = None
     if spec.dated_by is not None and spec.dated_by in typed.columns:
         dated = typed.select(pl.col(spec.dated_by), where.numbers.alias(ROW))
-    return Kept(mask, dated)
+    return Kept(mask, dated, typed)
