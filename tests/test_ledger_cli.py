@@ -52,7 +52,7 @@ def test_the_ledger_commands_from_publication_to_restatement(
     db = ledger_target
     code, out, err = run(capsys, "ledger", "init", db)
     assert code == 0, err
-    assert "schema revision 0003" in out and "0 month(s) published" in out
+    assert "schema revision 0004" in out and "0 month(s) published" in out
 
     code, out, err = run(capsys, "ledger", "record", db, "--measurements", MEASUREMENTS, "--missing", "dna", "--by", "A. Analyst")
     assert code == 0, err
