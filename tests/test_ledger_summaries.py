@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -211,7 +212,7 @@ def test_the_history_does_not_depend_on_the_order_recorded_when_dates_differ(
                 for i, (s, area, counts) in enumerate(order)]
 
     shuffled = data.draw(st.permutations(rows))
-    histories: list[list[list[tuple[object, ...]]]] = []
+    histories: list[list[list[tuple[Any, ...]]]] = []
     for order in (rows, shuffled):
         with Ledger.open(tmp_path_factory.mktemp("order") / "ledger.db") as ledger:
             ledger.record_published(published(list(order)), recorded_by="A", contract=CONTRACT)
