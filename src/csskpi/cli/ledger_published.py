@@ -89,6 +89,7 @@ def published_section(history: PublishedHistory) -> str:
                 rows.append([area, e.figure.source, e.figure.published_on.isoformat(),
                              *(_cell(e, f) for f in FIELDS), _compared(e)])
     text += table(["Area", "Source", "Published", *(_HEADINGS[f] for f in FIELDS), "Compared with before"], rows)
+    text += "\n" if history.restatements else ""
     for e in history.restatements:
         f = e.figure
         text += clean(f"{f.area} {f.period}: {f.source} ({f.published_on.isoformat()}) restates "
