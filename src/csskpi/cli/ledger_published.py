@@ -14,7 +14,7 @@ from csskpi.files.published import read_published
 from csskpi.plugin.registry import DEFAULT_CONTRACT, example, load_contract
 
 if TYPE_CHECKING:
-    from csskpi.ledger import PublishedEntry, PublishedHistory
+    from csskpi.ledger import PublishedEntry, PublishedFigure, PublishedHistory
 
 __all__ = ["add_record_published", "published_section", "record_published"]
 
@@ -94,7 +94,10 @@ def published_section(history: PublishedHistory) -> str:
         f = e.figure
         text += clean(f"{f.area} {f.period}: {f.source} ({f.published_on.isoformat()}) restates "
                       + "; ".join(f"{c.field} {c.old} ({c.old_source}, {c.old_published_on.isoformat()}) → {c.new}" for c in e.changes)) + "\n"
-    who = sorted({(f.figure.recorded_by, f.figure.recorded_at.strftime("%Y-%m-%d %H:%M") if f.figure.recorded_at else "")
-                  for f in history})
+    def author(f: PublishedFigure) -> str:  # as the versions show it: the database's user where it differs
+        return f.recorded_by + (f" (database user {f.db_user})" if f.db_user and f.db_user != f.recorded_by else "")
+
+    who = sorted({(author(e.figure), e.figure.recorded_at.strftime("%Y-%m-%d %H:%M") if e.figure.recorded_at else "")
+                  for e in history})
     text += clean("recorded " + "; ".join(f"by {b} at {a} UTC" for b, a in who)) + "\n"
     return text
