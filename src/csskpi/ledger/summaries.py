@@ -228,7 +228,7 @@ def record(conn: sa.Connection, rows: Sequence[PublishedRow], contract: str, who
     for r in held.values():  # each source's date, as first recorded
         dated.setdefault(str(r.source), (_date(r.published_on), f"{r.area} {r.period}"))
     problems: list[Problem] = []
-    fresh: list[PublishedRow] = []
+    fresh: list[tuple[PublishedRow, dt.date]] = []
     unchanged: list[PublishedFigure] = []
     given: dict[tuple[str, str, str], PublishedRow] = {}
     for row in rows:
@@ -259,7 +259,7 @@ def record(conn: sa.Connection, rows: Sequence[PublishedRow], contract: str, who
         dated.setdefault(row.source, (row.published_on, f"{row.area} {row.period}"))
         before = held.get(key)
         if before is None:
-            fresh.append(row)
+            fresh.append((row, row.published_on))
         elif _counts(before) == row.counts and _date(before.published_on) == row.published_on:
             unchanged.append(_figure(before))
         else:
@@ -270,9 +270,8 @@ def record(conn: sa.Connection, rows: Sequence[PublishedRow], contract: str, who
     if problems:
         raise LedgerError(problems)
     recorded = []
-    for row in fresh:
-        assert row.published_on is not None  # checked above
-        values = {"contract": contract, "source": row.source, "published_on": row.published_on, "area": row.area,
+    for row, published_on in fresh:
+        values = {"contract": contract, "source": row.source, "published_on": published_on, "area": row.area,
                   "period": str(row.period), **dict(zip(FIELDS, row.counts, strict=True)),
                   "source_file": row.file or "", "source_line": row.line, "recorded_by": who, "recorded_at": now}
         ref = int(conn.execute(pf.insert().values(**values)).inserted_primary_key[0])  # type: ignore[index]
