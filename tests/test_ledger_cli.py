@@ -52,7 +52,7 @@ def test_the_ledger_commands_from_publication_to_restatement(
     db = ledger_target
     code, out, err = run(capsys, "ledger", "init", db)
     assert code == 0, err
-    assert "schema revision 0003" in out and "0 month(s) published" in out
+    assert "schema revision 0004" in out and "0 month(s) published" in out
 
     code, out, err = run(capsys, "ledger", "record", db, "--measurements", MEASUREMENTS, "--missing", "dna", "--by", "A. Analyst")
     assert code == 0, err
@@ -229,3 +229,84 @@ def test_init_and_every_command_refuse_a_ledger_that_lost_its_guards(capsys: pyt
     code, _, err = run(capsys, "ledger", "verify", db)
     assert code == 2 and "the ledger does not verify: guards: the trigger results_no_update on results is missing" in err
     assert "table results, row 1: this row was changed" in err and "Traceback" not in err
+
+
+def test_the_councils_published_figures_in_the_history(capsys: pytest.CaptureFixture[str], ledger_target: str) -> None:
+    db = ledger_target
+    code, out, err = run(capsys, "ledger", "record", db, "--measurements", MEASUREMENTS, "--missing", "dna", "--by", "A. Analyst")
+    assert code == 0, err
+    code, out, err = run(capsys, "ledger", "record-published", db, "--example", "dec-2017", "--by", "C. Clerk")
+    assert code == 0, err
+    assert "recorded 93 published figure(s) of lincolnshire-css from " in out and "(0 already held, unchanged)" in out
+    assert re.search(r"jul2017-minutes\s+2017-07-27\s+4\s+2017-05 to 2017-06", out), out
+    head = re.search(r"head ([0-9a-f]{64})", out)
+    assert head is not None
+
+    code, out, err = run(capsys, "ledger", "history", db, "--period", "2017-05")
+    assert code == 0, err
+    versions, _, published = out.partition("2017-05 as published by the council: 8 figure(s) from 2 source(s), 1 restating")
+    assert "2017-05 of lincolnshire-css: 1 version(s)" in versions and published, out
+    assert re.search(r"PM\s+jul2017-minutes\s+2017-07-27\s+8\s+-\s+-\s+-\s+9\s+first published", published), published
+    assert re.search(r"PM\s+dec2017-report\s+2017-12-21\s+9 \(was 8\)\s+0\s+0\s+0\s+9\s+restates jul2017-minutes", published)
+    assert re.search(r"IMT\s+dec2017-report\s+2017-12-21\s+10\s+2\s+0\s+0\s+12\s+no count changed", published)
+    assert "PM 2017-05: dec2017-report (2017-12-21) restates tsl_achieved 8 (jul2017-minutes, 2017-07-27) → 9" in published
+    assert re.search(r"recorded by C\. Clerk( \(database user \w+\))? at \d{4}-\d\d-\d\d \d\d:\d\d UTC", published), published
+    assert ("(database user" in published) == ledger_target.startswith("postgresql")  # PostgreSQL records its own user
+
+    code, out, err = run(capsys, "ledger", "history", db, "--period", "2017-06", "--area", "ALL", "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert [v["version"] for v in data["versions"]] == [1]
+    assert [(f["source"], f["published_on"], f["tsl_achieved"], f["below_msl"], f["restates"]) for f in data["published"]] == [
+        ("jul2017-addendum", "2017-07-27", 29, 3, []), ("jul2017-minutes", "2017-07-27", 30, 2, ["jul2017-addendum"]),
+        ("dec2017-report", "2017-12-21", 32, 2, ["jul2017-minutes"]), ("dec2017-addendum", "2017-12-21", 32, 2, []),
+    ]
+    assert data["published"][1]["changes"] == [
+        {"field": "tsl_achieved", "old": 29, "new": 30, "old_source": "jul2017-addendum", "old_published_on": "2017-07-27"},
+        {"field": "below_msl", "old": 3, "new": 2, "old_source": "jul2017-addendum", "old_published_on": "2017-07-27"},
+    ]
+    assert data["published"][0]["recorded_by"] == "C. Clerk" and data["published"][0]["line"] == 15
+
+    # A month the ledger has no version of, but the council published: its figures alone.
+    code, out, err = run(capsys, "ledger", "history", db, "--period", "2017-11")
+    assert code == 0, err
+    assert out.startswith("2017-11 of lincolnshire-css: no version in this ledger\n")
+    assert "2017-11 as published by the council: 6 figure(s) from 1 source(s), 0 restating" in out
+    code, out, err = run(capsys, "ledger", "history", db, "--period", "2017-11", "--format", "json")
+    assert json.loads(out)["versions"] == [] and len(json.loads(out)["published"]) == 6
+
+    # Recorded once: again, nothing changes.
+    code, out, err = run(capsys, "ledger", "record-published", db, "--example", "dec-2017", "--by", "C. Clerk")
+    assert code == 0 and "recorded 0 published figure(s)" in out and "(93 already held, unchanged)" in out
+    assert f"head {head.group(1)}" in out
+    code, out, err = run(capsys, "ledger", "verify", db, "--format", "json")
+    assert code == 0 and json.loads(out)["published"] == 93
+    code, out, err = run(capsys, "ledger", "verify", db)
+    assert code == 0 and "verified: 101 entries (6 versions, 2 batches, 93 published figures; contracts: lincolnshire-css)" in out
+
+
+def test_published_figures_refused_exit_2_naming_file_line_and_field(
+    capsys: pytest.CaptureFixture[str], ledger_target: str, tmp_path: Path
+) -> None:
+    db = ledger_target
+    assert run(capsys, "ledger", "record-published", db, "--example", "dec-2017", "--by", "C. Clerk")[0] == 0
+    undated, dated = tmp_path / "undated.csv", tmp_path / "dated.csv"
+    undated.write_text("source,area,period,tsl_achieved,msl_achieved,below_msl,mitigation,total\n"
+                       "web,PM,2017-05,9,0,0,0,9\n", encoding="utf-8")
+    dated.write_text("source,published_on,area,period,tsl_achieved,msl_achieved,below_msl,mitigation,total\n"
+                     "dec2017-report,2017-12-21,PM,2017-05,8,1,0,0,9\nnew-report,2017-02-30,PM,2017-05,9,0,0,0,9\n",
+                     encoding="utf-8")
+    code, out, err = run(capsys, "ledger", "record-published", db, "--published", str(undated), "--by", "X")
+    assert code == 2 and "Traceback" not in err
+    assert f"{undated}:2: 'published_on': web PM 2017-05 has no publication date" in err
+    code, out, err = run(capsys, "ledger", "record-published", db, "--published", str(dated), "--by", "X")
+    assert code == 2 and f"{dated}:3: 'published_on': 'published_on' must be a real date, not '2017-02-30'" in err
+    dated.write_text(dated.read_text(encoding="utf-8").replace("2017-02-30", "2018-02-01"), encoding="utf-8")
+    code, out, err = run(capsys, "ledger", "record-published", db, "--published", str(dated), "--by", "X")
+    assert code == 2 and "Traceback" not in err
+    assert (f"{dated}:2: 'counts': dec2017-report PM 2017-05 is in the ledger already as 9/0/0/0/9 published on "
+            "2017-12-21, not 8/1/0/0/9: the record is never overwritten") in err
+    code, out, err = run(capsys, "ledger", "history", db, "--period", "2017-05", "--area", "PM", "--format", "json")
+    assert [f["source"] for f in json.loads(out)["published"]] == ["jul2017-minutes", "dec2017-report"]  # nothing added
+    code, out, err = run(capsys, "ledger", "history", db, "--period", "2016-01")
+    assert code == 2 and "2016-01 has not been published in this ledger" in err

@@ -9,6 +9,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from csskpi.engine.reconcile import PublishedRow
 from csskpi.ledger import HEAD, Ledger, LedgerError
 from csskpi.ledger import schema as head_schema
 from csskpi.ledger.engine import create_engine, make_url, write_transaction
@@ -173,12 +174,12 @@ def test_a_revision_2_ledger_is_upgraded_in_place_keeping_every_version(ledger_t
     engine.dispose()
 
     with Ledger.open(ledger_target) as ledger:
-        assert ledger.revision == HEAD == "0003"
+        assert ledger.revision == HEAD == "0004"
         with ledger.engine.connect() as conn:
             after = {name: [tuple(r) for r in conn.execute(sa.text(f"SELECT * FROM {name} ORDER BY id"))] for name in before}
             assert problems(conn) == []
             applied = conn.execute(sa.text("SELECT revision FROM ledger_revisions")).scalars().all()
-        assert applied == ["0003"]
+        assert applied == ["0003", "0004"]
         for name, rows in before.items():  # every row kept, with its id; new columns NULL
             assert [r[: len(rows[0])] for r in after[name]] == rows, name
             assert all(v is None for r in after[name] for v in r[len(rows[0]):]), name
@@ -233,3 +234,64 @@ def test_a_ledger_of_several_contracts_is_not_downgraded(ledger_target: str, con
         with refused, write_transaction(ledger.engine, schema=True) as conn:
             downgrade(conn, "0002")
         assert ledger.revision == HEAD and ledger.verify().ok
+
+
+def _chain_rows(engine: sa.Engine) -> list[tuple[object, ...]]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.text("SELECT seq, entry, ref_id, manifest, prev_digest, digest FROM chain ORDER BY seq"))]
+
+
+def _example_published() -> tuple[PublishedRow, ...]:
+    import csskpi
+    from csskpi.files.published import read_published
+
+    path = csskpi.example("dec-2017").published
+    assert path is not None
+    return read_published(path)
+
+
+def test_a_revision_3_ledger_gets_the_published_figures_keeping_its_chain(ledger_target: str) -> None:
+    engine = _at_revision(ledger_target, "0002")
+    before = _write_revision_2_ledger(engine)
+    with write_transaction(engine, schema=True) as conn:
+        upgrade(conn, "0003")
+    chained = _chain_rows(engine)
+    assert len(chained) == 5 and "published_figures" not in sa.inspect(engine).get_table_names()
+    engine.dispose()
+
+    with Ledger.open(ledger_target) as ledger:
+        assert ledger.revision == HEAD == "0004"
+        assert _chain_rows(ledger.engine) == chained  # every entry as it was: the head published before still holds
+        with ledger.engine.connect() as conn:
+            versions = [tuple(r) for r in conn.execute(sa.text("SELECT * FROM month_versions ORDER BY id"))]
+            assert [v[: len(before["month_versions"][0])] for v in versions] == before["month_versions"]
+            assert sorted(conn.execute(sa.text("SELECT revision FROM ledger_revisions")).scalars()) == ["0003", "0004"]
+        assert ledger.verify(expect_head=str(chained[-1][5])).ok
+        written = ledger.record_published(_example_published(), recorded_by="New csskpi", contract="lincolnshire-css")
+        result = ledger.verify(expect_head=str(chained[-1][5]))
+        assert result.ok and (result.entries, result.versions, result.batches, result.published) == (98, 3, 2, 93)
+        assert written.head == result.head
+        # Downgrading would drop the figures: refused, nothing changed.
+        refused = pytest.raises(LedgerError, match="cannot downgrade below revision 0004: the ledger holds 93 published figure")
+        with refused, write_transaction(ledger.engine, schema=True) as conn:
+            downgrade(conn, "0003")
+        assert ledger.revision == HEAD and ledger.verify().ok
+
+
+def test_downgrade_to_revision_3_and_upgrade_again(ledger_target: str, contract) -> None:  # type: ignore[no-untyped-def]
+    with Ledger.open(ledger_target) as ledger:
+        ledger.publish(build_evaluation(contract, months("2017-09", "2017-09")), recorded_by="A")
+        chained = _chain_rows(ledger.engine)
+        with write_transaction(ledger.engine, schema=True) as conn:
+            downgrade(conn, "0003")
+        assert ledger.revision == "0003"
+        with ledger.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT revision FROM ledger_revisions")).scalars().all() == ["0003"]
+        assert _chain_rows(ledger.engine) == chained
+        with pytest.raises(sa.exc.IntegrityError), ledger.engine.begin() as conn:  # revision 0003 knows no such entry
+            conn.execute(sa.text("INSERT INTO chain (seq, entry, ref_id, manifest, prev_digest, digest) "
+                                 "VALUES (99, 'published', 1, '[]', '', '')"))
+    with Ledger.open(ledger_target) as ledger:
+        assert ledger.revision == HEAD and ledger.verify().ok and _chain_rows(ledger.engine) == chained
+        ledger.record_published(_example_published()[:2], recorded_by="A", contract=contract.name)
+        assert ledger.verify().ok

@@ -288,6 +288,51 @@ def test_an_old_ledger_upgraded_is_chained_and_verifies(ledger_target: str, cont
         assert ledger.history(Period(2017, 9))[0].terms_digest is None  # terms were not kept then
 
 
+def _record_published(ledger: Ledger) -> None:
+    from csskpi.files.published import read_published
+
+    path = csskpi.example("dec-2017").published
+    assert path is not None
+    ledger.record_published(read_published(path)[:5], recorded_by="C. Clerk", contract="lincolnshire-css")
+
+
+def _published_id(ledger: Ledger, source: str, area: str, period: str) -> int:
+    with ledger.engine.connect() as conn:
+        return int(conn.execute(sa.text("SELECT id FROM published_figures WHERE source = :s AND area = :a AND period = :p"),
+                                {"s": source, "a": area, "p": period}).scalar_one())
+
+
+def test_a_rewritten_published_figure_is_caught(ledger: Ledger) -> None:
+    _record_published(ledger)
+    head = ledger.head()
+    assert ledger.verify(expect_head=head).ok and ledger.verify().published == 5
+    row = _published_id(ledger, "jul2017-minutes", "PM", "2017-05")
+    # The July 2017 figure made to agree with December's: the restatement would vanish from the history...
+    tamper(ledger, f"UPDATE published_figures SET tsl_achieved = 9, msl_achieved = 0, below_msl = 0, mitigation = 0 WHERE id = {row}")
+    assert [e.figure.counts for e in ledger.published_history("2017-05", area="PM")] == [(9, 0, 0, 0, 9)]
+    # ...but not from the chain.
+    caught(ledger, rf"chain entry 9, published figure jul2017-minutes PM 2017-05 \(contract lincolnshire-css\): "
+                   rf"table published_figures, row {row}: this row was changed")
+
+
+def test_a_published_figure_redated_or_deleted_is_caught(ledger: Ledger) -> None:
+    _record_published(ledger)
+    row = _published_id(ledger, "jul2017-addendum", "ALL", "2017-06")
+    tamper(ledger, f"UPDATE published_figures SET published_on = '2017-12-21' WHERE id = {row}")
+    caught(ledger, rf"published figure jul2017-addendum ALL 2017-06 .*: table published_figures, row {row}: this row was changed")
+    tamper(ledger, f"DELETE FROM published_figures WHERE id = {row}")
+    caught(ledger, rf"chain entry 7, published id {row} \(its row is missing\): table published_figures, row {row}: "
+                   "this row was deleted")
+
+
+def test_a_published_figure_slipped_in_is_caught(ledger: Ledger) -> None:
+    _record_published(ledger)
+    tamper(ledger, "INSERT INTO published_figures (contract, source, published_on, area, period, tsl_achieved, source_file, "
+                   "recorded_by, recorded_at) VALUES ('lincolnshire-css', 'jun2017-report', '2017-06-29', 'ALL', '2017-05', "
+                   "41, '', 'nobody', '2017-06-29 00:00:00')")
+    caught(ledger, r"after the last entry: table published_figures, row \d+: this row is in no entry of the chain")
+
+
 def test_a_dropped_table_is_caught_and_refused(ledger: Ledger, ledger_target: str) -> None:
     with ledger.engine.begin() as conn:
         conn.execute(sa.text("DROP TABLE chain"))
@@ -312,11 +357,13 @@ def _built_ledger(contract: csskpi.Contract, tmp_path_factory: pytest.TempPathFa
             decided = Decisions(escalations=(Escalation(a.results[0].reference, "2017-09", reason="disputed"),))
             built.publish(a, credit_run(a), recorded_by="A", measurements=build_measurements(contract, p), decisions=decided)
             built.restate(b, credit_run(b), reason="addendum", recorded_by="B")
+            _record_published(built)
         _BUILT["db"] = path.read_bytes()
     return _BUILT["db"]
 
 
-EDITABLE = ("batches", "measurements", "decisions", "month_versions", "results", "kpi_points", "area_credits", "contract_terms")
+EDITABLE = ("batches", "measurements", "decisions", "month_versions", "results", "kpi_points", "area_credits", "contract_terms",
+            "published_figures")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

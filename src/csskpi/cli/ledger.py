@@ -1,5 +1,5 @@
-"""The ``csskpi ledger`` commands: init, record, decide, restate, show, history, changes, verify. See
-``docs/ledger.md``.
+"""The ``csskpi ledger`` commands: init, record, decide, restate, record-published, show, history, changes, verify.
+See ``docs/ledger.md``.
 
 ``DB`` is an SQLite file path or an SQLAlchemy URL (``postgresql+psycopg://user@host/db``). The ledger package
 (SQLAlchemy, Alembic) is imported only when a ledger command runs, so other commands start no slower.
@@ -10,12 +10,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, TextIO
 
 from csskpi.cli.console import paint, table
+from csskpi.cli.ledger_published import add_record_published, published_section, record_published
 from csskpi.cli.results import use_colour
 from csskpi.engine.credits import CreditRun
 from csskpi.engine.records import points_text
@@ -81,6 +82,10 @@ def add_ledger_commands(sub: Any, common: argparse.ArgumentParser, period: Calla
     evaluation_inputs(p)
     p.add_argument("--reason", metavar="TEXT", required=True, help="why the figures change (an escalation settled, an addendum)")
 
+    p = action("record-published", "record the council's published summaries (RAG counts per area and month, with the "
+                                   "date each source was published), never overwriting one")
+    add_record_published(p, _BY_HELP)
+
     p = action("show", "a month as it stands now, as first published, or as at a date")
     p.add_argument("--period", metavar="YYYY-MM", type=period, required=True, help="the month")
     which_contract(p)
@@ -89,9 +94,11 @@ def add_ledger_commands(sub: Any, common: argparse.ArgumentParser, period: Calla
     which.add_argument("--version", type=int, metavar="N", help="a given version")
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
 
-    p = action("history", "every version of a month: who, when, why, under which terms, and what changed")
+    p = action("history", "every version of a month: who, when, why, under which terms, and what changed; then the "
+                          "figures as the council published them, and what later sources restated")
     p.add_argument("--period", metavar="YYYY-MM", type=period, required=True, help="the month")
     which_contract(p)
+    p.add_argument("--area", metavar="AREA", help="the council's published figures of this area only (ALL or an area code)")
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
 
     p = action("changes", "what changed in a month between two versions (default: the last two)")
@@ -123,7 +130,7 @@ def _open(db: str, *, create: bool) -> Ledger:
 
 def cmd_ledger(args: argparse.Namespace, out: TextIO) -> None:
     handler = {
-        "init": _init, "record": _record, "decide": _decide, "restate": _restate,
+        "init": _init, "record": _record, "decide": _decide, "restate": _restate, "record-published": record_published,
         "show": _show, "history": _history, "changes": _changes, "verify": _verify,
     }[args.ledger_command]
     handler(args, out)
@@ -309,15 +316,30 @@ def _write_changes(changes: MonthChanges, out: TextIO, colour: bool) -> None:
 
 
 def _history(args: argparse.Namespace, out: TextIO) -> None:
+    from csskpi.ledger import LedgerError
+
     with _open(args.db, create=False) as ledger:
-        versions = ledger.history(args.period, contract=args.contract)
-        name = versions[0].contract
-        diffs = [None] + [ledger.changes(args.period, a.version, b.version, contract=name) for a, b in pairwise(versions)]
+        published = ledger.published_history(args.period, area=args.area, contract=args.contract)
+        name = published.contract
+        versions = ledger.history(args.period, contract=name) if args.period in ledger.periods(contract=name) else ()
+        if not versions and not published.entries:
+            raise LedgerError(f"{args.period} has not been published in this ledger")
+        diffs = [None] * bool(versions) + [ledger.changes(args.period, a.version, b.version, contract=name)
+                                           for a, b in pairwise(versions)]
     if args.format == "json":
         out.write(to_json({"period": str(args.period), "contract": name, "versions": [
             {**v.as_record(), "changes": d.as_record() if d is not None else None} for v, d in zip(versions, diffs, strict=True)
-        ]}))
+        ], "published": [e.as_record() for e in published]}))
         return
+    if versions:
+        _version_history(args, out, name, versions, diffs)
+    else:
+        out.write(f"{args.period} of {name}: no version in this ledger\n")
+    out.write(published_section(published))
+
+
+def _version_history(args: argparse.Namespace, out: TextIO, name: str, versions: Sequence[VersionInfo],
+                     diffs: Sequence[MonthChanges | None]) -> None:
     rows = []
     for v, d in zip(versions, diffs, strict=True):
         changed = "" if d is None else (f"{len(d.kpis)} KPI(s), {len(d.areas)} area(s)" if d else "none")
@@ -356,11 +378,13 @@ def _verify(args: argparse.Namespace, out: TextIO) -> None:
         result = ledger.verify(expect_head=args.expect_head, contract=args.contract)
     if args.format == "json":
         out.write(to_json({"ok": result.ok, "entries": result.entries, "versions": result.versions,
-                           "batches": result.batches, "head": result.head, "contracts": list(result.contracts),
+                           "batches": result.batches, "published": result.published, "head": result.head,
+                           "contracts": list(result.contracts),
                            "problems": list(result.problems)}))
     elif result.ok:
         held = ", ".join(result.contracts) or "none"
-        out.write(f"verified: {result.entries} entries ({result.versions} versions, {result.batches} batches; contracts: "
+        figures = f", {result.published} published figures" if result.published else ""
+        out.write(f"verified: {result.entries} entries ({result.versions} versions, {result.batches} batches{figures}; contracts: "
                   f"{held}); every row matches the chain; triggers and revision in place\nhead {result.head}\n")
         if args.expect_head:
             out.write(f"the digest expected, {args.expect_head.strip().lower()}, is in the chain: the record it stood for is unchanged\n")

@@ -8,6 +8,7 @@ difference in the overall row by the area rows that differ in the same month.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -20,6 +21,7 @@ from csskpi.model.period import Period
 from csskpi.model.result import Result, Status
 
 __all__ = [
+    "DATED_HEADER",
     "FIELDS",
     "HEADER",
     "Difference",
@@ -38,6 +40,8 @@ __all__ = [
 
 FIELDS = ("tsl_achieved", "msl_achieved", "below_msl", "mitigation", "total")
 HEADER = ("source", "area", "period", *FIELDS)
+#: The header of a file that says when each source was published (``published_on``, YYYY-MM-DD, after ``source``).
+DATED_HEADER = ("source", "published_on", "area", "period", *FIELDS)
 _STATUS_OF = {"tsl_achieved": Status.GREEN, "msl_achieved": Status.AMBER, "below_msl": Status.RED, "mitigation": Status.BLUE}
 
 
@@ -51,6 +55,7 @@ class PublishedRow:
     counts: tuple[int | None, ...]  # in FIELDS order
     file: str | None = None
     line: int | None = None
+    published_on: dt.date | None = None  # when the source was published, where the file says
 
     def as_dict(self) -> dict[str, int | None]:
         return dict(zip(FIELDS, self.counts, strict=False))

@@ -9,7 +9,7 @@ Modules: :mod:`.ledger` (the :class:`Ledger` API), :mod:`.engine` (URLs, locks, 
 (the tables), :mod:`.migrate` (migrations), :mod:`.chain` (the hash chain and ``verify``), :mod:`.guards` (the
 append-only triggers and their check), :mod:`.terms` (contract terms), :mod:`.records` (what is stored of a
 month), :mod:`.writing` and :mod:`.reading` (inside transactions), :mod:`.published` (the record read back for a
-report), :mod:`.roles` (PostgreSQL roles), :mod:`.values` (what is returned), :mod:`.errors`.
+report), :mod:`.summaries` (the council's published summaries and their restatements), :mod:`.roles` (PostgreSQL roles), :mod:`.values` (what is returned), :mod:`.errors`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from csskpi.ledger.ledger import Ledger
 from csskpi.ledger.migrate import HEAD
 from csskpi.ledger.published import Record, read_record
 from csskpi.ledger.reading import merge_decisions
+from csskpi.ledger.summaries import CountChange, PublishedEntry, PublishedFigure, PublishedHistory, PublishedRecording
 from csskpi.ledger.values import (
     AreaChange,
     Batch,
@@ -40,12 +41,17 @@ __all__ = [
     "AppendOnlyError",
     "AreaChange",
     "Batch",
+    "CountChange",
     "KPIChange",
     "Ledger",
     "LedgerBusyError",
     "LedgerError",
     "MonthChanges",
     "MonthView",
+    "PublishedEntry",
+    "PublishedFigure",
+    "PublishedHistory",
+    "PublishedRecording",
     "Record",
     "RecordedDecision",
     "RecordedMeasurement",

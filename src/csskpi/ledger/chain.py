@@ -1,8 +1,9 @@
 """The ledger's hash chain: every write is an entry whose digest covers its rows and the entry before it.
 
 An *entry* is a batch of measurements or decisions (its ``batches`` row and the ``measurements`` or ``decisions``
-rows under it) or a version of a month (its ``month_versions`` row, its ``results``, ``kpi_points`` and
-``area_credits``, and the ``contract_terms`` it was computed under). The ``chain`` table holds, per entry in the
+rows under it), a version of a month (its ``month_versions`` row, its ``results``, ``kpi_points`` and
+``area_credits``, and the ``contract_terms`` it was computed under) or a figure the council published (its
+``published_figures`` row). The ``chain`` table holds, per entry in the
 order written: its position ``seq`` (1, 2, 3, ...), the entry's *manifest* — one ``[table, key, row digest]`` per
 row — the previous entry's digest and its own:
 
@@ -56,8 +57,10 @@ GENESIS = "0" * 64
 CHILDREN: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "batch": ("batches", (("measurements", "batch_id"), ("decisions", "batch_id"))),
     "version": ("month_versions", (("results", "version_id"), ("kpi_points", "version_id"), ("area_credits", "version_id"))),
+    "published": ("published_figures", ()),  # revision 0004: one entry per published figure recorded
 }
-CHAINED_TABLES = ("batches", "measurements", "decisions", "month_versions", "results", "kpi_points", "area_credits", "contract_terms")
+CHAINED_TABLES = ("batches", "measurements", "decisions", "month_versions", "results", "kpi_points", "area_credits",
+                  "contract_terms", "published_figures")
 
 
 def is_digest(text: str) -> bool:
@@ -169,6 +172,7 @@ class Verification:
     batches: int
     head: str
     mismatch: Mismatch | None
+    published: int = 0
 
     @property
     def ok(self) -> bool:
@@ -181,9 +185,11 @@ def _loads(value: Any) -> Any:
 
 def _describe(entry: str, row: Mapping[str, Any] | None, ref: int) -> str:
     if row is None:
-        return f"{'version' if entry == 'version' else 'batch'} id {ref} (its row is missing)"
+        return f"{entry if entry in ('version', 'published') else 'batch'} id {ref} (its row is missing)"
     if entry == "version":
         return f"version {row['version']} of {row['period']} (contract {row['contract']})"
+    if entry == "published":
+        return f"published figure {row['source']} {row['area']} {row['period']} (contract {row['contract']})"
     return f"{row['kind']} batch {row['id']}"
 
 
@@ -199,10 +205,10 @@ def verify(conn: sa.Connection) -> Verification:
     chain = [dict(r) for r in conn.execute(sa.text("SELECT * FROM chain ORDER BY seq")).mappings()]
     covered: set[tuple[str, Any]] = set()
     prev = GENESIS
-    counts = {"version": 0, "batch": 0}
+    counts = {"version": 0, "batch": 0, "published": 0}
 
     def result(mismatch: Mismatch | None) -> Verification:
-        return Verification(len(chain), counts["version"], counts["batch"], prev, mismatch)
+        return Verification(len(chain), counts["version"], counts["batch"], prev, mismatch, counts["published"])
 
     for position, link in enumerate(chain, start=1):
         seq, entry, ref = int(link["seq"]), str(link["entry"]), int(link["ref_id"])

@@ -13,6 +13,7 @@ The migrations create these triggers from :func:`sqlite_triggers` and :func:`pos
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 
@@ -20,7 +21,7 @@ __all__ = ["AUTHOR_TABLES", "GUARDED_TABLES", "KEYS", "postgres_statements", "pr
 
 GUARDED_TABLES = (
     "batches", "measurements", "decisions", "month_versions", "results", "kpi_points", "area_credits",
-    "contract_terms", "chain", "ledger_revisions",
+    "contract_terms", "chain", "ledger_revisions", "published_figures",
 )
 
 #: Each table's keys: an INSERT matching an existing row on any of them is refused (SQLite's REPLACE).
@@ -35,10 +36,11 @@ KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "contract_terms": (("digest",),),
     "chain": (("seq",), ("entry", "ref_id")),
     "ledger_revisions": (("revision",),),
+    "published_figures": (("id",), ("contract", "source", "area", "period")),
 }
 
 #: Tables whose rows record who wrote them: on PostgreSQL the database fills ``db_user``.
-AUTHOR_TABLES = ("batches", "month_versions")
+AUTHOR_TABLES = ("batches", "month_versions", "published_figures")
 
 _FUNCTION = "csskpi_ledger_append_only"
 _AUTHOR_FUNCTION = "csskpi_ledger_author"
@@ -49,10 +51,11 @@ _APPEND_ONLY_BODY = (
 _AUTHOR_BODY = " BEGIN NEW.db_user := session_user; RETURN NEW; END "
 
 
-def sqlite_triggers() -> dict[str, tuple[str, str]]:
-    """Every SQLite trigger of the ledger: name -> (table, CREATE TRIGGER statement)."""
+def sqlite_triggers(tables: Sequence[str] = GUARDED_TABLES) -> dict[str, tuple[str, str]]:
+    """Every SQLite trigger of the ledger (or of ``tables``, as a migration creates them at its revision):
+    name -> (table, CREATE TRIGGER statement)."""
     out: dict[str, tuple[str, str]] = {}
-    for table in GUARDED_TABLES:
+    for table in tables:
         for action, past in (("UPDATE", "updated"), ("DELETE", "deleted")):
             out[f"{table}_no_{action.lower()}"] = (table, (
                 f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
@@ -69,13 +72,14 @@ def sqlite_triggers() -> dict[str, tuple[str, str]]:
     return out
 
 
-def postgres_statements() -> list[str]:
-    """The statements that create the PostgreSQL guards (functions and triggers, enabled ALWAYS)."""
+def postgres_statements(tables: Sequence[str] = GUARDED_TABLES, authors: Sequence[str] = AUTHOR_TABLES) -> list[str]:
+    """The statements that create the PostgreSQL guards (functions and triggers, enabled ALWAYS) — of the ledger,
+    or of ``tables`` and ``authors``, as a migration creates them at its revision."""
     out = [
         f"CREATE OR REPLACE FUNCTION {_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS ${_FUNCTION}${_APPEND_ONLY_BODY}${_FUNCTION}$",
         f"CREATE OR REPLACE FUNCTION {_AUTHOR_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS ${_AUTHOR_FUNCTION}${_AUTHOR_BODY}${_AUTHOR_FUNCTION}$",
     ]
-    for table, name in _postgres_triggers():
+    for table, name in _postgres_triggers(tables, authors):
         if name.endswith("_append_only"):
             out.append(f"CREATE TRIGGER {name} BEFORE UPDATE OR DELETE OR TRUNCATE ON {table} "
                        f"FOR EACH STATEMENT EXECUTE FUNCTION {_FUNCTION}()")
@@ -85,9 +89,11 @@ def postgres_statements() -> list[str]:
     return out
 
 
-def _postgres_triggers() -> list[tuple[str, str]]:
-    out = [(table, f"{table}_append_only") for table in GUARDED_TABLES]
-    out += [(table, f"{table}_author") for table in AUTHOR_TABLES]
+def _postgres_triggers(
+    tables: Sequence[str] = GUARDED_TABLES, authors: Sequence[str] = AUTHOR_TABLES
+) -> list[tuple[str, str]]:
+    out = [(table, f"{table}_append_only") for table in tables]
+    out += [(table, f"{table}_author") for table in authors]
     return out
 
 

@@ -22,9 +22,10 @@ from typing import Any, Self
 import sqlalchemy as sa
 from sqlalchemy import exc
 
+from csskpi.engine.reconcile import PublishedRow
 from csskpi.engine.rules import Evaluation
 from csskpi.errors import Problem
-from csskpi.ledger import chain, guards, reading, writing
+from csskpi.ledger import chain, guards, reading, summaries, writing
 from csskpi.ledger import schema as t
 from csskpi.ledger.engine import (
     create_engine,
@@ -38,6 +39,7 @@ from csskpi.ledger.engine import (
 from csskpi.ledger.errors import LedgerError
 from csskpi.ledger.migrate import HEAD, current_revision, revision_problems, upgrade
 from csskpi.ledger.records import month_payloads
+from csskpi.ledger.summaries import PublishedHistory, PublishedRecording
 from csskpi.ledger.terms import terms_of
 from csskpi.ledger.values import (
     Batch,
@@ -194,6 +196,26 @@ class Ledger:
             return writing.insert_decisions(conn, decisions, who, source, when or _now(), contract)
 
         return run_write(self._engine, (), work, where="recording decisions")
+
+    def record_published(
+        self, rows: Iterable[PublishedRow], *, recorded_by: str, contract: str, at: dt.datetime | None = None
+    ) -> PublishedRecording:
+        """Record the council's published summaries (:func:`csskpi.read_published`; each needs its
+        ``published_on``) for a contract, by name. A figure already held with the same counts is left alone
+        (``unchanged``); one held with other counts is refused — the record is never overwritten — and then
+        nothing is recorded. See :mod:`.summaries`."""
+        items, moment = list(rows), reading.utc(at) if at is not None else None
+
+        def work(conn: sa.Connection) -> PublishedRecording:
+            return summaries.record(conn, items, contract, writing.author(conn, recorded_by), moment or _now())
+
+        return run_write(self._engine, (), work, where="recording published figures")
+
+    def published_history(self, period: PeriodLike, *, area: str | None = None, contract: str | None = None) -> PublishedHistory:
+        """A month's figures as the council published them (of one area, if given), oldest first by date of
+        publication, each saying which counts it restates. Empty if none are recorded."""
+        with self._read() as conn:
+            return summaries.history(conn, summaries.resolve_contract(conn, contract), _period(period), area)
 
     # -- publishing and restating ------------------------------------------------------------------------
 
@@ -354,7 +376,7 @@ class Ledger:
                     found.append(f"head: no entry of the chain has the digest expected, {wanted}: the record it "
                                  f"stood for has been rewritten (the head is now {result.head})")
             held = reading.contracts(conn)
-        return Verification(result.entries, result.versions, result.batches, result.head, tuple(found), held)
+        return Verification(result.entries, result.versions, result.batches, result.head, tuple(found), held, result.published)
 
     # -- reading -----------------------------------------------------------------------------------------
 

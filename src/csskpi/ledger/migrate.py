@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 #: The newest revision this csskpi knows, and every revision in order (checked against the scripts by the tests).
-REVISIONS = ("0001", "0002", "0003")
+REVISIONS = ("0001", "0002", "0003", "0004")
 HEAD = REVISIONS[-1]
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -54,7 +54,7 @@ def current_revision(conn: sa.Connection) -> str | None:
 
 
 #: Tables that first appear at a revision: a ledger holding them but claiming an older revision was rolled back.
-_INTRODUCED = {"0003": ("chain", "contract_terms", "ledger_revisions")}
+_INTRODUCED = {"0003": ("chain", "contract_terms", "ledger_revisions"), "0004": ("published_figures",)}
 
 
 def revision_problems(conn: sa.Connection, revision: str | None) -> list[str]:

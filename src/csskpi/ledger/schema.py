@@ -26,6 +26,7 @@ __all__ = [
     "measurements",
     "metadata",
     "month_versions",
+    "published_figures",
     "results",
 ]
 
@@ -161,12 +162,34 @@ chain = sa.Table(
     "chain",
     metadata,
     sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
-    sa.Column("entry", sa.String(10), nullable=False),  # 'batch' | 'version'
+    sa.Column("entry", sa.String(10), nullable=False),  # 'batch' | 'version' | 'published' (revision 0004)
     sa.Column("ref_id", sa.Integer, nullable=False),
     sa.Column("manifest", sa.Text, nullable=False),  # JSON: [table, key, row digest] per row of the entry
     sa.Column("prev_digest", sa.String(64), nullable=False),
     sa.Column("digest", sa.String(64), nullable=False),
     sa.UniqueConstraint("entry", "ref_id", name="uq_chain_entry_ref"),
+)
+
+published_figures = sa.Table(  # revision 0004: the council's published summaries, as published (one row per figure)
+    "published_figures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("contract", sa.String(200), nullable=False),
+    sa.Column("source", sa.String(200), nullable=False),  # e.g. 'dec2017-report'
+    sa.Column("published_on", sa.Date, nullable=False),
+    sa.Column("area", sa.String(64), nullable=False),  # 'ALL' or an area code
+    sa.Column("period", sa.String(7), nullable=False),
+    sa.Column("tsl_achieved", sa.Integer),  # the counts; NULL: not published
+    sa.Column("msl_achieved", sa.Integer),
+    sa.Column("below_msl", sa.Integer),
+    sa.Column("mitigation", sa.Integer),
+    sa.Column("total", sa.Integer),
+    sa.Column("source_file", sa.Text, nullable=False),  # the file it was recorded from ('' if none) and its line
+    sa.Column("source_line", sa.Integer),
+    sa.Column("recorded_by", sa.String(200), nullable=False),
+    sa.Column("recorded_at", _TS, nullable=False),
+    sa.Column("db_user", sa.String(200)),  # PostgreSQL: the session's user, set by the database
+    sa.UniqueConstraint("contract", "source", "area", "period", name="uq_published_figures_contract_source_area_period"),
 )
 
 ledger_revisions = sa.Table(
@@ -178,5 +201,5 @@ ledger_revisions = sa.Table(
 
 APPEND_ONLY_TABLES = (
     "batches", "measurements", "decisions", "month_versions", "results", "kpi_points", "area_credits",
-    "contract_terms", "chain", "ledger_revisions",
+    "contract_terms", "chain", "ledger_revisions", "published_figures",
 )

@@ -328,6 +328,7 @@ class Verification:
     head: str
     problems: tuple[str, ...]
     contracts: tuple[str, ...] = ()
+    published: int = 0  # the council's published figures (entries of their own)
 
     @property
     def ok(self) -> bool:

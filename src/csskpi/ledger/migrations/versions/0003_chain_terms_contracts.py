@@ -35,6 +35,11 @@ branch_labels = None
 depends_on = None
 
 _TS = sa.DateTime(timezone=True)
+#: The tables guarded at this revision, and those whose author PostgreSQL records (later revisions add more: this
+#: revision creates and drops the guards of its own tables only).
+GUARDED = ("batches", "measurements", "decisions", "month_versions", "results", "kpi_points", "area_credits",
+           "contract_terms", "chain", "ledger_revisions")
+AUTHORS = ("batches", "month_versions")
 OLD_TABLES = ("batches", "measurements", "decisions", "month_versions", "results", "kpi_points", "area_credits")
 CHILDREN = ("results", "kpi_points", "area_credits")
 INDEXES = (
@@ -189,11 +194,11 @@ def upgrade() -> None:
     for name, body in VIEWS.items():
         op.execute(f"CREATE VIEW {name} AS {body}")
     if dialect == "sqlite":
-        for _table, sql in guards.sqlite_triggers().values():
+        for _table, sql in guards.sqlite_triggers(GUARDED).values():
             op.execute(sql)
     else:
         op.execute("DROP FUNCTION IF EXISTS csskpi_ledger_append_only()")
-        for statement in guards.postgres_statements():
+        for statement in guards.postgres_statements(GUARDED, AUTHORS):
             op.execute(statement)
 
 
@@ -214,12 +219,12 @@ def downgrade() -> None:
         raise LedgerError(f"cannot downgrade below revision 0003: the ledger holds {held} contracts, and revision 0002 "
                           "keys versions by month alone")
     if dialect == "sqlite":
-        for name in guards.sqlite_triggers():
+        for name in guards.sqlite_triggers(GUARDED):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
     else:
-        for table in guards.GUARDED_TABLES:
+        for table in GUARDED:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
-        for table in guards.AUTHOR_TABLES:
+        for table in AUTHORS:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_author ON {table}")
         op.execute("DROP FUNCTION IF EXISTS csskpi_ledger_author()")
     for name in VIEWS:
