@@ -311,7 +311,9 @@ def check_duplicates(typed: pl.DataFrame, spec: DatasetSpec, where: Locator) -> 
     if name is None or name not in typed.columns:
         return []
     ids = typed[name]
-    if ids.n_unique() == len(ids) - max(ids.null_count() - 1, 0):  # the common case: one pass, nothing repeated
+    # The common case, nothing repeated, in one pass over 64-bit hashes (~8x faster than over text): equal ids
+    # hash alike, so distinct hashes prove distinct ids; a collision only sends it to the search below.
+    if ids.hash().n_unique() == len(ids) - max(ids.null_count() - 1, 0):
         return []
     repeats = (
         typed.select(pl.col(name))

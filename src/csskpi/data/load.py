@@ -38,7 +38,7 @@ from csskpi.data.checks import Locator, check_cells, check_duplicates, check_ord
 from csskpi.data.readers import FRAME_SOURCE, ROW_COLUMN, DataSource, RawCells, read_cells
 from csskpi.data.sanity import check_local_times, delimiter_hint, repeated_hour
 from csskpi.data.spec import DatasetSpec
-from csskpi.data.window import keep
+from csskpi.data.window import keep, keep_parquet
 from csskpi.errors import InputError, PluginError, Problem
 
 __all__ = [
@@ -172,13 +172,18 @@ def load_dataset(
     With ``rows``, a test on typed columns, only the records passing it are read beyond the tested columns (see
     :mod:`csskpi.data.window`); the result's ``dated`` then covers every record.
     """
-    raw = read_cells(spec.name, source)
+    parquet = keep_parquet(spec, source, rows) if rows is not None else None
+    raw = read_cells(spec.name, source) if parquet is None else parquet[0]
     problems = list(raw.problems) + _missing_columns(raw, spec)
     if raw.problems:  # with a repeated header name no column can be trusted to be the one meant
         raise InputError(problems)
     dated, checked = None, None
-    kept = keep(raw.frame, raw.where, spec, rows, lenient_dates=raw.lenient_dates) if rows is not None and not problems else None
-    if kept is not None:
+    kept = parquet[1] if parquet is not None else None
+    if kept is None and rows is not None and not problems:
+        kept = keep(raw.frame, raw.where, spec, rows, lenient_dates=raw.lenient_dates)
+    if parquet is not None and kept is not None:  # the reader kept the records already
+        dated, checked = (kept.dated, kept.typed.filter(kept.mask)) if kept.kept < kept.mask.len() else (None, kept.typed)
+    elif kept is not None:
         checked = kept.typed  # parsed and checked on every record already
         if kept.kept < raw.frame.height:
             where = raw.where

@@ -15,16 +15,19 @@ records are not read.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import attrs
 import polars as pl
 
-from csskpi.data.checks import Locator, check_cells, check_duplicates, parse_columns
+from csskpi.data.checks import Locator, blank_to_null, check_cells, check_duplicates, parse_columns
+from csskpi.data.readers import ROW_COLUMN as ROW
+from csskpi.data.readers import DataSource, RawCells
 from csskpi.data.sanity import check_local_times
-from csskpi.data.spec import DatasetSpec
+from csskpi.data.spec import Column, DatasetSpec
 
-__all__ = ["Kept", "keep"]
-
-ROW = "__row__"  # as csskpi.data.load.ROW_COLUMN (this module is below it)
+__all__ = ["Kept", "keep", "keep_parquet"]
 
 
 @attrs.frozen
@@ -47,12 +50,9 @@ def keep(raw: pl.DataFrame, where: Locator, spec: DatasetSpec, test: pl.Expr, *,
     """The records of ``raw`` (text cells, blanks already null) that pass ``test``, an expression over typed
     columns of ``spec``; None when the test cannot be applied (it names a column the file lacks or ``spec`` does
     not declare) or a tested cell is faulty — then the caller reads everything."""
-    tested = set(test.meta.root_names())
-    declared = {c.name for c in spec.columns}
-    if not tested <= declared or not tested <= set(raw.columns):
+    columns = _first_columns(spec, test, raw.columns)
+    if columns is None:
         return None
-    wanted = tested | {n for n in (spec.id_column, spec.dated_by) if n is not None}
-    columns = [c for c in spec.columns if c.name in wanted and c.name in raw.columns]
     few = DatasetSpec(spec.name, columns, id_column=spec.id_column if spec.id_column in raw.columns else None)
     cells = raw.select(c.name for c in columns)
     typed = parse_columns(cells, few, lenient_dates=lenient_dates)
@@ -65,3 +65,45 @@ def keep(raw: pl.DataFrame, where: Locator, spec: DatasetSpec, test: pl.Expr, *,
     if spec.dated_by is not None and spec.dated_by in typed.columns:
         dated = typed.select(pl.col(spec.dated_by), where.numbers.alias(ROW))
     return Kept(mask, dated, typed)
+
+
+def _first_columns(spec: DatasetSpec, test: pl.Expr, present: list[str]) -> list[Column] | None:
+    """The columns read and checked on every record: those ``test`` names, the id and the dating column."""
+    tested = set(test.meta.root_names())
+    if not tested <= {c.name for c in spec.columns} or not tested <= set(present):
+        return None
+    wanted = tested | {n for n in (spec.id_column, spec.dated_by) if n is not None}
+    return [c for c in spec.columns if c.name in wanted and c.name in present]
+
+
+def keep_parquet(spec: DatasetSpec, source: DataSource, test: pl.Expr) -> tuple[RawCells, Kept] | None:
+    """:func:`keep` for a Parquet file, reading it in two parts: the first columns of every record, then the
+    other columns of the records kept only — with ``test`` pushed down to the reader, so that the row groups
+    whose statistics exclude it are not read at all (when the tested columns are stored with the types the test
+    expects; otherwise the file is read and the records kept by their mask). None: read the file as usual."""
+    if not isinstance(source, str | os.PathLike) or Path(source).suffix.lower() != ".parquet":
+        return None
+    shown = os.fspath(source)
+    try:
+        scan = pl.scan_parquet(Path(source), row_index_name=ROW)
+        present = scan.collect_schema().names()
+        columns = _first_columns(spec, test, present)
+        if columns is None:
+            return None
+        first = blank_to_null(scan.select(c.name for c in columns).collect())
+    except (pl.exceptions.PolarsError, OSError):  # the usual reading says what is wrong with the file
+        return None
+    where = Locator(shown, pl.int_range(0, first.height, dtype=pl.Int64, eager=True), "row", None)
+    kept = keep(first, where, spec, test)
+    if kept is None:
+        return None
+    wanted = where.numbers.filter(kept.mask)
+    stored = all(first.schema[n] == kept.typed.schema[n] for n in test.meta.root_names())
+    try:
+        rest = scan.filter(test.fill_null(False)).collect() if stored else scan.collect().filter(kept.mask)
+    except (pl.exceptions.PolarsError, OSError):
+        return None
+    if not rest[ROW].cast(pl.Int64).equals(wanted):  # never trust a reader's filter over the mask
+        rest = scan.collect().filter(kept.mask)
+    cells = RawCells(blank_to_null(rest.drop(ROW)), Locator(shown, wanted, "row", None))
+    return cells, kept
