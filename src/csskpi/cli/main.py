@@ -13,7 +13,6 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from csskpi._version import __version__
 from csskpi.cli.completion import add_completion_command, cmd_completion
 from csskpi.cli.console import SafeStream
 from csskpi.cli.credits import cmd_credits
@@ -35,6 +34,19 @@ __all__ = ["main", "MAX_SHOWN"]
 
 #: The problems shown for each file in an error message; ``--errors-json FILE`` has them all.
 MAX_SHOWN = 50
+
+
+class _Version(argparse.Action):
+    """``--version``: the installed version, looked up only when asked for (reading the metadata takes ~15 ms)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=str(kwargs.get("help", "")))
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        from csskpi._version import __version__
+
+        parser.exit(message=f"csskpi {__version__}\n")
 
 
 def _period(text: str) -> Period:
@@ -67,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="csskpi", description="Judge an outsourcing contract's monthly KPI performance."
     )
-    parser.add_argument("--version", action="version", version=f"csskpi {__version__}")
+    parser.add_argument("--version", action=_Version, help="show csskpi's version and exit")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour tables by status (default: auto)")
     common.add_argument(

@@ -27,7 +27,7 @@ from csskpi.pipeline.assessment import Assessment, assess_data
 from csskpi.pipeline.availability import check_data
 from csskpi.pipeline.measure import MeasureRegistry, build_appendix, load_data, report_appendices
 from csskpi.plugin.registry import DEFAULT_CONTRACT, example, load_contract
-from csskpi.report import FORMATS, build_report, write_report
+from csskpi.report.output import FORMATS  # the report itself is imported when one is made
 
 __all__ = ["add_report_commands", "cmd_report"]
 
@@ -120,6 +120,8 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> None:
         notes = (provenance,)
     else:
         assessment = _from_data(args) if args.data else load_inputs(args)
+    from csskpi.report import build_report, write_report
+
     report = build_report(
         assessment, start=args.start, end=args.end, trend_start=args.trend_from, trend_end=args.trend_to,
         title=args.title, notes=notes,

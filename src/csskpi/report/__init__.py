@@ -16,23 +16,28 @@ bytes of a format, :func:`write_report` writes them to a file.
 
 from __future__ import annotations
 
-from csskpi.report.build import build_report
-from csskpi.report.commentary import with_commentary
-from csskpi.report.model import (
-    AreaCreditTotal,
-    AreaDetail,
-    Cell,
-    Failure,
-    Footnote,
-    KPIRow,
-    MitigationEntry,
-    PointsMonth,
-    Report,
-    SummaryTable,
-    SuspensionEntry,
-)
-from csskpi.report.output import FORMATS, render, write_report
-from csskpi.report.trend import TrendAnalysis, TrendClass, TrendRow, analyse_trends
+from typing import TYPE_CHECKING
+
+from csskpi._lazy import lazy_names
+
+if TYPE_CHECKING:  # imported on first use (csskpi._lazy): ``csskpi.report.output`` alone stays cheap
+    from csskpi.report.build import build_report
+    from csskpi.report.commentary import with_commentary
+    from csskpi.report.model import (
+        AreaCreditTotal,
+        AreaDetail,
+        Cell,
+        Failure,
+        Footnote,
+        KPIRow,
+        MitigationEntry,
+        PointsMonth,
+        Report,
+        SummaryTable,
+        SuspensionEntry,
+    )
+    from csskpi.report.output import FORMATS, render, write_report
+    from csskpi.report.trend import TrendAnalysis, TrendClass, TrendRow, analyse_trends
 
 __all__ = [
     "FORMATS",
@@ -56,3 +61,17 @@ __all__ = [
     "with_commentary",
     "write_report",
 ]
+
+_HOME = {
+    "build_report": "csskpi.report.build",
+    "with_commentary": "csskpi.report.commentary",
+    **dict.fromkeys(
+        ("AreaCreditTotal", "AreaDetail", "Cell", "Failure", "Footnote", "KPIRow", "MitigationEntry", "PointsMonth",
+         "Report", "SummaryTable", "SuspensionEntry"),
+        "csskpi.report.model",
+    ),
+    **dict.fromkeys(("FORMATS", "render", "write_report"), "csskpi.report.output"),
+    **dict.fromkeys(("TrendAnalysis", "TrendClass", "TrendRow", "analyse_trends"), "csskpi.report.trend"),
+}
+
+__getattr__, __dir__ = lazy_names(__name__, globals(), _HOME)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from csskpi.errors import InputError, Problem
 from csskpi.files.atomic import write_atomic
-from csskpi.report.model import Report
+
+if TYPE_CHECKING:
+    from csskpi.report.model import Report
 
 __all__ = ["BINARY", "FORMATS", "render", "write_report"]
 
