@@ -11,11 +11,12 @@ Two cases, each a fresh ``python -m csskpi measure ... --format csv`` process wh
 taken (``os.wait4``): the whole year (``--period 2017-04 --to 2018-03``) and one month (``--period 2017-09``). The
 table gives the peak as a multiple of the enlarged file's size; the issue's aim is under 3x. While a case runs its
 resident set is sampled from ``/proc`` (Linux), to tell when the peak happens; ``--trace`` also prints that
-timeline against csskpi's own ``-v`` messages (which dataset it has just loaded).
+timeline against csskpi's own ``-v`` messages (which dataset it has just loaded), and ``--where`` runs each case
+again under ``benchmarks/where_memory.py``, which tells which of csskpi's calls the peak falls in.
 
     python3 benchmarks/bench_bigcsv.py                 # 2 GiB: needs 5 GiB free under --dir, and minutes
     python3 benchmarks/bench_bigcsv.py --gib 0.25
-    python3 benchmarks/bench_bigcsv.py --gib 2 --dir /var/tmp --trace
+    python3 benchmarks/bench_bigcsv.py --gib 2 --dir /var/tmp --trace --where
 """
 
 from __future__ import annotations
@@ -166,6 +167,15 @@ def measure(folder: Path, first: str, last: str, *, missing_dna: bool = False, v
     return run
 
 
+def where(folder: Path, first: str, last: str, *, alone: bool = False) -> str:
+    """``benchmarks/where_memory.py``'s account of where the peak memory is, for one case."""
+    command = [sys.executable, str(Path(__file__).resolve().parent / "where_memory.py"), str(folder), first, last]
+    done = subprocess.run(command + (["--missing", "dna"] if alone else []), capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command)} exited {done.returncode}:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
 def peak_moment(run: Run) -> str:
     """When the sampled resident set was highest, and the last csskpi message before it."""
     if not run.samples:
@@ -199,6 +209,8 @@ def main() -> None:
     parser.add_argument("--alone", action="store_true", help="keep only calls.csv (measured with --missing dna)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per case; the best time and largest peak kept")
     parser.add_argument("--trace", action="store_true", help="print each run's memory timeline against csskpi -v")
+    parser.add_argument("--where", action="store_true",
+                        help="then run each case again under benchmarks/where_memory.py: which call the peak is in")
     args = parser.parse_args()
     target = int(args.gib * GIB)
     if target <= 0:
@@ -230,6 +242,7 @@ def main() -> None:
                 if run.peak_bytes > kept.peak_bytes:  # keep the timeline of the run with the largest peak
                     results[label] = kept = run
                 kept.seconds = best
+        wheres = {label: where(folder, first, last, alone=args.alone) for label, first, last in cases} if args.where else {}
     print("| case | file GiB | rows | seconds | peak GiB | peak / file size |")
     print("|---|---:|---:|---:|---:|---:|")
     for label, first, last in cases:
@@ -244,6 +257,9 @@ def main() -> None:
         for label, *_ in cases:
             print(f"\n## {label}: resident set against csskpi's messages")
             print("\n".join(timeline(results[label])))
+    for label, text in wheres.items():
+        print(f"\n## {label}: where the peak is (benchmarks/where_memory.py; slower, so not the run timed above)")
+        print(text, end="")
 
 
 if __name__ == "__main__":

@@ -92,3 +92,17 @@ def test_the_large_csv_generator_keeps_ids_unique_and_csskpi_accepts_it(tmp_path
     # Every call is offered in the year, to the LRSP queue (CSC_KPI_10) or another (CSC_KPI_04): csskpi read them all.
     offered = [m["denominator"] for m in measured if m["kpi"] in ("CSC_KPI_04", "CSC_KPI_10")]
     assert len(offered) == 24 and sum(offered) == rows
+
+
+def test_where_memory_names_the_calls_the_peak_falls_in(quarter: Path) -> None:
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "where_memory.py"), str(quarter), FIRST, LAST],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "functions wrapped" in lines[0]
+    assert any(line.startswith("#   ") for line in lines[1:])  # the stack at the peak (at this scale, maybe none)
+    rows = [line.split("|")[1:-1] for line in lines if line.startswith(("| data.", "| pipeline."))]
+    assert len(rows) == 12  # the top twelve functions, by the most resident memory sampled in them
+    for _, calls, start, most, own in rows:
+        assert int(calls) > 0 and 0 < int(start.replace(",", "")) <= int(most.replace(",", ""))
+        assert int(own.replace(",", "")) > 0
