@@ -12,10 +12,11 @@ taken (``os.wait4``): the whole year (``--period 2017-04 --to 2018-03``) and one
 table gives the peak as a multiple of the enlarged file's size; the issue's aim is under 3x. While a case runs its
 resident set is sampled from ``/proc`` (Linux), to tell when the peak happens; ``--trace`` also prints that
 timeline against csskpi's own ``-v`` messages (which dataset it has just loaded), and ``--where`` runs each case
-again under ``benchmarks/where_memory.py``, which tells which of csskpi's calls the peak falls in.
+again under ``benchmarks/where_memory.py``, which tells which of csskpi's calls the peak falls in. ``--floor``
+measures the hand-written polars floor (``benchmarks/floor.py``: the same KPIs, no checks) on the same folder.
 
     python3 benchmarks/bench_bigcsv.py                 # 2 GiB: needs 5 GiB free under --dir, and minutes
-    python3 benchmarks/bench_bigcsv.py --gib 0.25
+    python3 benchmarks/bench_bigcsv.py --gib 0.25 --floor
     python3 benchmarks/bench_bigcsv.py --gib 2 --dir /var/tmp --trace --where
 """
 
@@ -49,8 +50,10 @@ def synthesize(folder: Path, *, scale: float = 1.0, first: str = FIRST, last: st
 
 def enlarge(path: Path, target_bytes: int) -> int:
     """Grow the CSV file ``path`` (its first column the id) to at least ``target_bytes`` by repeating its rows with
-    ids suffixed ``-1``, ``-2``, ...; the last copy stops at the first whole row past the target. Returns the number
-    of data rows in the enlarged file. Reads and writes ``CHUNK`` bytes of rows at a time."""
+    ids suffixed ``-1``, ``-2``, ...; the last copy stops at the first whole row past the target. The original rows
+    are always kept whole (a file already bigger than the target is left as it is): cut short, they would end
+    before the last month. Returns the number of data rows in the file. Reads and writes ``CHUNK`` bytes of rows at
+    a time."""
     grown = path.with_name(path.name + ".growing")
     rows = 0
     with open(path, "rb") as source, open(grown, "wb") as out:
@@ -64,17 +67,17 @@ def enlarge(path: Path, target_bytes: int) -> int:
         out.write(header)
         written = len(header)
         copy = 0
-        while written < target_bytes:
+        while copy == 0 or written < target_bytes:
             source.seek(len(header))
             suffix = b"" if copy == 0 else b"-%d," % copy
             copied = 0
-            while written < target_bytes:
+            while copy == 0 or written < target_bytes:
                 lines = source.readlines(CHUNK)
                 if not lines:
                     break
                 if copy:
                     lines = [line.replace(b",", suffix, 1) for line in lines]
-                if written + sum(map(len, lines)) > target_bytes:  # the last chunk: stop at the target
+                if copy and written + sum(map(len, lines)) > target_bytes:  # the last chunk: stop at the target
                     kept = []
                     for line in lines:
                         kept.append(line)
@@ -123,14 +126,19 @@ def _resident(pid: int) -> int | None:
     return None
 
 
-def measure(folder: Path, first: str, last: str, *, missing_dna: bool = False, verbose: bool = False) -> Run:
-    """Run ``csskpi measure`` over ``folder`` in a fresh process; its wall time, peak memory and RSS timeline."""
+def csskpi_command(folder: Path, first: str, last: str, *, missing_dna: bool = False, verbose: bool = False) -> list[str]:
     command = [sys.executable, "-m", "csskpi", "measure", "--data", str(folder), "--period", first, "--to", last,
                "--format", "csv"]
-    if missing_dna:
-        command += ["--missing", "dna"]
-    if verbose:
-        command.append("-v")
+    return command + (["--missing", "dna"] if missing_dna else []) + (["-v"] if verbose else [])
+
+
+def floor_command(folder: Path, first: str, last: str) -> list[str]:
+    """The hand-written polars floor (``benchmarks/floor.py``): the same KPIs, no checks."""
+    return [sys.executable, str(Path(__file__).resolve().parent / "floor.py"), str(folder), first, last]
+
+
+def measure(command: list[str]) -> Run:
+    """Run ``command`` in a fresh process; its wall time, peak memory and resident-set timeline."""
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     run = Run(0.0, 0)
@@ -162,7 +170,7 @@ def measure(folder: Path, first: str, last: str, *, missing_dna: bool = False, v
     for thread in readers:
         thread.join()
     if child.returncode not in (0, 3):  # 3: --fail-on, not used here; anything else is a failure
-        raise SystemExit(f"csskpi measure exited {child.returncode}: {' '.join(command)}\n{''.join(tail)}")
+        raise SystemExit(f"exited {child.returncode}: {' '.join(command)}\n{''.join(tail)}")
     run.peak_bytes = usage.ru_maxrss * 1024  # KiB on Linux
     return run
 
@@ -209,12 +217,16 @@ def main() -> None:
     parser.add_argument("--alone", action="store_true", help="keep only calls.csv (measured with --missing dna)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per case; the best time and largest peak kept")
     parser.add_argument("--trace", action="store_true", help="print each run's memory timeline against csskpi -v")
+    parser.add_argument("--floor", action="store_true",
+                        help="also measure benchmarks/floor.py (a hand-written polars program, no checks) alike")
     parser.add_argument("--where", action="store_true",
                         help="then run each case again under benchmarks/where_memory.py: which call the peak is in")
     args = parser.parse_args()
     target = int(args.gib * GIB)
     if target <= 0:
         parser.error("--gib must be positive")
+    if args.floor and args.alone:
+        parser.error("--floor needs every dataset: not with --alone")
     base = args.dir if args.dir is not None else Path(tempfile.gettempdir())
     base.mkdir(parents=True, exist_ok=True)
     free = shutil.disk_usage(base).free
@@ -229,20 +241,26 @@ def main() -> None:
         rows = build(folder, target, scale=args.scale, alone=args.alone)
         size = (folder / f"{BIG}.csv").stat().st_size
         print(f"# csskpi {csskpi.__version__} ({Path(csskpi.__file__).parent}), Python {platform.python_version()}, "
-              f"{os.cpu_count()} cores; {BIG}.csv enlarged to {size / GIB:.2f} GiB ({rows:,} rows) in "
+              f"{os.cpu_count()} cores; {BIG}.csv at {size / GIB:.2f} GiB ({rows:,} rows) in "
               f"{time.perf_counter() - started:.0f} s; {'only that file' if args.alone else 'the other datasets as synthesized'}"
               f"; best time / largest peak of {args.repeat}", flush=True)
         cases = [("twelve months", FIRST, LAST), ("one month", MONTH, MONTH)]
+        commands = {label: csskpi_command(folder, first, last, missing_dna=args.alone, verbose=args.trace)
+                    for label, first, last in cases}
+        if args.floor:
+            cases += [(f"floor, {label}", first, last) for label, first, last in cases]
+            commands |= {label: floor_command(folder, first, last) for label, first, last in cases if label not in commands}
         results: dict[str, Run] = {}
         for _ in range(args.repeat):
-            for label, first, last in cases:
-                run = measure(folder, first, last, missing_dna=args.alone, verbose=args.trace)
+            for label, *_ in cases:
+                run = measure(commands[label])
                 kept = results.setdefault(label, run)
                 best = min(run.seconds, kept.seconds)
                 if run.peak_bytes > kept.peak_bytes:  # keep the timeline of the run with the largest peak
                     results[label] = kept = run
                 kept.seconds = best
-        wheres = {label: where(folder, first, last, alone=args.alone) for label, first, last in cases} if args.where else {}
+        wheres = {label: where(folder, first, last, alone=args.alone)
+                  for label, first, last in cases if args.where and not label.startswith("floor")}
     print("| case | file GiB | rows | seconds | peak GiB | peak / file size |")
     print("|---|---:|---:|---:|---:|---:|")
     for label, first, last in cases:
@@ -254,7 +272,7 @@ def main() -> None:
     for label, *_ in cases:
         print(f"- {label}: {peak_moment(results[label])}")
     if args.trace:
-        for label, *_ in cases:
+        for label, *_ in cases[:2]:
             print(f"\n## {label}: resident set against csskpi's messages")
             print("\n".join(timeline(results[label])))
     for label, text in wheres.items():

@@ -71,6 +71,22 @@ def test_a_floor_that_disagrees_is_caught(quarter: Path, tmp_path: Path, monkeyp
         bench_floor.check_same_counts(quarter, FIRST, LAST)
 
 
+def test_the_generator_repeats_rows_with_fresh_ids_and_the_rest_unchanged(tmp_path: Path) -> None:
+    bench = _load("bench_bigcsv")
+    calls = tmp_path / "calls.csv"
+    original = "call_id,queue,offered_at,answered_at,abandoned_at\n" + "".join(
+        f"CL{i},q{i % 3},2017-04-0{i}T08:00:00,,2017-04-0{i}T08:01:00\n" for i in range(1, 6))
+    calls.write_text(original)
+    header, *body = original.splitlines()
+    copies = [body, [line.replace(",", "-1,", 1) for line in body], [line.replace(",", "-2,", 1) for line in body]]
+    expected = [header] + [line for copy in copies for line in copy]
+    target = len("\n".join(expected)) - 10  # two whole copies more, but for the last few bytes of the last row
+    assert bench.enlarge(calls, target) == 15
+    assert calls.read_text().splitlines() == expected
+    calls.write_text(original)
+    assert bench.enlarge(calls, 10) == 5 and calls.read_text() == original  # never cut short: the year would end early
+
+
 def test_the_large_csv_generator_keeps_ids_unique_and_csskpi_accepts_it(tmp_path: Path) -> None:
     bench = _load("bench_bigcsv")
     folder = tmp_path / "year"
