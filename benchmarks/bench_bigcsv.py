@@ -241,7 +241,7 @@ def main() -> None:
         rows = build(folder, target, scale=args.scale, alone=args.alone)
         size = (folder / f"{BIG}.csv").stat().st_size
         print(f"# csskpi {csskpi.__version__} ({Path(csskpi.__file__).parent}), Python {platform.python_version()}, "
-              f"{os.cpu_count()} cores; {BIG}.csv at {size / GIB:.2f} GiB ({rows:,} rows) in "
+              f"{os.cpu_count()} cores; {BIG}.csv at {size / GIB:.2f} GiB ({rows:,} rows), built in "
               f"{time.perf_counter() - started:.0f} s; {'only that file' if args.alone else 'the other datasets as synthesized'}"
               f"; best time / largest peak of {args.repeat}", flush=True)
         cases = [("twelve months", FIRST, LAST), ("one month", MONTH, MONTH)]
