@@ -44,8 +44,11 @@ CHUNK = 1 << 24  # bytes of lines read (and written) at a time while enlarging
 
 def synthesize(folder: Path, *, scale: float = 1.0, first: str = FIRST, last: str = LAST, seed: int = 1) -> None:
     """Write a synthetic data folder with csskpi's own generator (the installed csskpi, whatever its checkout)."""
-    subprocess.run([sys.executable, "-m", "csskpi", "synth", "--out", str(folder), "--from", first, "--to", last,
-                    "--scale", str(scale), "--seed", str(seed)], check=True, capture_output=True)
+    command = [sys.executable, "-m", "csskpi", "synth", "--out", str(folder), "--from", first, "--to", last,
+               "--scale", str(scale), "--seed", str(seed)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command)} exited {done.returncode}:\n{done.stderr[-3000:]}")
 
 
 def enlarge(path: Path, target_bytes: int) -> int:
