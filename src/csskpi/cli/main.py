@@ -46,7 +46,8 @@ class _Version(argparse.Action):
                  option_string: str | None = None) -> None:
         from csskpi._version import __version__
 
-        parser.exit(message=f"csskpi {__version__}\n")
+        sys.stdout.write(f"csskpi {__version__}\n")  # as argparse's own version action: on standard output
+        parser.exit()
 
 
 def _period(text: str) -> Period:

@@ -34,10 +34,12 @@ import attrs
 import fastexcel
 import polars as pl
 
-from csskpi.data.checks import Locator, check_cells, check_duplicates, check_ordered, first_line, parse_columns
+from csskpi.data.batched import read_batched
+from csskpi.data.checks import Locator, first_line
 from csskpi.data.readers import FRAME_SOURCE, ROW_COLUMN, DataSource, RawCells, read_cells
-from csskpi.data.sanity import check_local_times, delimiter_hint, repeated_hour
+from csskpi.data.sanity import delimiter_hint, repeated_hour
 from csskpi.data.spec import DatasetSpec
+from csskpi.data.typed import parse_and_check
 from csskpi.data.window import keep, keep_parquet
 from csskpi.errors import InputError, PluginError, Problem
 
@@ -172,6 +174,10 @@ def load_dataset(
     With ``rows``, a test on typed columns, only the records passing it are read beyond the tested columns (see
     :mod:`csskpi.data.window`); the result's ``dated`` then covers every record.
     """
+    if isinstance(source, str | os.PathLike) and Path(source).suffix.lower() == ".csv" and Path(source).is_file():
+        shown = os.fspath(source)
+        if (batched := read_batched(Path(source), shown, spec, rows)) is not None:  # a large file, batch by batch
+            return _loaded(spec, batched.frame, shown, batched.numbers, "line", batched.dated, findings)
     parquet = keep_parquet(spec, source, rows) if rows is not None else None
     raw = read_cells(spec.name, source) if parquet is None else parquet[0]
     problems = list(raw.problems) + _missing_columns(raw, spec)
@@ -190,17 +196,25 @@ def load_dataset(
             raw = attrs.evolve(raw, frame=raw.frame.filter(kept.mask),
                                where=Locator(where.source, where.numbers.filter(kept.mask), where.label, where.header))
             dated, checked = kept.dated, checked.filter(kept.mask)
-    typed, faults = _parse_and_check(raw, spec, checked)
+    typed, faults = parse_and_check(raw.frame, raw.where, spec, checked, lenient_dates=raw.lenient_dates)
     problems += faults
     if problems:
         raise InputError(problems)
+    return _loaded(spec, typed, raw.where.source, raw.where.numbers, raw.where.label, dated, findings)
+
+
+def _loaded(
+    spec: DatasetSpec, typed: pl.DataFrame, source: str, numbers: pl.Series, label: str,
+    dated: pl.DataFrame | None, findings: FindingsHook | None,
+) -> LoadedDataset:
+    """The loaded dataset, with its findings: the times in the hour the clocks repeat, and the plugin's."""
     declared = {c.name for c in spec.columns}
     loaded = LoadedDataset(
         name=spec.name,
         frame=typed,
-        source=raw.where.source,
-        row_numbers=raw.where.numbers.alias(ROW_COLUMN),
-        row_label=raw.where.label,
+        source=source,
+        row_numbers=numbers.alias(ROW_COLUMN),
+        row_label=label,
         extra_columns=tuple(c for c in typed.columns if c not in declared),
         dated=dated,
     )
@@ -210,26 +224,6 @@ def load_dataset(
         return loaded
     found = tuple(_complete(f, loaded) for f in hook(loaded.with_row_numbers()))
     return attrs.evolve(loaded, findings=loaded.findings + found)
-
-
-def _parse_and_check(raw: RawCells, spec: DatasetSpec, checked: pl.DataFrame | None) -> tuple[pl.DataFrame, list[Problem]]:
-    """The typed frame (declared columns in order, then the others as they came) and every fault of its cells;
-    the columns of ``checked`` are taken from it as they are (typed and checked already)."""
-    if checked is None:
-        typed = parse_columns(raw.frame, spec, lenient_dates=raw.lenient_dates)
-        problems = check_cells(raw.frame, typed, spec, raw.where) + check_duplicates(typed, spec, raw.where)
-        return typed, problems + check_ordered(typed, spec, raw.where) + check_local_times(typed, spec, raw.where)
-    done = set(checked.columns)
-    rest = DatasetSpec(spec.name, [c for c in spec.columns if c.name not in done],
-                       id_column=None if spec.id_column in done else spec.id_column)
-    cells = raw.frame.drop(list(done))
-    part = parse_columns(cells, rest, lenient_dates=raw.lenient_dates)
-    problems = check_cells(cells, part, rest, raw.where) + check_duplicates(part, rest, raw.where)
-    problems += check_local_times(part, rest, raw.where)
-    both = pl.concat([checked, part], how="horizontal")
-    declared = [c.name for c in spec.columns if c.name in both.columns]
-    typed = both.select(*declared, *[n for n in part.columns if n not in declared])
-    return typed, problems + check_ordered(typed, spec, raw.where)
 
 
 def _clock_findings(loaded: LoadedDataset, spec: DatasetSpec) -> tuple[Finding, ...]:
