@@ -109,8 +109,8 @@ def _measurement_record(m: Measurement) -> dict[str, Any]:
 
 
 def cmd_measure(args: argparse.Namespace, out: TextIO) -> None:
-    contract = load_contract(args.contract or DEFAULT_CONTRACT, changes=args.changes)
-    registry = MeasureRegistry.from_plugins()
+    registry = MeasureRegistry.from_plugins()  # one plugin manager for the contract and the measures
+    contract = load_contract(args.contract or DEFAULT_CONTRACT, registry.pm, changes=args.changes)
     months = _months(args.period, args.to)
     started = time.perf_counter()
     data = load_data(args.data, registry, profile=profile_from(args), months=(contract, months))

@@ -70,8 +70,8 @@ def cmd_evidence(args: argparse.Namespace, out: TextIO) -> None:
     if args.reported is not None and not args.compare:
         raise InputError(Problem("--reported only goes with --compare", field="--reported"))
     reported = _reported(args.reported)
-    contract = load_contract(args.contract or DEFAULT_CONTRACT, changes=args.changes)
-    registry = MeasureRegistry.from_plugins()
+    registry = MeasureRegistry.from_plugins()  # one plugin manager for the contract and the measures
+    contract = load_contract(args.contract or DEFAULT_CONTRACT, registry.pm, changes=args.changes)
     measure = check_request(contract, args.kpi, args.period, registry.measures)
     # Load only what the KPI's measure reads (a data folder may hold every dataset of the contract) and, unless
     # the supplier's list is to be matched against every record, only the records that can count in the month.

@@ -50,8 +50,9 @@ def add_export_commands(sub: Any, common: argparse.ArgumentParser, period: Calla
 def cmd_datasets(args: argparse.Namespace, out: TextIO) -> None:
     from csskpi.pipeline.datacheck import dataset_catalogue  # polars: only when the command runs
 
-    contract = load_contract(args.contract or DEFAULT_CONTRACT, changes=args.changes)
-    infos = dataset_catalogue(MeasureRegistry.from_plugins(), contract)
+    registry = MeasureRegistry.from_plugins()  # one plugin manager for the contract and the datasets
+    contract = load_contract(args.contract or DEFAULT_CONTRACT, registry.pm, changes=args.changes)
+    infos = dataset_catalogue(registry, contract)
     if args.format == "json":
         out.write(to_json({"contract": contract.name, "datasets": [i.record() for i in infos]}))
         return

@@ -66,8 +66,8 @@ def add_report_commands(sub: Any, common: argparse.ArgumentParser, period: Calla
 
 def _from_data(args: argparse.Namespace) -> Assessment:
     """Measure every month of the report (and of the trend window) from raw data, then judge it."""
-    contract = load_contract(args.contract or DEFAULT_CONTRACT, changes=args.changes)
-    registry = MeasureRegistry.from_plugins()
+    registry = MeasureRegistry.from_plugins()  # one plugin manager for the contract and the measures
+    contract = load_contract(args.contract or DEFAULT_CONTRACT, registry.pm, changes=args.changes)
     first = min(p for p in (args.start, args.trend_from, args.history_from) if p is not None)
     last = max(p for p in (args.end, args.trend_to) if p is not None)
     data = load_data(args.data, registry, profile=profile_from(args))
