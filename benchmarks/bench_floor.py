@@ -84,6 +84,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--file-format", choices=("csv", "parquet"), default="csv", help="how the data is written")
     parser.add_argument("--child", nargs=4, metavar=("WHICH", "DIR", "FIRST", "LAST"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -95,7 +96,8 @@ def main() -> None:
         one, year = Path(tmp) / "one", Path(tmp) / "year"
         for folder, last in ((one, "2017-04"), (year, "2018-03")):
             subprocess.run([sys.executable, "-m", "csskpi", "synth", "--out", str(folder), "--from", "2017-04", "--to", last,
-                            "--scale", str(args.scale), "--seed", "1"], check=True, capture_output=True)
+                            "--scale", str(args.scale), "--seed", "1", "--file-format", args.file_format], check=True,
+                           capture_output=True)
         cases = [("one month, one-month folder", one, "2017-04", "2017-04"),
                  ("twelve months, twelve-month folder", year, "2017-04", "2018-03"),
                  ("one month, twelve-month folder", year, "2017-09", "2017-09")]
@@ -109,10 +111,12 @@ def main() -> None:
                     kept = best.setdefault((label, which), {"seconds": r["seconds"], "peak_mib": r["peak_mib"]})
                     kept["seconds"] = min(kept["seconds"], r["seconds"])
                     kept["peak_mib"] = max(kept["peak_mib"], r["peak_mib"])
-        with open(year / "contacts.csv") as f:
-            rows = sum(1 for _ in f) - 1
+        import polars as pl
+
+        rows = pl.scan_parquet(year / "contacts.parquet").select(pl.len()).collect().item() if args.file_format == "parquet" \
+            else sum(1 for _ in (year / "contacts.csv").open()) - 1
         print(f"# csskpi {csskpi.__version__}, Python {platform.python_version()}, {os.cpu_count()} cores, scale "
-              f"{args.scale} ({rows:,} contacts a year), best time / largest peak of {args.repeat}, interleaved; "
+              f"{args.scale} ({rows:,} contacts a year, {args.file_format}), best time / largest peak of {args.repeat}, interleaved; "
               f"floor checked equal to csskpi on {compared} KPI-months")
         print("| case | csskpi s | floor s | time ratio | csskpi peak MiB | floor peak MiB | memory ratio |")
         print("|---|---:|---:|---:|---:|---:|---:|")

@@ -239,8 +239,16 @@ def _nested(dtype: pl.DataType) -> bool:
 
 
 def blank_to_null(frame: pl.DataFrame) -> pl.DataFrame:
-    """``docs/measures.md``: an empty cell is missing. A CSV's ``""`` or a frame's empty string is an empty cell."""
-    return frame.with_columns(pl.when(pl.col(pl.String) != "").then(pl.col(pl.String)))
+    """``docs/measures.md``: an empty cell is missing. A CSV's ``""`` or a frame's empty string is an empty cell.
+
+    Only the text columns holding an empty string are rewritten: the others are kept as they are, not copied.
+    """
+    strings = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    if not strings:
+        return frame
+    holding = frame.select((pl.col(name) == "").any() for name in strings).row(0)
+    blanks = [name for name, found in zip(strings, holding, strict=True) if found]
+    return frame.with_columns(pl.when(pl.col(n) != "").then(pl.col(n)).alias(n) for n in blanks) if blanks else frame
 
 
 def parse_columns(raw: pl.DataFrame, spec: DatasetSpec, *, lenient_dates: bool = False) -> pl.DataFrame:
