@@ -5,8 +5,8 @@ a 2 GiB file peaked at about 4x its size. :func:`read_batched` streams the file 
 :data:`BATCH_ROWS` records at a time and types and checks each batch as it comes (:func:`~csskpi.data.typed.
 parse_and_check`, and, measuring some months, :func:`~csskpi.data.window.keep`), so only the typed records — a
 timestamp is 8 bytes, not 16 + 19 — and one batch of text are held. What concerns the whole file is checked once
-the batches are in: that every record has the header's number of fields (the count of commas), and that no id
-repeats in the file.
+the batches are in: that every record has the header's number of fields (when a last cell is empty, by the count
+of commas), and that no id repeats in the file.
 
 It is the common case made lean, never a second set of rules: a file with quotes (a record may span lines), a
 header fault, or any fault in a batch makes it give up (None) so that the loader reads the file whole and reports
@@ -21,7 +21,7 @@ import attrs
 import polars as pl
 
 from csskpi.data.checks import Locator, check_duplicates
-from csskpi.data.csvfile import csv_layout
+from csskpi.data.csvfile import Counts, csv_counts, csv_layout
 from csskpi.data.readers import ROW_COLUMN
 from csskpi.data.spec import DatasetSpec
 from csskpi.data.typed import parse_and_check
@@ -52,21 +52,21 @@ def read_batched(path: Path, shown: str, spec: DatasetSpec, rows: pl.Expr | None
     if layout.blank or layout.quoted:
         return None
     try:
-        return _read(path, shown, spec, rows, layout.lines, layout.commas)
+        return _read(path, shown, spec, rows)
     except pl.exceptions.PolarsError:  # a record longer than the header, or not UTF-8: the whole reading says where
         return None
 
 
-def _read(path: Path, shown: str, spec: DatasetSpec, rows: pl.Expr | None, lines_in_file: int,
-          commas: int) -> Batched | None:
+def _read(path: Path, shown: str, spec: DatasetSpec, rows: pl.Expr | None) -> Batched | None:
     scan = pl.scan_csv(path, has_header=False, infer_schema=False)
     names: list[str] | None = None
     seen = 0
     typed_parts: list[pl.DataFrame] = []
     number_parts: list[pl.Series] = []
     first_parts: list[pl.DataFrame] = []  # the id and dating columns of every record, when only some are kept
-    some_dropped = False
+    some_dropped = padded = False
     for batch in scan.collect_batches(chunk_size=BATCH_ROWS):
+        padded = padded or batch[:, -1].null_count() > 0  # a short record would be padded with nulls
         lines = pl.int_range(seen + 1, seen + 1 + batch.height, dtype=pl.Int64, eager=True)
         seen += batch.height
         if names is None:
@@ -95,7 +95,9 @@ def _read(path: Path, shown: str, spec: DatasetSpec, rows: pl.Expr | None, lines
             return None
         typed_parts.append(typed)
         number_parts.append(lines)
-    if names is None or seen != lines_in_file or commas != (len(names) - 1) * seen:
+    if names is None:
+        return None
+    if padded and csv_counts(path) != Counts(seen, (len(names) - 1) * seen):
         return None  # a record with too few fields (or polars and the count disagree): the whole reading says where
     frame = pl.concat(typed_parts) if typed_parts else pl.DataFrame()
     numbers = pl.concat(number_parts) if number_parts else pl.Series(ROW_COLUMN, [], dtype=pl.Int64)

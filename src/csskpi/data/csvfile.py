@@ -1,11 +1,14 @@
 """Where the records of a CSV file are: the line each starts on, and those with more or fewer fields than its
-header — worked out in one streaming pass over the bytes (:func:`csv_layout`) in the common case, so the file
-is parsed once, by polars, and never held whole in memory as bytes. Used by :mod:`csskpi.data.load`."""
+header — in the common case from a search for a quote (:func:`csv_layout`) and, when a last cell is empty, a count
+of the commas (:func:`csv_counts`), so the file is parsed once, by polars, and never held whole in memory as
+bytes. Used by :mod:`csskpi.data.readers` and :mod:`csskpi.data.batched`."""
 
 from __future__ import annotations
 
 import csv
 import io
+import mmap
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +22,7 @@ from csskpi.files.text import decode_text
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["Layout", "OddLines", "csv_layout", "csv_lines", "odd_lines", "unreadable_csv"]
+__all__ = ["Counts", "Layout", "OddLines", "csv_counts", "csv_layout", "csv_lines", "odd_lines", "unreadable_csv"]
 
 CHUNK = 1 << 24  # bytes read at a time: memory stays bounded whatever the file's size
 _NEWLINE, _CR, _COMMA = 10, 13, 44
@@ -27,17 +30,21 @@ _NEWLINE, _CR, _COMMA = 10, 13, 44
 
 @attrs.frozen
 class Layout:
-    """What one quick pass over a CSV file's bytes says of it (a few byte counts per chunk).
+    """What a quick look at a CSV file's bytes says of it: ``blank``, nothing but whitespace; ``quoted``, a ``"``
+    somewhere (a record may then span lines and a field hold a comma, so fields cannot be told by counting
+    commas)."""
 
-    ``lines``: how many records it holds if each is one line (newlines, plus an unterminated last line);
-    ``commas``: how many commas it holds; ``blank``: nothing but whitespace; ``quoted``: a ``"`` somewhere (a
-    record may then span lines and a field hold a comma, so fields cannot be told by counting commas).
-    """
+    blank: bool
+    quoted: bool
+
+
+@attrs.frozen
+class Counts:
+    """``lines``: how many records a file holds if each is one line (newlines, plus an unterminated last line);
+    ``commas``: how many commas it holds."""
 
     lines: int
     commas: int
-    blank: bool
-    quoted: bool
 
 
 @attrs.frozen
@@ -88,19 +95,26 @@ class _Counter:
 
 
 def csv_layout(path: Path) -> Layout:
-    """One pass over the file's bytes, :data:`CHUNK` at a time (see :class:`Layout`)."""
+    """Whether the file is blank or holds a quote: a search of the mapped file, which copies nothing."""
+    with path.open("rb") as stream:
+        if os.fstat(stream.fileno()).st_size == 0:
+            return Layout(blank=True, quoted=False)
+        with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            quoted = mapped.find(b'"') != -1
+            blank = all(mapped[i:i + CHUNK].isspace() for i in range(0, len(mapped), CHUNK))  # stops at the first text
+    return Layout(blank=blank, quoted=quoted)
+
+
+def csv_counts(path: Path) -> Counts:
+    """The file's lines and commas, :data:`CHUNK` bytes at a time."""
     lines = commas = 0
-    blank, quoted = True, False
     tail = b""
     with path.open("rb") as stream:
         while chunk := stream.read(CHUNK):
-            blank = blank and chunk.isspace()
-            quoted = quoted or b'"' in chunk
             lines += chunk.count(b"\n")
             commas += chunk.count(b",")
             tail = chunk[-1:]
-    lines += tail not in (b"", b"\n")  # an unterminated last line
-    return Layout(lines, commas, blank, quoted)
+    return Counts(lines + (tail not in (b"", b"\n")), commas)  # an unterminated last line counts
 
 
 def odd_lines(path: Path) -> OddLines:
@@ -125,22 +139,26 @@ def csv_lines(path: Path, grid: pl.DataFrame, source: str, layout: Layout) -> tu
     """The line each record of ``grid`` (polars' reading of the file at ``path``, header included) starts on, and
     the records with more or fewer fields than the header (polars pads a short one with nulls: a silent guess).
 
-    In the common case — no quote in the file, so each record is one line — the ``layout`` says it all: polars
-    refuses a record longer than the first, so when the file holds ``width - 1`` commas a line, no line is short
-    (nor blank) either, and the file is not read again. Otherwise the lines are counted
-    one by one (:func:`odd_lines`), or, with quotes, walked.
+    In the common case — no quote in the file, so each record is one line — a few byte counts say it all. A
+    short record is padded with nulls, so if the last column has none, no record is short (nor blank) and nothing
+    more is read. Otherwise polars refuses a record longer than the first, so when the file holds ``width - 1``
+    commas a line no line is short either. Only a file failing that is counted line by line (:func:`odd_lines`);
+    one with quotes is walked.
     """
-    if grid.height == layout.lines and not layout.quoted:
+    if not layout.quoted:
         lines = pl.int_range(1, grid.height + 1, dtype=pl.Int64, eager=True)  # one record a line
-        where = Locator(source, lines, "line", 1)
-        if layout.commas == (grid.width - 1) * grid.height:  # no record has more: so each has exactly that
+        if grid.width and grid[:, -1].null_count() == 0:
             return lines, []
-        odd = odd_lines(path)
-        if odd.header == grid.width:
-            rows, widths = pl.Series(odd.lines, dtype=pl.Int64), pl.Series(odd.fields, dtype=pl.Int64)
-            return lines, _ragged(where, rows, widths, grid.width)
+        counts = csv_counts(path)
+        if grid.height == counts.lines:
+            if counts.commas == (grid.width - 1) * grid.height:  # no record has more: so each has exactly that
+                return lines, []
+            odd = odd_lines(path)
+            if odd.header == grid.width:
+                rows, widths = pl.Series(odd.lines, dtype=pl.Int64), pl.Series(odd.fields, dtype=pl.Int64)
+                return lines, _ragged(Locator(source, lines, "line", 1), rows, widths, grid.width)
     data = path.read_bytes()  # a quoted file: the slower walks below need its text
-    if grid.height == layout.lines:
+    if grid.height == data.count(b"\n") + (not data.endswith(b"\n")):
         lines = pl.int_range(1, grid.height + 1, dtype=pl.Int64, eager=True)  # one record a line
         rows, widths = _short_rows(data, grid)
     else:  # a quoted value spans lines: walk the file to know where each record starts

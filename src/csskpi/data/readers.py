@@ -139,7 +139,7 @@ def _read_excel(path: Path, sheet: str, shown: str) -> RawCells:
 
 
 def _read_csv(path: Path, shown: str) -> RawCells:
-    layout = csv_layout(path)  # one pass over the bytes, in chunks: lines, and the odd ones in a file without quotes
+    layout = csv_layout(path)  # blank? quotes? (a search of the mapped file)
     if layout.blank:
         raise InputError(Problem("the file is empty: it needs a header line naming the columns", file=shown))
     try:  # every cell as text: the spec, not polars' inference, says what a column holds

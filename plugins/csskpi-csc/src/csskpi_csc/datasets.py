@@ -70,10 +70,12 @@ TIMESCALE_BUSINESS_DAYS: Final = {"email": 2, "web": 2, "letter": 10}
 LRSP_QUEUE: Final = "lrsp"
 
 
-def _near_miss(column: str, name: str) -> pl.Expr:
-    """A value equal to ``name`` once trimmed and lower-cased, but not exactly ``name``."""
-    value = pl.col(column)
-    return (value.str.strip_chars().str.to_lowercase() == name) & (value != name)
+def _near_miss(frame: pl.DataFrame, column: str, name: str) -> pl.Expr:
+    """A value equal to ``name`` once trimmed and lower-cased, but not exactly ``name`` (judged once per distinct
+    value: a year's calls hold a million values but a handful of queues)."""
+    values = frame.get_column(column).unique().drop_nulls()
+    odd = values.filter((values.str.strip_chars().str.to_lowercase() == name) & (values != name))
+    return pl.col(column).is_in(odd.to_list())
 
 
 def contacts_findings(frame: pl.DataFrame) -> list[Finding]:
@@ -102,7 +104,7 @@ def calls_findings(frame: pl.DataFrame) -> list[Finding]:
             column="answered_at",
         ),
         *finding_for(
-            frame.filter(_near_miss("queue", LRSP_QUEUE).fill_null(False)),
+            frame.filter(_near_miss(frame, "queue", LRSP_QUEUE).fill_null(False)),
             f"queue written like {LRSP_QUEUE!r} but not exactly so: queues are matched exactly, so these calls "
             f"count as another queue's (CSC_KPI_04), not as {LRSP_QUEUE!r} (CSC_KPI_10)",
             column="queue",
