@@ -111,3 +111,24 @@ def test_every_short_record_is_refused_and_no_other(tmp_path: Path, rows: list[s
     else:
         assert short == []
         assert loaded.height == sum(1 for r in rows if r.strip(",") != "")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(record, max_size=10), st.sampled_from([",", ";", "\t"]), st.booleans())
+def test_an_export_refuses_exactly_its_short_records(rows: list[str], delimiter: str, quoted: bool) -> None:
+    """The same for a council's export through a profile (its own delimiter; a quoted field or not)."""
+    from csskpi.data.exports import read_export
+
+    body = [r.replace(",", delimiter) for r in rows]
+    header = delimiter.join(["a", '"b"' if quoted else "b", "c"])
+    data = ("\n".join([header, *body]) + "\n").encode()
+    # A record of nothing but empty cells is a blank line to an export's reading, however many separators it has.
+    short = [f"e.csv:{i + 2}: has {r.count(',') + 1} fields but the header has 3"
+             for i, r in enumerate(rows) if r.strip(",") != "" and r.count(",") < 2]
+    try:
+        cells = read_export(data, "e.csv", delimiter=delimiter)
+    except InputError as error:
+        assert [str(p) for p in error.problems] == short
+    else:
+        assert short == []
+        assert cells.frame.height == sum(1 for r in rows if r.strip(",") != "")

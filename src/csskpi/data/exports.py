@@ -105,6 +105,14 @@ def _lines(text: bytes, grid: pl.DataFrame, delimiter: str) -> tuple[pl.Series, 
         unknown = pl.Series([None] * grid.height, dtype=pl.Int64)  # better no number than a wrong one
         return unknown, unknown
     lines = pl.int_range(1, grid.height + 1, dtype=pl.Int64, eager=True)
+    unknown_widths = pl.Series([None] * grid.height, dtype=pl.Int64)
+    # A short record is padded with nulls, and polars refuses a long one: with no empty last cell, or (no quotes)
+    # exactly width - 1 separators a line, no record is short, and the text is not read again (as csskpi.data.csvfile).
+    if grid[:, -1].null_count() == 0:
+        return lines, unknown_widths
+    separator = delimiter.encode("utf-8")
+    if b'"' not in text and text.count(separator) == (grid.width - 1) * grid.height:
+        return lines, unknown_widths
     # Only a record whose last cell is empty can be short (a long one is polars' error): count its separators.
     last = pl.col(grid.columns[-1]).is_null() & ~pl.all_horizontal(pl.all().is_null())
     rows = grid.select(last).to_series().arg_true()
