@@ -26,7 +26,6 @@ from csskpi.engine.reconcile import PublishedRow
 from csskpi.engine.rules import Evaluation
 from csskpi.errors import Problem
 from csskpi.ledger import chain, guards, reading, summaries, writing
-from csskpi.ledger import schema as t
 from csskpi.ledger.engine import (
     create_engine,
     display,
@@ -51,6 +50,7 @@ from csskpi.ledger.values import (
     VersionInfo,
     Written,
 )
+from csskpi.ledger.verifying import verify_ledger
 from csskpi.model.contract import Contract
 from csskpi.model.decisions import Decisions
 from csskpi.model.measurement import Measurement
@@ -349,34 +349,10 @@ class Ledger:
         if expect_head is not None and not chain.is_digest(expect_head.strip().lower()):
             raise LedgerError(f"not a digest: {expect_head!r} (a digest is 64 hexadecimal digits, as `ledger show` prints)")
         try:
-            return self._verify(expect_head, contract)
+            with self._read() as conn:
+                return verify_ledger(conn, expect_head, contract)
         except exc.DBAPIError as e:
             raise translate(e, f"cannot verify the ledger at {self.location}") from None
-
-    def _verify(self, expect_head: str | None, contract: str | None) -> Verification:
-        with self._read() as conn:
-            revision = current_revision(conn)
-            found = [f"revision: {p}" for p in revision_problems(conn, revision)]
-            if revision != HEAD:
-                found.append(f"revision: the ledger is at revision {revision}, not {HEAD}: open it once "
-                             "(`csskpi ledger init`) to upgrade it before verifying")
-                return Verification(0, 0, 0, chain.GENESIS, tuple(found))
-            if contract is not None:
-                reading.resolve_contract(conn, contract)
-            found += [f"guards: {p}" for p in guards.problems(conn)]
-            if guards.missing_tables(conn):  # nothing to recompute the chain from
-                return Verification(0, 0, 0, chain.GENESIS, tuple(found))
-            result = chain.verify(conn)
-            if result.mismatch is not None:
-                found.append(f"chain: {result.mismatch}")
-            if expect_head is not None:
-                wanted = expect_head.strip().lower()
-                listed = conn.execute(sa.select(t.chain.c.seq).where(t.chain.c.digest == wanted)).scalar()
-                if listed is None:
-                    found.append(f"head: no entry of the chain has the digest expected, {wanted}: the record it "
-                                 f"stood for has been rewritten (the head is now {result.head})")
-            held = reading.contracts(conn)
-        return Verification(result.entries, result.versions, result.batches, result.head, tuple(found), held, result.published)
 
     # -- reading -----------------------------------------------------------------------------------------
 
