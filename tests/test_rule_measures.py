@@ -20,26 +20,19 @@ import csskpi
 from csskpi.data.calendars import ENGLAND_AND_WALES
 from csskpi.model.measurement import Counts
 from csskpi.model.period import Period
-from csskpi.pipeline.measure import MeasureRegistry, contract_clocks, load_data, measure
-from csskpi.pipeline.synth import synthesize
+from csskpi.pipeline.measure import contract_clocks, load_data, measure
 from csskpi.plugin.rules import RecordRule, RuleContext, business_days_lookback
 from csskpi.plugin.types import Measure, MeasureInput
 
+from .synthetic_years import YEARS, raw_frames
+from .synthetic_years import registry as _registry
+
 GOLDEN = Path(__file__).parent / "data" / "synth_counts.csv"
-DEGRADED = ("CSC_KPI_05", "F_KPI_01", "ACF_KPI_05", "PM_KPI_07", "IMT_KPI_09", "PM_KPI_11", "ACF_KPI_08")
-YEARS = {11: (Period(2017, 4), Period(2018, 3), ()), 12: (Period(2020, 1), Period(2020, 12), DEGRADED)}
-
-
-@cache
-def _registry() -> MeasureRegistry:
-    return MeasureRegistry.from_plugins()
 
 
 @cache
 def _frames(seed: int) -> dict[str, pl.DataFrame]:
-    start, end, degrade = YEARS[seed]
-    frames = synthesize(csskpi.SynthRequest(start, end, 0.05, seed, frozenset(degrade)), _registry())
-    return load_data(None, _registry(), frames=frames).frames()
+    return load_data(None, _registry(), frames=raw_frames(seed)).frames()
 
 
 def _golden() -> dict[tuple[int, Period, str], Counts]:

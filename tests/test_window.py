@@ -5,7 +5,6 @@ count, and not looked for otherwise."""
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import polars as pl
@@ -18,23 +17,12 @@ from csskpi.data.load import load_dataset
 from csskpi.errors import InputError
 from csskpi.model.period import Period
 from csskpi.pipeline.availability import check_data
-from csskpi.pipeline.measure import MeasureRegistry, load_data, measure
-from csskpi.pipeline.synth import synthesize, write_data
+from csskpi.pipeline.measure import load_data, measure
+from csskpi.pipeline.synth import write_data
 
-DEGRADED = ("CSC_KPI_05", "F_KPI_01", "ACF_KPI_05", "PM_KPI_07", "IMT_KPI_09", "PM_KPI_11", "ACF_KPI_08")
-YEARS = {11: (Period(2017, 4), Period(2018, 3), ()), 12: (Period(2020, 1), Period(2020, 12), DEGRADED)}
-
-
-@cache
-def _registry() -> MeasureRegistry:
-    return MeasureRegistry.from_plugins()
-
-
-@cache
-def _frames(seed: int) -> dict[str, pl.DataFrame]:
-    start, end, degrade = YEARS[seed]
-    return synthesize(csskpi.SynthRequest(start, end, 0.05, seed, frozenset(degrade)), _registry())
-
+from .synthetic_years import YEARS
+from .synthetic_years import raw_frames as _frames
+from .synthetic_years import registry as _registry
 
 _WHOLE: dict[int, dict[tuple[str, Period], tuple[int | None, int | None]]] = {}
 

@@ -94,9 +94,10 @@ def contracts(conn: sa.Connection) -> tuple[str, ...]:
     return tuple(sorted(str(c) for c in conn.execute(sa.select(t.month_versions.c.contract).distinct()).scalars()))
 
 
-def resolve_contract(conn: sa.Connection, contract: str | None) -> str:
-    """The contract meant: the one named (which the ledger must hold), or the only one the ledger holds."""
-    held = contracts(conn)
+def resolve_contract(conn: sa.Connection, contract: str | None, *, held: Sequence[str] | None = None) -> str:
+    """The contract meant: the one named (which the ledger must hold), or the only one the ledger holds.
+    ``held``: the contracts to choose among (default: those the ledger holds versions of)."""
+    held = tuple(contracts(conn) if held is None else held)
     if contract is not None:
         if contract not in held:
             shown = ", ".join(held) if held else "none yet"

@@ -195,17 +195,7 @@ def contracts(conn: sa.Connection) -> tuple[str, ...]:
 
 def resolve_contract(conn: sa.Connection, contract: str | None) -> str:
     """The contract meant: the one named (of which the ledger holds versions or published figures), or the only one."""
-    held = tuple(sorted(set(reading.contracts(conn)) | set(contracts(conn))))
-    if contract is not None:
-        if contract not in held:
-            shown = ", ".join(held) if held else "none yet"
-            raise LedgerError(f"this ledger holds no contract named {contract!r} (it holds: {shown})")
-        return contract
-    if not held:
-        raise LedgerError("nothing has been published in this ledger yet")
-    if len(held) > 1:
-        raise LedgerError(f"this ledger holds several contracts ({', '.join(held)}): say which (--contract NAME)")
-    return held[0]
+    return reading.resolve_contract(conn, contract, held=sorted(set(reading.contracts(conn)) | set(contracts(conn))))
 
 
 def _where(row: PublishedRow) -> dict[str, Any]:
