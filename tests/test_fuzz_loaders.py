@@ -232,6 +232,51 @@ def test_raw_csv(data: bytes) -> None:
         refused_or_read(lambda: load_dataset(spec, path), path)
 
 
+def _outcome(read: Callable[[], Any]) -> tuple[str, object]:
+    try:
+        loaded = read()
+    except csskpi.CsskpiError as error:
+        return "refused", [str(p) for p in getattr(error, "problems", [error])]
+    return "read", (loaded.frame.rows(), loaded.row_numbers.to_list(), loaded.findings)
+
+
+@FUZZ
+@given(mutated(SEEDS["incidents"]), st.integers(1, 3))
+def test_raw_csv_in_batches_reads_as_whole(monkeypatch: pytest.MonkeyPatch, data: bytes, rows: int) -> None:
+    """Read batch by batch (as a large file is), a file gives exactly the records or the problems it gives whole."""
+    from csskpi.data import batched
+
+    spec = MeasureRegistry.from_plugins().datasets["incidents"]
+    with written("incidents.csv", data) as path:
+        whole = _outcome(lambda: load_dataset(spec, path))
+        with monkeypatch.context() as patched:
+            patched.setattr(batched, "BATCH_BYTES", 0)
+            patched.setattr(batched, "BATCH_ROWS", rows)
+            assert _outcome(lambda: load_dataset(spec, path)) == whole
+
+
+@FUZZ
+@given(mutated(SEEDS["incidents"]))
+def test_raw_csv_read_for_some_months_never_reads_otherwise(data: bytes) -> None:
+    """Reading only the records a month needs never reads a record differently from the whole reading, and never
+    keeps a record the month's test would not (it may refuse less: faults in records no month needs are not read)."""
+    import datetime as dt
+
+    import polars as pl
+
+    spec = MeasureRegistry.from_plugins().datasets["incidents"]
+    may = (pl.col("opened_at") >= dt.date(2017, 5, 4)) & (pl.col("opened_at") < dt.date(2017, 6, 1))
+    with written("incidents.csv", data) as path:
+        part: Any = refused_or_read(lambda: load_dataset(spec, path, rows=may), path)
+        whole = _outcome(lambda: load_dataset(spec, path))
+        if part is None or whole[0] != "read":
+            return
+        frame, numbers, _ = whole[1]  # type: ignore[misc]
+        by_line = dict(zip(numbers, frame, strict=True))
+        assert [by_line[n] for n in part.row_numbers.to_list()] == part.frame.rows()
+        assert part.frame.select(may.fill_null(False).all()).item()
+
+
 @FUZZ
 @given(st.sampled_from(["contract", "notice", "decisions"]), st.data())
 def test_toml_values_of_the_wrong_type(contract: csskpi.Contract, kind: str, draw: st.DataObject) -> None:
