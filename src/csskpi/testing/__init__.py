@@ -37,11 +37,11 @@ This module needs ``hypothesis`` (the ``test`` extra); ``import csskpi`` does no
 
 from __future__ import annotations
 
+from csskpi.testing.decision_strategies import decisions
 from csskpi.testing.strategies import (
     AREA_NAMES,
     contracts,
     decimals_2dp,
-    decisions,
     histories,
     kpis,
     measurements,
