@@ -4,7 +4,6 @@ reading — the same problems."""
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import polars as pl
@@ -18,14 +17,11 @@ from csskpi.data.load import LoadedDataset, load_dataset
 from csskpi.data.spec import Column, ColumnKind, DatasetSpec
 from csskpi.errors import InputError
 from csskpi.model.period import Period
-from csskpi.pipeline.measure import MeasureRegistry, contract_clocks, load_data, measure
+from csskpi.pipeline.measure import contract_clocks, load_data, measure
 from csskpi.pipeline.rules import rows_needed
 from csskpi.pipeline.synth import synthesize, write_data
 
-
-@cache
-def _registry() -> MeasureRegistry:
-    return MeasureRegistry.from_plugins()
+from .synthetic_years import registry as _registry
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ import polars as pl
 
 from csskpi.data.checks import Locator, check_duplicates
 from csskpi.data.csvfile import Counts, csv_counts, csv_layout
-from csskpi.data.readers import ROW_COLUMN
+from csskpi.data.readers import ROW_COLUMN, header_names
 from csskpi.data.spec import DatasetSpec
 from csskpi.data.typed import parse_and_check
 from csskpi.data.window import keep
@@ -86,7 +86,7 @@ def _read(path: Path, shown: str, spec: DatasetSpec, rows: pl.Expr | None) -> Ba
                 return None
             first_parts.append(kept.typed.with_columns(lines.alias(ROW_COLUMN)))
             checked = kept.typed
-            if kept.kept < batch.height:
+            if kept.partial:
                 some_dropped = True
                 batch, lines, checked = batch.filter(kept.mask), lines.filter(kept.mask), checked.filter(kept.mask)
                 where = Locator(shown, lines, "line", 1)
@@ -114,8 +114,7 @@ def _names(batch: pl.DataFrame, spec: DatasetSpec) -> list[str] | None:
     """The header's column names, if they are distinct and name every declared column."""
     if batch.height == 0:
         return None
-    header = [str(v) if v is not None else "" for v in batch.row(0)]
-    names = [(v.removeprefix("\ufeff") if i == 0 else v) or f"column_{i + 1}" for i, v in enumerate(header)]
+    names = header_names(batch.row(0))
     if len(set(names)) != len(names) or any(c.name not in names for c in spec.columns):
         return None
     return names

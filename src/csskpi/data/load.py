@@ -118,6 +118,13 @@ class LoadedDataset:
         """Whether ``frame`` holds every record of the source (not only those a test kept: see ``dated``)."""
         return self.dated is None
 
+    def every_record(self) -> tuple[pl.DataFrame, pl.Series]:
+        """Every record of the source — the dating column at least — and their row numbers: ``frame`` when it is
+        complete, ``dated`` when only the records some months need were read."""
+        if self.dated is None:
+            return self.frame, self.row_numbers
+        return self.dated, self.dated[ROW_COLUMN]
+
     def row_number(self, index: int) -> int | None:
         """The line (or row) in the source of ``frame`` row ``index``."""
         value = self.row_numbers[index]
@@ -178,24 +185,20 @@ def load_dataset(
         shown = os.fspath(source)
         if (batched := read_batched(Path(source), shown, spec, rows)) is not None:  # a large file, batch by batch
             return _loaded(spec, batched.frame, shown, batched.numbers, "line", batched.dated, findings)
-    parquet = keep_parquet(spec, source, rows) if rows is not None else None
-    raw = read_cells(spec.name, source) if parquet is None else parquet[0]
+    parquet = keep_parquet(spec, source, rows) if rows is not None else None  # the reader keeps the records
+    raw, kept = parquet if parquet is not None else (read_cells(spec.name, source), None)
     problems = list(raw.problems) + _missing_columns(raw, spec)
     if raw.problems:  # with a repeated header name no column can be trusted to be the one meant
         raise InputError(problems)
-    dated, checked = None, None
-    kept = parquet[1] if parquet is not None else None
     if kept is None and rows is not None and not problems:
         kept = keep(raw.frame, raw.where, spec, rows, lenient_dates=raw.lenient_dates)
-    if parquet is not None and kept is not None:  # the reader kept the records already
-        dated, checked = (kept.dated, kept.typed.filter(kept.mask)) if kept.kept < kept.mask.len() else (None, kept.typed)
-    elif kept is not None:
-        checked = kept.typed  # parsed and checked on every record already
-        if kept.kept < raw.frame.height:
+        if kept is not None and kept.partial:
             where = raw.where
             raw = attrs.evolve(raw, frame=raw.frame.filter(kept.mask),
                                where=Locator(where.source, where.numbers.filter(kept.mask), where.label, where.header))
-            dated, checked = kept.dated, checked.filter(kept.mask)
+    # The columns the test's pass parsed and checked on every record are not read again.
+    checked = None if kept is None else kept.typed.filter(kept.mask) if kept.partial else kept.typed
+    dated = kept.dated if kept is not None and kept.partial else None
     typed, faults = parse_and_check(raw.frame, raw.where, spec, checked, lenient_dates=raw.lenient_dates)
     problems += faults
     if problems:

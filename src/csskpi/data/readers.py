@@ -18,7 +18,7 @@ from csskpi.data.checks import Locator, blank_to_null, first_line, first_sheet_r
 from csskpi.data.csvfile import csv_layout, csv_lines, unreadable_csv
 from csskpi.errors import InputError, Problem
 
-__all__ = ["FRAME_SOURCE", "ROW_COLUMN", "DataSource", "RawCells", "read_cells"]
+__all__ = ["FRAME_SOURCE", "ROW_COLUMN", "DataSource", "RawCells", "header_names", "read_cells"]
 
 ROW_COLUMN = "__row__"  # the row-number column a findings hook sees (see LoadedDataset.with_row_numbers)
 FRAME_SOURCE = "<DataFrame>"
@@ -93,6 +93,12 @@ def _read_parquet(path: Path, shown: str) -> RawCells:
     return _from_frame(frame, shown)
 
 
+def header_names(row: tuple[object, ...]) -> list[str]:
+    """A header line's column names: a byte-order mark dropped, an empty name called ``column_N``."""
+    header = [str(v) if v is not None else "" for v in row]
+    return [(v.removeprefix("\ufeff") if i == 0 else v) or f"column_{i + 1}" for i, v in enumerate(header)]
+
+
 def _with_header(
     grid: pl.DataFrame, numbers: pl.Series, where: Locator, *, lenient: bool = False, blanks_null: bool = False
 ) -> RawCells:
@@ -101,8 +107,7 @@ def _with_header(
     ``blanks_null``: the reader made every empty cell null already (polars does so for a CSV file without quotes;
     ``""`` stays text), so they need not be looked for again.
     """
-    header = [str(v) if v is not None else "" for v in grid.row(0)] if grid.height else []
-    names = [(v.removeprefix("\ufeff") if i == 0 else v) or f"column_{i + 1}" for i, v in enumerate(header)]
+    names = header_names(grid.row(0)) if grid.height else []
     problems = []
     for name in dict.fromkeys(n for n in names if names.count(n) > 1):
         positions = " and ".join(str(i + 1) for i, n in enumerate(names) if n == name)

@@ -45,6 +45,11 @@ class Kept:
     def kept(self) -> int:
         return int(self.mask.sum())
 
+    @property
+    def partial(self) -> bool:
+        """Whether the test left some records out (else the file is read whole, and ``dated`` is not needed)."""
+        return self.kept < self.mask.len()
+
 
 def keep(raw: pl.DataFrame, where: Locator, spec: DatasetSpec, test: pl.Expr, *, lenient_dates: bool = False) -> Kept | None:
     """The records of ``raw`` (text cells, blanks already null) that pass ``test``, an expression over typed

@@ -20,7 +20,6 @@ from csskpi.model.contract import Contract
 from csskpi.model.period import Period
 
 if TYPE_CHECKING:
-    import polars as pl
 
     from csskpi.data.load import DataFolder, Finding, LoadedDataset
     from csskpi.plugin.registry import Registry as MeasureRegistry
@@ -89,23 +88,13 @@ def check_data(
     return problems, findings
 
 
-def _every(loaded: LoadedDataset) -> tuple[pl.DataFrame, pl.Series]:
-    """Every record of the source (the dating column at least) and their row numbers, even when only the records
-    some months need were read (:attr:`LoadedDataset.dated`)."""
-    from csskpi.data.load import ROW_COLUMN
-
-    if loaded.dated is None:
-        return loaded.frame, loaded.row_numbers
-    return loaded.dated, loaded.dated[ROW_COLUMN]
-
-
 def _reach(loaded: LoadedDataset, spec: DatasetSpec, months: list[Period], who: str) -> list[Problem]:
-    if _every(loaded)[0].height == 0:
+    if loaded.every_record()[0].height == 0:
         return [Problem(f"dataset {loaded.name!r} holds no records ({who} for {months[0]})", file=loaded.source)]
     column = spec.dated_by
     if column is None:
         return []
-    last = _every(loaded)[0][column].max()
+    last = loaded.every_record()[0][column].max()
     if last is None:
         return []
     if not isinstance(last, dt.date):
@@ -150,7 +139,7 @@ def _far_outside(loaded: LoadedDataset, spec: DatasetSpec, periods: list[Period]
     from csskpi.data.load import Finding
 
     column = spec.dated_by
-    every, rows = _every(loaded)
+    every, rows = loaded.every_record()
     if column is None or not periods or every.height == 0:
         return []
     early, late = (periods[0] + -24).first_day, (periods[-1] + 12).last_day
