@@ -52,6 +52,15 @@ def test_the_floor_counts_what_csskpi_counts(quarter: Path) -> None:
     assert compared >= 3 * 30  # about 40 KPIs a month in force, three months: not a vacuous comparison
 
 
+def test_both_sides_run_byte_compiled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As an installed package is: a run without bytecode would time csskpi compiling its own modules.
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    env = _load("bench_floor").compiled_env(tmp_path / "pycache")
+    assert "PYTHONDONTWRITEBYTECODE" not in env and env["PYTHONPYCACHEPREFIX"] == str(tmp_path / "pycache")
+    subprocess.run([sys.executable, "-c", "import csskpi.data.csvfile"], env=env, check=True)
+    assert list((tmp_path / "pycache").rglob("csvfile*.pyc"))
+
+
 def test_a_floor_that_disagrees_is_caught(quarter: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The same floor, but one KPI-month's passing count off by one: check_same_counts must refuse it.
     real = BENCHMARKS / "floor.py"

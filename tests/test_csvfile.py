@@ -46,6 +46,7 @@ def test_layout_matches_reading_line_by_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, drawn: tuple[list[str], str, bool], chunk: int
 ) -> None:
     monkeypatch.setattr(csvfile, "CHUNK", chunk)
+    monkeypatch.setattr(csvfile, "COUNT_CHUNK", chunk)
     rows, ending, terminated = drawn
     text = ending.join(rows) + (ending if terminated and rows else "")
     path = tmp_path / "f.csv"
@@ -61,6 +62,16 @@ def test_layout_matches_reading_line_by_line(
     if header is not None:
         assert list(found.lines) == odd
         assert list(found.fields) == odd_fields
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 5, 1 << 22])
+def test_the_layout_is_found_across_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    monkeypatch.setattr(csvfile, "COUNT_CHUNK", chunk)
+    path = tmp_path / "f.csv"
+    for text, blank, quoted in [(" \r\n\t\n  ", True, False), ("   \n\n a", False, False), ("a,b\n1,2\n\"3\",4", False, True),
+                                ("", True, False), ("\n\n\"", False, True)]:
+        path.write_bytes(text.encode())
+        assert csv_layout(path) == csvfile.Layout(blank=blank, quoted=quoted), text
 
 
 def test_a_quote_leaves_fields_to_the_csv_walk(tmp_path: Path) -> None:

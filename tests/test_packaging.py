@@ -78,3 +78,53 @@ def test_the_cli_exits_2_without_the_driver(capsys: pytest.CaptureFixture[str]) 
     assert main(["ledger", "init", "postgresql://analyst@db.example.gov.uk/css"]) == 2
     err = capsys.readouterr().err
     assert "csskpi[postgres]" in err and "Traceback" not in err
+
+
+def _distribution(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _declared(pyproject: Path, *extras: str) -> set[str]:
+    import tomllib
+
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    wanted = list(project.get("dependencies", []))
+    for extra in extras:
+        wanted += project.get("optional-dependencies", {}).get(extra, [])
+    return {_distribution(re.split(r"[\s\[<>=!~;]", requirement, maxsplit=1)[0]) for requirement in wanted}
+
+
+def _imported(path: Path) -> set[str]:
+    """The top-level modules ``path`` imports, but those in a ``try`` that handles their absence."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    optional: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and any(
+            isinstance(h.type, ast.Name) and h.type.id in ("ImportError", "ModuleNotFoundError") for h in node.handlers
+        ):
+            optional.update(id(n) for statement in node.body for n in ast.walk(statement))
+    names = set()
+    for node in ast.walk(tree):
+        if id(node) in optional:
+            continue
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return {n for n in names if n not in sys.stdlib_module_names and n != "__future__" and not n.startswith("csskpi")}
+
+
+@pytest.mark.parametrize("package", ["csskpi", *PLUGINS])
+def test_every_package_imported_is_a_declared_dependency(package: str) -> None:
+    # A module a fresh `pip install` would lack fails only on the machine without it (numpy once went undeclared).
+    root = REPO if package == "csskpi" else REPO / "plugins" / f"csskpi-{package}"
+    source = REPO / "src" / "csskpi" if package == "csskpi" else root / "src" / f"csskpi_{package}"
+    distributions = metadata.packages_distributions()
+    missing = []
+    for path in sorted(source.rglob("*.py")):
+        # csskpi.testing is for test suites: it may use the test extra (hypothesis).
+        declared = _declared(root / "pyproject.toml", *(("test",) if "testing" in path.parts else ()))
+        for module in sorted(_imported(path)):
+            if not {_distribution(d) for d in distributions.get(module, [module])} & declared:
+                missing.append(f"{path.relative_to(REPO)}: {module}")
+    assert not missing, f"imported but not declared in {package}'s pyproject.toml: {missing}"

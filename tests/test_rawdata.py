@@ -473,6 +473,68 @@ def test_folder_collects_problems_of_every_dataset(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("bad", [False, True])
+def test_folder_loads_alike_one_or_several_at_a_time(tmp_path: Path, bad: bool) -> None:
+    # surveys.csv is the larger, so with workers it is loaded first; what comes back keeps the datasets' order.
+    surveys = [f"csc_customer,R{i},2024-01-02,good" for i in range(2000)] + (["k,R0,2024-01-02,Good"] if bad else [])
+    write(tmp_path / "surveys.csv", *surveys, header="kind,response_id,responded_on,rating")
+    write(tmp_path / "calls.csv", *([GOOD_ROWS[0].replace("lrsp", "x")] if bad else GOOD_ROWS))
+    outcomes = []
+    for workers in (1, 2, 3):
+        try:
+            folder = load_data_folder(tmp_path, SPECS, workers=workers)
+        except InputError as error:
+            outcomes.append([(Path(p.file or "").name, p.line, p.field, p.message) for p in error.problems])
+        else:
+            outcomes.append([(name, loaded.frame.rows(), loaded.row_numbers.to_list(), loaded.findings)
+                             for name, loaded in folder.datasets.items()])
+    assert outcomes[0] == outcomes[1] == outcomes[2]
+    if bad:
+        assert [(name, field) for name, _, field, _ in outcomes[0]] == [
+            ("calls.csv", "queue"), ("surveys.csv", "rating"), ("surveys.csv", "response_id"),
+        ]
+    else:
+        assert [name for name, *_ in outcomes[0]] == ["calls", "surveys"]
+
+
+def test_a_file_read_in_batches_is_read_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from csskpi.data import batched, load
+
+    write(tmp_path / "surveys.csv", *[f"csc_customer,R{i},2024-01-02,good" for i in range(200)],
+          header="kind,response_id,responded_on,rating")
+    write(tmp_path / "calls.csv", *GOOD_ROWS)
+    monkeypatch.setattr(batched, "BATCH_BYTES", (tmp_path / "surveys.csv").stat().st_size)  # surveys: batched
+    lock, running = threading.Lock(), set()
+    beside: dict[str, set[str]] = {"calls": set(), "surveys": set()}  # the loads under way during each
+    real = load.load_dataset
+
+    def watched(spec: DatasetSpec, *args: Any, **kwargs: Any) -> LoadedDataset:
+        with lock:
+            for other in running:
+                beside[other].add(spec.name)
+                beside[spec.name].add(other)
+            running.add(spec.name)
+        try:
+            return real(spec, *args, **kwargs)
+        finally:
+            with lock:
+                running.discard(spec.name)
+
+    monkeypatch.setattr(load, "load_dataset", watched)
+    folder = load_data_folder(tmp_path, SPECS, workers=2)
+    assert set(folder.datasets) == {"calls", "surveys"} and beside == {"calls": set(), "surveys": set()}
+
+
+def test_a_hook_failing_in_a_folder_fails_the_load(tmp_path: Path) -> None:
+    write(tmp_path / "calls.csv", *GOOD_ROWS)
+    write(tmp_path / "surveys.csv", "csc_customer,R1,2024-01-02,good", header="kind,response_id,responded_on,rating")
+    for workers in (1, 2):
+        with pytest.raises(PluginError, match="not a Finding"):
+            load_data_folder(tmp_path, SPECS, findings={"calls": lambda frame: ["odd"]}, workers=workers)  # type: ignore[list-item, dict-item]
+
+
 def test_folder_problems(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not a folder"):
         load_data_folder(tmp_path / "nope", SPECS)

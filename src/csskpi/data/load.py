@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import MappingProxyType
 from typing import TypeAlias
@@ -34,6 +35,7 @@ import attrs
 import fastexcel
 import polars as pl
 
+from csskpi.data import batched
 from csskpi.data.batched import read_batched
 from csskpi.data.checks import Locator, first_line
 from csskpi.data.readers import FRAME_SOURCE, ROW_COLUMN, DataSource, RawCells, read_cells
@@ -262,6 +264,10 @@ def _missing_columns(raw: RawCells, spec: DatasetSpec) -> list[Problem]:
     return problems
 
 
+#: Datasets loaded at once. Two: while one file's checks run in Python (one core), another is parsed by polars
+#: (every core); and at most two files' raw text cells are held beside the typed frames kept.
+LOAD_WORKERS = 2
+
 _NO_FRAMES: Mapping[str, object] = MappingProxyType({})
 _NO_HOOKS: Mapping[str, FindingsHook] = MappingProxyType({})
 _SUFFIXES = (".csv", ".parquet")
@@ -274,6 +280,7 @@ def load_data_folder(
     frames: Mapping[str, object] = _NO_FRAMES,
     findings: Mapping[str, FindingsHook] = _NO_HOOKS,
     rows: Mapping[str, pl.Expr | None] | None = None,
+    workers: int = LOAD_WORKERS,
 ) -> DataFolder:
     """Load every dataset of ``specs`` found in ``folder`` or given in ``frames``; list those absent.
 
@@ -281,6 +288,9 @@ def load_data_folder(
     (names exact, not case-folded), or ``frames[name]``. Two sources for one dataset are an error naming both;
     files no dataset claims are listed in :attr:`DataFolder.ignored`. Every problem of every dataset is raised
     together in one :class:`InputError`.
+
+    Datasets are loaded ``workers`` at a time (the result is the same whatever their number: only the time and
+    the memory differ). A plugin's findings hook may then be called from a worker thread.
 
     With ``rows``, only the datasets it names are read (the others found are listed in :attr:`DataFolder.unread`),
     each wholly (None) or only the records passing its test (see :func:`load_dataset`).
@@ -309,8 +319,8 @@ def load_data_folder(
         else:
             known = ", ".join(sorted(specs)) or "none"
             problems.append(Problem(f"no dataset named {name!r} to give a frame for (datasets: {known})"))
-    datasets: dict[str, LoadedDataset] = {}
     unread: list[str] = []
+    todo: list[tuple[DatasetSpec, DataSource]] = []
     for name, found in sources.items():
         if rows is not None and name not in rows:
             unread.extend([name] if found else [])
@@ -319,15 +329,58 @@ def load_data_folder(
             both = " and ".join(shown for shown, _ in found)
             problems.append(Problem(f"dataset {name!r} is given more than once: {both}; keep one", file=found[0][0]))
         elif found:
-            try:
-                test = None if rows is None else rows[name]
-                datasets[name] = load_dataset(specs[name], found[0][1], findings=findings.get(name), rows=test)
-            except InputError as error:
-                problems.extend(error.problems)
+            todo.append((specs[name], found[0][1]))
+    datasets: dict[str, LoadedDataset] = {}
+    for (spec, _), loaded in zip(todo, _load_each(todo, findings, rows, workers), strict=True):
+        if isinstance(loaded, InputError):
+            problems.extend(loaded.problems)
+        else:
+            datasets[spec.name] = loaded
     if problems:
         raise InputError(problems)
     absent = tuple(name for name, found in sources.items() if not found)
     return DataFolder(None if folder is None else os.fspath(folder), datasets, absent, tuple(ignored), tuple(unread))
+
+
+def _load_each(
+    todo: list[tuple[DatasetSpec, DataSource]],
+    findings: Mapping[str, FindingsHook],
+    rows: Mapping[str, pl.Expr | None] | None,
+    workers: int,
+) -> list[LoadedDataset | InputError]:
+    """Each dataset of ``todo`` loaded, or the error saying why not, in ``todo``'s order whatever the order of
+    the work; ``workers`` at a time, the largest files first so that the small ones fill in beside them."""
+
+    def one(item: tuple[DatasetSpec, DataSource]) -> LoadedDataset | InputError:
+        spec, source = item
+        try:
+            return load_dataset(spec, source, findings=findings.get(spec.name),
+                                rows=None if rows is None else rows[spec.name])
+        except InputError as error:
+            return error
+
+    sizes = [_size(source) for _, source in todo]
+    # A file read in batches is read alone: beside another load, polars' reader runs ahead of the batches' checks
+    # and holds more of the file at once (1.5 GiB more for a 2 GiB file).
+    alone = {i: one(todo[i]) for i, size in enumerate(sizes) if size >= batched.BATCH_BYTES}
+    if workers <= 1 or len(todo) - len(alone) <= 1:
+        return [alone[i] if i in alone else one(item) for i, item in enumerate(todo)]
+    order = sorted((i for i in range(len(todo)) if i not in alone), key=lambda i: -sizes[i])
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="csskpi-load")
+    try:
+        futures = {i: pool.submit(one, todo[i]) for i in order}
+        return [alone[i] if i in alone else futures[i].result() for i in range(len(todo))]
+    finally:  # on an error no other dataset is started; those under way finish before it is raised
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _size(source: DataSource) -> int:
+    if isinstance(source, str | os.PathLike):
+        try:
+            return Path(source).stat().st_size
+        except OSError:  # the reading says what is wrong with it
+            return 0
+    return 0
 
 
 def _sheets(
