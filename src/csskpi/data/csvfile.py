@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,12 +98,17 @@ def csv_layout(path: Path) -> Layout:
     """Whether the file is blank or holds a quote: a search of it :data:`COUNT_CHUNK` bytes at a time, into one
     reused buffer (a mapping of the whole file would count its pages as the process's memory)."""
     blank, quoted = True, False
-    buffer = bytearray(COUNT_CHUNK)
     with path.open("rb", buffering=0) as stream:
+        buffer = bytearray(_buffer_size(stream.fileno()))
         while not quoted and (size := stream.readinto(buffer)):
             quoted = buffer.find(b'"', 0, size) != -1
             blank = blank and not bytes(buffer[:size]).strip()
     return Layout(blank=blank, quoted=quoted)
+
+
+def _buffer_size(descriptor: int) -> int:
+    """:data:`COUNT_CHUNK`, or less for a smaller file (one byte more, so that its end is read as such)."""
+    return max(1, min(COUNT_CHUNK, os.fstat(descriptor).st_size + 1))
 
 
 def csv_counts(path: Path) -> Counts:
@@ -113,8 +119,8 @@ def csv_counts(path: Path) -> Counts:
 
     lines = commas = 0
     last = _NEWLINE
-    buffer = np.empty(COUNT_CHUNK, np.uint8)
     with path.open("rb", buffering=0) as stream:
+        buffer = np.empty(_buffer_size(stream.fileno()), np.uint8)
         while size := stream.readinto(buffer.data):
             part = buffer[:size]
             lines += int(np.count_nonzero(part == _NEWLINE))
