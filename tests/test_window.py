@@ -161,3 +161,18 @@ def test_a_parquet_file_storing_its_times_as_text_is_read_in_part_too(tmp_path: 
     loaded = load_dataset(spec, tmp_path / "calls.parquet", rows=september)
     assert not loaded.complete and 0 < loaded.height < frame.height
     assert loaded.frame["offered_at"].dt.month().unique().to_list() == [9]
+
+
+@pytest.mark.parametrize("test", [pl.col("offered_at") >= pl.datetime(2017, 9, 1), pl.col("offered_at").is_not_null()])
+def test_a_parquet_file_read_in_two_parts_keeps_its_columns_in_order(tmp_path: Path, test: pl.Expr) -> None:
+    # Its first columns (tested, id, dating) and the others are read apart and put back in the file's order; an
+    # extra column between them stays where it was. The second test keeps every record.
+    frame = _frames(11)["calls"]
+    frame = frame.select(frame.columns[0], pl.lit("note").alias("extra"), *frame.columns[1:])
+    frame.write_parquet(tmp_path / "calls.parquet")
+    spec = _registry().datasets["calls"]
+    whole = load_dataset(spec, tmp_path / "calls.parquet")
+    part = load_dataset(spec, tmp_path / "calls.parquet", rows=test)
+    assert part.frame.columns == whole.frame.columns and part.extra_columns == ("extra",)
+    kept = whole.with_row_numbers().join(part.with_row_numbers().select("__row__"), on="__row__")
+    assert kept.drop("__row__").equals(part.frame) and part.height == whole.frame.filter(test).height

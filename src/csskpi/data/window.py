@@ -103,12 +103,21 @@ def keep_parquet(spec: DatasetSpec, source: DataSource, test: pl.Expr) -> tuple[
     if kept is None:
         return None
     wanted = where.numbers.filter(kept.mask)
+    # The other columns only: the first are in memory already (a second read of them doubled the peak).
+    others = [ROW, *(n for n in present if n != ROW and n not in first.columns)]
     stored = all(first.schema[n] == kept.typed.schema[n] for n in test.meta.root_names())
     try:
-        rest = scan.filter(test.fill_null(False)).collect() if stored else scan.collect().filter(kept.mask)
+        if not kept.partial:
+            rest = scan.select(others).collect()
+        elif stored:
+            rest = scan.filter(test.fill_null(False)).select(others).collect()
+        else:
+            rest = scan.select(others).collect().filter(kept.mask)
+        if not rest[ROW].cast(pl.Int64).equals(wanted):  # never trust a reader's filter over the mask
+            rest = scan.select(others).collect().filter(kept.mask)
     except (pl.exceptions.PolarsError, OSError):
         return None
-    if not rest[ROW].cast(pl.Int64).equals(wanted):  # never trust a reader's filter over the mask
-        rest = scan.collect().filter(kept.mask)
-    cells = RawCells(blank_to_null(rest.drop(ROW)), Locator(shown, wanted, "row", None))
+    both = pl.concat([first.filter(kept.mask) if kept.partial else first, blank_to_null(rest.drop(ROW))],
+                     how="horizontal")
+    cells = RawCells(both.select(n for n in present if n != ROW), Locator(shown, wanted, "row", None))
     return cells, kept
