@@ -128,3 +128,10 @@ def test_every_package_imported_is_a_declared_dependency(package: str) -> None:
             if not {_distribution(d) for d in distributions.get(module, [module])} & declared:
                 missing.append(f"{path.relative_to(REPO)}: {module}")
     assert not missing, f"imported but not declared in {package}'s pyproject.toml: {missing}"
+
+
+def test_every_dependency_is_explained_in_the_docs() -> None:
+    explained = (REPO / "docs" / "dependencies.md").read_text(encoding="utf-8")
+    listed = {_distribution(name) for name in re.findall(r"^\| `([^`]+)` \|", explained, flags=re.MULTILINE)}
+    listed |= {_distribution(re.split(r"\[", name)[0]) for name in re.findall(r"\| `([^`]+)` \| the", explained)}
+    assert _declared(REPO / "pyproject.toml", "postgres") <= listed
