@@ -38,8 +38,8 @@ import polars as pl
 from csskpi.data import batched
 from csskpi.data.batched import read_batched
 from csskpi.data.checks import Locator, first_line
-from csskpi.data.readers import FRAME_SOURCE, ROW_COLUMN, DataSource, RawCells, read_cells
-from csskpi.data.sanity import delimiter_hint, repeated_hour
+from csskpi.data.readers import FRAME_SOURCE, ROW_COLUMN, DataSource, missing_columns, read_cells
+from csskpi.data.sanity import repeated_hour
 from csskpi.data.spec import DatasetSpec
 from csskpi.data.typed import parse_and_check
 from csskpi.data.window import keep, keep_parquet
@@ -189,7 +189,7 @@ def load_dataset(
             return _loaded(spec, batched.frame, shown, batched.numbers, "line", batched.dated, findings)
     parquet = keep_parquet(spec, source, rows) if rows is not None else None  # the reader keeps the records
     raw, kept = parquet if parquet is not None else (read_cells(spec.name, source), None)
-    problems = list(raw.problems) + _missing_columns(raw, spec)
+    problems = list(raw.problems) + missing_columns(raw, spec)
     if raw.problems:  # with a repeated header name no column can be trusted to be the one meant
         raise InputError(problems)
     if kept is None and rows is not None and not problems:
@@ -245,23 +245,6 @@ def _complete(finding: object, loaded: LoadedDataset) -> Finding:
     if not isinstance(finding, Finding):
         raise PluginError(f"the findings hook of dataset {loaded.name!r} returned {finding!r}, not a Finding")
     return attrs.evolve(finding, dataset=finding.dataset or loaded.name, file=finding.file or loaded.source)
-
-
-def _missing_columns(raw: RawCells, spec: DatasetSpec) -> list[Problem]:
-    found = raw.frame.columns
-    folded = {c.strip().casefold(): c for c in found}
-    problems = []
-    separated = delimiter_hint(found)
-    if separated:  # one problem for the file, not one for each column the header seems to lack
-        return [Problem(f"no column of the dataset found{separated}", file=raw.where.source, line=raw.where.header)]
-    for column in spec.columns:
-        if column.name in found:
-            continue
-        near = folded.get(column.name.casefold())
-        hint = f"; did you mean {near!r}?" if near is not None else ""
-        message = f"missing required column (found: {', '.join(found) or 'none'}){hint}"
-        problems.append(Problem(message, file=raw.where.source, line=raw.where.header, field=column.name))
-    return problems
 
 
 #: Datasets loaded at once. Two: while one file's checks run in Python (one core), another is parsed by polars

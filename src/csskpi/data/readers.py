@@ -16,9 +16,11 @@ import polars as pl
 
 from csskpi.data.checks import Locator, blank_to_null, first_line, first_sheet_row
 from csskpi.data.csvfile import csv_layout, csv_lines, unreadable_csv
+from csskpi.data.sanity import delimiter_hint
+from csskpi.data.spec import DatasetSpec
 from csskpi.errors import InputError, Problem
 
-__all__ = ["FRAME_SOURCE", "ROW_COLUMN", "DataSource", "RawCells", "header_names", "read_cells"]
+__all__ = ["FRAME_SOURCE", "ROW_COLUMN", "DataSource", "RawCells", "header_names", "missing_columns", "read_cells"]
 
 ROW_COLUMN = "__row__"  # the row-number column a findings hook sees (see LoadedDataset.with_row_numbers)
 FRAME_SOURCE = "<DataFrame>"
@@ -158,3 +160,22 @@ def _read_csv(path: Path, shown: str) -> RawCells:
     if ragged:  # a record whose cells cannot be matched to the header: no cell of the file can be trusted
         raise InputError(ragged)
     return _with_header(grid, lines, Locator(shown, lines, "line", 1), blanks_null=not layout.quoted)
+
+
+def missing_columns(raw: RawCells, spec: DatasetSpec) -> list[Problem]:
+    """A problem for each column of ``spec`` the header lacks (naming what it has, and a near spelling), or one
+    for the file when its header looks written with another delimiter."""
+    found = raw.frame.columns
+    folded = {c.strip().casefold(): c for c in found}
+    problems = []
+    separated = delimiter_hint(found)
+    if separated:  # one problem for the file, not one for each column the header seems to lack
+        return [Problem(f"no column of the dataset found{separated}", file=raw.where.source, line=raw.where.header)]
+    for column in spec.columns:
+        if column.name in found:
+            continue
+        near = folded.get(column.name.casefold())
+        hint = f"; did you mean {near!r}?" if near is not None else ""
+        message = f"missing required column (found: {', '.join(found) or 'none'}){hint}"
+        problems.append(Problem(message, file=raw.where.source, line=raw.where.header, field=column.name))
+    return problems

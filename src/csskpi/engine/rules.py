@@ -14,6 +14,7 @@ from typing import Literal
 
 import attrs
 
+from csskpi.engine.decisions import check_decisions
 from csskpi.engine.tables import evaluation_columns
 from csskpi.errors import InputError, Problem
 from csskpi.model.contract import Contract
@@ -25,8 +26,8 @@ from csskpi.model.tabular import Columns, Tabular, short_repr, span
 from csskpi.model.targets import TargetStep
 
 __all__ = [
-    "classify", "judge", "evaluate", "check_measurements", "check_decisions", "decision_conflicts", "unfinished_months",
-    "DecisionIndex", "Evaluation", "MissingPolicy",
+    "classify", "judge", "evaluate", "check_measurements", "unfinished_months", "DecisionIndex", "Evaluation",
+    "MissingPolicy",
 ]
 
 MissingPolicy = Literal["warn", "dna"]
@@ -218,112 +219,6 @@ def unfinished_months(measurements: Iterable[Measurement], today: dt.date) -> li
             src = m.source
             problems.append(Problem(f"{m.period} has not ended yet (today is {today}): a month's results are published "
                                     "once it is over", file=src.file, line=src.line, field="period", kpi=m.kpi))
-    return problems
-
-
-def _where(item: Mitigation | Suspension | Escalation) -> str:
-    src = item.source
-    return f"{src.file or 'the decisions'}{':' + str(src.line) if src.line else ''}"
-
-
-class _Months:
-    """Whether months are in the contract and a KPI is in force in them, remembered (decisions repeat months)."""
-
-    def __init__(self, contract: Contract) -> None:
-        self.contract = contract
-        self.first, self.last = contract.calendar.first_period, contract.calendar.last_period
-        self._in_force: dict[tuple[str, int], bool] = {}
-
-    def problem(self, item: Mitigation | Escalation, start: Period, end: Period) -> Problem | None:
-        """A problem if the decision names a month outside the contract, or one its KPI is not in force in."""
-        src = item.source
-        field = "period" if isinstance(item, Escalation) else "from"
-        if start.index < self.first.index or end.index > self.last.index:
-            outside = start if start.index < self.first.index else end
-            return Problem(f"{outside} is outside the contract ({self.first} to {self.last})",
-                           file=src.file, line=src.line, field=field, kpi=item.kpi)
-        kpi = self.contract.kpi(item.kpi)
-        for month in range(start.index, end.index + 1):
-            key = (item.kpi, month)
-            if key not in self._in_force:
-                self._in_force[key] = kpi.step_at(Period.from_index(month)) is not None
-            if not self._in_force[key]:
-                until = f" to {kpi.end}" if kpi.end else ""
-                return Problem(f"not in force in {Period.from_index(month)} (in force from {kpi.start}{until}): no "
-                               "decision can bear on it", file=src.file, line=src.line, field=field, kpi=item.kpi)
-        return None
-
-
-def check_decisions(contract: Contract, decisions: Decisions) -> list[Problem]:
-    """Every decision that names a KPI or area the contract does not have, or a month outside the contract or
-    after its KPI retired."""
-    problems: list[Problem] = []
-    months = _Months(contract)
-    for m in decisions.mitigations:
-        if not contract.has_kpi(m.kpi):
-            problems.append(Problem(f"{m.kpi} is not a KPI of the contract", file=m.source.file, line=m.source.line,
-                                    field="kpi", kpi=m.kpi))
-        elif (problem := months.problem(m, m.start, m.end)) is not None:
-            problems.append(problem)
-    for e in decisions.escalations:
-        if not contract.has_kpi(e.kpi):
-            problems.append(Problem(f"{e.kpi} is not a KPI of the contract", file=e.source.file, line=e.source.line,
-                                    field="kpi", kpi=e.kpi))
-        elif (problem := months.problem(e, e.period, e.period)) is not None:
-            problems.append(problem)
-    first, last = months.first, months.last
-    codes = set(contract.area_codes)
-    for s in decisions.suspensions:
-        for area in s.areas:
-            if area not in codes:
-                problems.append(
-                    Problem(
-                        f"unknown service area {area!r} (the contract has {', '.join(contract.area_codes)})",
-                        file=s.source.file,
-                        line=s.source.line,
-                        field="areas",
-                    )
-                )
-        if not first.index <= s.start.index <= last.index:  # one running on past the end relieves the months it has
-            problems.append(Problem(f"starts {s.start}, outside the contract ({first} to {last})",
-                                    file=s.source.file, line=s.source.line, field="from"))
-    return problems
-
-
-def decision_conflicts(decisions: Decisions) -> list[Problem]:
-    """Decisions that contradict each other: two mitigations or two escalations of one KPI-month, or two
-    suspensions of one area whose months overlap. (An Appendix A "mitigated" annotation beside a decisions
-    file's mitigation of the same month is one decision twice recorded, not a contradiction.)"""
-    problems: list[Problem] = []
-    mitigated: dict[tuple[str, Period], Mitigation] = {}
-    for m in decisions.mitigations:
-        if m.source.kind != "decision":
-            continue
-        for period in Period.range(m.start, m.end):
-            first = mitigated.setdefault((m.kpi, period), m)
-            if first is not m:
-                problems.append(Problem(f"{period} is mitigated twice (also at {_where(first)}): keep one decision",
-                                        file=m.source.file, line=m.source.line, field="from", kpi=m.kpi))
-                break
-    raised: dict[tuple[str, Period], Escalation] = {}
-    for e in decisions.escalations:
-        if e.source.kind != "decision":
-            continue
-        first_e = raised.setdefault((e.kpi, e.period), e)
-        if first_e is not e:
-            problems.append(Problem(f"{e.period} is escalated or disputed twice (also at {_where(first_e)}): keep one "
-                                    "decision", file=e.source.file, line=e.source.line, field="period", kpi=e.kpi))
-    by_area: dict[str, list[Suspension]] = {}
-    for s in decisions.suspensions:
-        for area in s.areas:
-            for other in by_area.get(area, []):
-                if s.start <= other.end and other.start <= s.end:
-                    problems.append(Problem(
-                        f"suspends {area} from {s.start} to {s.end}, overlapping the suspension at {_where(other)} "
-                        f"({other.start} to {other.end}): one suspension per area and month",
-                        file=s.source.file, line=s.source.line, field="areas"))
-                    break
-            by_area.setdefault(area, []).append(s)
     return problems
 
 

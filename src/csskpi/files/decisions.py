@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from csskpi.engine.rules import check_decisions, decision_conflicts
+from csskpi.engine.decisions import check_decisions, decision_conflicts
 from csskpi.errors import InputError, Problem
 from csskpi.files.collector import kind_of
 from csskpi.files.text import load_toml, read_text

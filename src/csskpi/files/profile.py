@@ -42,6 +42,7 @@ from typing import Any, TypeAlias
 import attrs
 
 from csskpi.errors import InputError, Problem
+from csskpi.files.toml_lines import key_lines
 
 __all__ = [
     "LONDON",
@@ -160,43 +161,6 @@ class Profile:
 # ------------------------------------------------------------------------------------------ reading the file
 
 
-_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*((?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=""")
-_PART = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)\s*\.?""")
-
-
-def _parts(dotted: str) -> tuple[str, ...]:
-    out = []
-    for match in _PART.finditer(dotted):
-        part = match.group(1)
-        if part.startswith('"'):
-            part = part[1:-1].encode("utf-8").decode("unicode_escape") if "\\" in part else part[1:-1]
-        elif part.startswith("'"):
-            part = part[1:-1]
-        out.append(part)
-    return tuple(out)
-
-
-def _key_lines(text: str) -> dict[tuple[str, ...], int]:
-    """Where each table and key was written: ``("datasets", "incidents", "columns", "incident_id") -> 7``.
-
-    tomllib does not say, and a message must; a table is found by its header line, a key by its ``key =`` line
-    within the table last opened (inline tables and multi-line values are named by their first line).
-    """
-    lines: dict[tuple[str, ...], int] = {}
-    table: tuple[str, ...] = ()
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = _HEADER.match(line)
-        if header:
-            table = _parts(header.group(1))
-            lines.setdefault(table, number)
-            continue
-        key = _KEY.match(line)
-        if key:
-            lines.setdefault(table + _parts(key.group(1)), number)
-    return lines
-
-
 def read_profile(path: str | os.PathLike[str]) -> Profile:
     """Read an import profile file; raise one :class:`InputError` listing every problem."""
     shown = os.fspath(path)
@@ -217,7 +181,7 @@ def parse_profile(text: str, *, file: str | None = None, name: str = "profile") 
         match = re.search(r"line (\d+)", str(error))
         raise InputError(Problem(f"not valid TOML: {error}", file=file,
                                  line=int(match.group(1)) if match else None)) from None
-    reader = _Reader(file, _key_lines(text))
+    reader = _Reader(file, key_lines(text))
     for key in sorted(set(data) - _TOP_KEYS):
         reader.add((key,), f"unknown key (allowed: {', '.join(sorted(_TOP_KEYS))})")
     tables = data.get("datasets", {})

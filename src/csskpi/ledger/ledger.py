@@ -24,7 +24,6 @@ from sqlalchemy import exc
 
 from csskpi.engine.reconcile import PublishedRow
 from csskpi.engine.rules import Evaluation
-from csskpi.errors import Problem
 from csskpi.ledger import chain, guards, reading, summaries, writing
 from csskpi.ledger.engine import (
     create_engine,
@@ -37,9 +36,7 @@ from csskpi.ledger.engine import (
 )
 from csskpi.ledger.errors import LedgerError
 from csskpi.ledger.migrate import HEAD, current_revision, revision_problems, upgrade
-from csskpi.ledger.records import month_payloads
 from csskpi.ledger.summaries import PublishedHistory, PublishedRecording
-from csskpi.ledger.terms import terms_of
 from csskpi.ledger.values import (
     Batch,
     MonthChanges,
@@ -282,38 +279,10 @@ class Ledger:
             raise LedgerError("a restatement needs a reason (reason=..., --reason TEXT): say why the figures change")
         items = None if measurements is None else list(measurements)
         moment = reading.utc(at) if at is not None else None
-        terms = terms_of(contract)
 
         def work(conn: sa.Connection) -> Written:
-            who = writing.author(conn, recorded_by)
-            now = moment or _now()  # taken under the lock, so versions' times follow their numbers
-            if items is not None:
-                writing.insert_measurements(conn, items, who, None, None, source, now, contract.name)
-            if decisions is not None:
-                writing.insert_decisions(conn, decisions, who, source, now, contract.name)
-            held = reading.decisions_from_records(reading.recorded_decisions(conn, contract.name))
-            evaluation, credit_run = build(held)
-            if evaluation.contract.name != contract.name:
-                raise LedgerError(f"the evaluation is of contract {evaluation.contract.name!r}, not {contract.name!r}")
-            payloads = month_payloads(evaluation, credit_run)
-            problems: list[Problem] = []
-            plan, unchanged, term_notes = [], [], {}
-            for payload in payloads:
-                version, when, latest = writing.next_version(conn, kind, payload, now, moment is not None, problems)
-                if kind == "restate" and latest is not None and not problems:
-                    if writing.unchanged(conn, payload, latest):
-                        unchanged.append(payload.period)
-                        continue
-                    if latest.terms_digest != terms.digest:
-                        term_notes[payload.period] = writing.terms_notes(conn, latest.terms_digest, contract, payload)
-                plan.append((payload, version, when))
-            if problems:
-                raise LedgerError(problems)
-            if plan:
-                writing.ensure_terms(conn, terms)
-            ids = writing.decisions_in_force(conn, contract.name)
-            written = tuple(writing.write_version(conn, kind, p, v, why, who, w, terms, ids) for p, v, w in plan)
-            return Written(written, tuple(unchanged), term_notes, chain.head(conn)[1])
+            return writing.write_months(conn, kind, contract, build, why=why, recorded_by=recorded_by, moment=moment,
+                                        now=moment or _now(), measurements=items, decisions=decisions, source=source)
 
         return run_write(self._engine, (), work, where=f"{kind} {contract.name}")
 

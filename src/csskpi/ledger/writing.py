@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 
+from csskpi.engine.rules import Evaluation
 from csskpi.errors import Problem
 from csskpi.ledger import chain, reading
 from csskpi.ledger import schema as t
 from csskpi.ledger.errors import LedgerError
-from csskpi.ledger.records import MonthPayload, decision_rows, measurement_row
-from csskpi.ledger.terms import Terms, contract_of, terms_changes
-from csskpi.ledger.values import Batch, VersionInfo
+from csskpi.ledger.records import MonthPayload, decision_rows, measurement_row, month_payloads
+from csskpi.ledger.terms import Terms, contract_of, terms_changes, terms_of
+from csskpi.ledger.values import Batch, VersionInfo, Written
 from csskpi.model.contract import Contract
 from csskpi.model.decisions import Decisions
 from csskpi.model.measurement import Measurement
@@ -174,3 +176,51 @@ def write_version(
     return VersionInfo(p.period, version, kind, reason, who, when, p.contract,
                        terms_digest=None if terms is None else terms.digest, db_user=db_user, digest=digest,
                        changes=() if terms is None else terms.changes)
+
+
+def write_months(
+    conn: sa.Connection,
+    kind: str,
+    contract: Contract,
+    build: Callable[[Decisions], tuple[Evaluation, Any | None]],
+    *,
+    why: str,
+    recorded_by: str,
+    moment: dt.datetime | None,
+    now: dt.datetime,
+    measurements: list[Measurement] | None,
+    decisions: Decisions | None,
+    source: str,
+) -> Written:
+    """One publish or restatement, inside the write transaction (see :meth:`csskpi.ledger.Ledger.write`): record
+    ``measurements`` and ``decisions``, build the figures from the decisions then held, and write the next version
+    of each month they change. ``now`` is taken under the lock, so versions' times follow their numbers; ``moment``
+    is the time the caller gave, if any."""
+    terms = terms_of(contract)
+    who = author(conn, recorded_by)
+    if measurements is not None:
+        insert_measurements(conn, measurements, who, None, None, source, now, contract.name)
+    if decisions is not None:
+        insert_decisions(conn, decisions, who, source, now, contract.name)
+    held = reading.decisions_from_records(reading.recorded_decisions(conn, contract.name))
+    evaluation, credit_run = build(held)
+    if evaluation.contract.name != contract.name:
+        raise LedgerError(f"the evaluation is of contract {evaluation.contract.name!r}, not {contract.name!r}")
+    problems: list[Problem] = []
+    plan, same, term_notes = [], [], {}
+    for payload in month_payloads(evaluation, credit_run):
+        version, when, latest = next_version(conn, kind, payload, now, moment is not None, problems)
+        if kind == "restate" and latest is not None and not problems:
+            if unchanged(conn, payload, latest):
+                same.append(payload.period)
+                continue
+            if latest.terms_digest != terms.digest:
+                term_notes[payload.period] = terms_notes(conn, latest.terms_digest, contract, payload)
+        plan.append((payload, version, when))
+    if problems:
+        raise LedgerError(problems)
+    if plan:
+        ensure_terms(conn, terms)
+    ids = decisions_in_force(conn, contract.name)
+    written = tuple(write_version(conn, kind, p, v, why, who, w, terms, ids) for p, v, w in plan)
+    return Written(written, tuple(same), term_notes, chain.head(conn)[1])
