@@ -51,17 +51,13 @@ def check_decisions(contract: Contract, decisions: Decisions) -> list[Problem]:
     after its KPI retired."""
     problems: list[Problem] = []
     months = _Months(contract)
-    for m in decisions.mitigations:
-        if not contract.has_kpi(m.kpi):
-            problems.append(Problem(f"{m.kpi} is not a KPI of the contract", file=m.source.file, line=m.source.line,
-                                    field="kpi", kpi=m.kpi))
-        elif (problem := months.problem(m, m.start, m.end)) is not None:
-            problems.append(problem)
-    for e in decisions.escalations:
-        if not contract.has_kpi(e.kpi):
-            problems.append(Problem(f"{e.kpi} is not a KPI of the contract", file=e.source.file, line=e.source.line,
-                                    field="kpi", kpi=e.kpi))
-        elif (problem := months.problem(e, e.period, e.period)) is not None:
+    dated: list[tuple[Mitigation | Escalation, Period, Period]] = [(m, m.start, m.end) for m in decisions.mitigations]
+    dated += [(e, e.period, e.period) for e in decisions.escalations]
+    for item, start, end in dated:
+        if not contract.has_kpi(item.kpi):
+            problems.append(Problem(f"{item.kpi} is not a KPI of the contract", file=item.source.file,
+                                    line=item.source.line, field="kpi", kpi=item.kpi))
+        elif (problem := months.problem(item, start, end)) is not None:
             problems.append(problem)
     first, last = months.first, months.last
     codes = set(contract.area_codes)
