@@ -527,6 +527,22 @@ def test_a_file_read_in_batches_is_read_alone(tmp_path: Path, monkeypatch: pytes
     assert set(folder.datasets) == {"calls", "surveys"} and beside == {"calls": set(), "surveys": set()}
 
 
+@given(st.lists(st.integers(0, 4), min_size=1, max_size=6), st.booleans())
+def test_row_numbers_follow_the_frame_chunks(lengths: list[int], misaligned: bool) -> None:
+    # Cut as the frame is, the numbers never make a filter of it copy the frame whole first.
+    parts = [pl.DataFrame({"a": list(range(n)), "b": [str(i) for i in range(n)]}, schema={"a": pl.Int64, "b": pl.String})
+             for n in lengths]
+    frame = pl.concat(parts, rechunk=False)
+    if misaligned:  # one column chunked otherwise: the numbers are left whole
+        frame = frame.with_columns(frame["b"].rechunk())
+    numbers = pl.Series(range(100, 100 + frame.height), dtype=pl.Int64)
+    loaded = LoadedDataset(name="x", frame=frame, source="x.csv", row_numbers=numbers)
+    shown = loaded.with_row_numbers()
+    assert shown[ROW_COLUMN].to_list() == numbers.to_list() and shown.drop(ROW_COLUMN).equals(frame)
+    if not misaligned and frame["a"].n_chunks() > 1 and 0 not in frame["a"].chunk_lengths():
+        assert shown[ROW_COLUMN].chunk_lengths() == frame["a"].chunk_lengths()
+
+
 def test_a_hook_failing_in_a_folder_fails_the_load(tmp_path: Path) -> None:
     write(tmp_path / "calls.csv", *GOOD_ROWS)
     write(tmp_path / "surveys.csv", "csc_customer,R1,2024-01-02,good", header="kind,response_id,responded_on,rating")

@@ -24,6 +24,7 @@ loader attaches the :class:`Finding` objects it returns.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -137,8 +138,25 @@ class LoadedDataset:
         return f"{self.source} {self.row_label} {self.row_number(index)}"
 
     def with_row_numbers(self) -> pl.DataFrame:
-        """``frame`` plus :data:`ROW_COLUMN`, so rows keep their source number through filters and sorts."""
-        return self.frame.with_columns(self.row_numbers.alias(ROW_COLUMN))
+        """``frame`` plus :data:`ROW_COLUMN`, so rows keep their source number through filters and sorts.
+
+        The numbers are cut into the frame's chunks (views, not copies): a column chunked otherwise than the rest
+        makes every filter of the frame copy it whole first (for a year's calls, 40 MiB for a 943-row result).
+        """
+        return self.frame.with_columns(_chunked_like(self.frame, self.row_numbers.alias(ROW_COLUMN)))
+
+
+def _chunked_like(frame: pl.DataFrame, column: pl.Series) -> pl.Series:
+    """``column`` in the chunks of ``frame``'s columns, if they share one chunking."""
+    chunkings = {tuple(frame.get_column(name).chunk_lengths()) for name in frame.columns}
+    if len(chunkings) != 1 or column.n_chunks() != 1:
+        return column
+    (lengths,) = chunkings
+    if len(lengths) <= 1 or 0 in lengths or sum(lengths) != column.len():  # polars drops an empty chunk
+        return column
+    starts = itertools.accumulate(lengths[:-1], initial=0)
+    return pl.concat([column.slice(start, length) for start, length in zip(starts, lengths, strict=True)],
+                     rechunk=False)
 
 
 def _read_only(datasets: Mapping[str, LoadedDataset]) -> Mapping[str, LoadedDataset]:
