@@ -203,8 +203,8 @@ def load_dataset(
     """
     if isinstance(source, str | os.PathLike) and Path(source).suffix.lower() == ".csv" and Path(source).is_file():
         shown = os.fspath(source)
-        if (batched := read_batched(Path(source), shown, spec, rows)) is not None:  # a large file, batch by batch
-            return _loaded(spec, batched.frame, shown, batched.numbers, "line", batched.dated, findings)
+        if (in_batches := read_batched(Path(source), shown, spec, rows)) is not None:  # a large file, batch by batch
+            return _loaded(spec, in_batches.frame, shown, in_batches.numbers, "line", in_batches.dated, findings)
     parquet = keep_parquet(spec, source, rows) if rows is not None else None  # the reader keeps the records
     raw, kept = parquet if parquet is not None else (read_cells(spec.name, source), None)
     problems = list(raw.problems) + missing_columns(raw, spec)
