@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Iterator
 
 import polars as pl
 
@@ -50,24 +51,15 @@ def check_local_times(typed: pl.DataFrame, spec: DatasetSpec, where: Locator) ->
     (e.g. 2017-03-26 01:30). Such a time is a mistake of the system that wrote it, and any duration from it
     would be an hour out: refused. (The hour repeated in autumn exists twice; the loader reports it as a finding.)"""
     problems: list[Problem] = []
-    for column in spec.columns:
-        if column.kind is not ColumnKind.DATETIME or column.name not in typed.columns:
-            continue
-        stamps = typed[column.name]
-        if not isinstance(stamps.dtype, pl.Datetime):
-            continue
-        near = _near_change(stamps).arg_true()
-        if near.is_empty():
-            continue
-        few = stamps.gather(near)
-        gone = near.filter(few.dt.replace_time_zone(_UK, ambiguous="earliest", non_existent="null").is_null())
+    for name, stamps, near, few in _near_changes(typed, spec):
+        gone = near.filter(_gone(few))
         if len(gone):
             def messages(indexes: list[int], stamps: pl.Series = stamps) -> list[str]:
                 return [f"{value:%Y-%m-%dT%H:%M} does not exist in UK local time (the clocks went forward an hour "
                         "at 01:00 that day): give the time the clock showed"
                         for value in stamps.gather(indexes).to_list()]
 
-            problems.extend(where.capped(column.name, gone, messages))
+            problems.extend(where.capped(name, gone, messages))
     return problems
 
 
@@ -75,6 +67,17 @@ def repeated_hour(typed: pl.DataFrame, spec: DatasetSpec) -> list[tuple[str, int
     """For each datetime column with times in the hour the clocks repeat in autumn (01:00-01:59 on the last
     Sunday of October happens twice): ``(column, first row index, count, example)``."""
     found = []
+    for name, stamps, near, few in _near_changes(typed, spec):
+        either = few.dt.replace_time_zone(_UK, ambiguous="null", non_existent="null").is_null()
+        twice = near.filter(either & ~_gone(few))
+        if len(twice):
+            found.append((name, int(twice[0]), len(twice), f"{stamps[int(twice[0])]:%Y-%m-%dT%H:%M}"))
+    return found
+
+
+def _near_changes(typed: pl.DataFrame, spec: DatasetSpec) -> Iterator[tuple[str, pl.Series, pl.Series, pl.Series]]:
+    """For each timestamp column with rows near a change of the clocks: its name, its timestamps, those rows'
+    indexes and their timestamps."""
     for column in spec.columns:
         if column.kind is not ColumnKind.DATETIME or column.name not in typed.columns:
             continue
@@ -82,13 +85,13 @@ def repeated_hour(typed: pl.DataFrame, spec: DatasetSpec) -> list[tuple[str, int
         if not isinstance(stamps.dtype, pl.Datetime):
             continue
         near = _near_change(stamps).arg_true()
-        few = stamps.gather(near)
-        either = few.dt.replace_time_zone(_UK, ambiguous="null", non_existent="null").is_null()
-        gone = few.dt.replace_time_zone(_UK, ambiguous="earliest", non_existent="null").is_null()
-        twice = near.filter(either & ~gone)
-        if len(twice):
-            found.append((column.name, int(twice[0]), len(twice), f"{stamps[int(twice[0])]:%Y-%m-%dT%H:%M}"))
-    return found
+        if not near.is_empty():
+            yield column.name, stamps, near, stamps.gather(near)
+
+
+def _gone(few: pl.Series) -> pl.Series:
+    """Whether each time is in the hour the clocks skip in spring (it never showed on a UK wall clock)."""
+    return few.dt.replace_time_zone(_UK, ambiguous="earliest", non_existent="null").is_null()
 
 
 _DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
